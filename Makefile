@@ -1,0 +1,101 @@
+# torsh — interactive shell for Tor's control protocol.
+# `make` builds ./torsh; `make check` runs every test; `make run` opens torsh on a throwaway offline tor.
+
+CC      ?= cc
+PKGS    := libedit libcrypto
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+DESTDIR ?=
+
+WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wconversion -Wmissing-prototypes \
+           -Wstrict-prototypes -Wwrite-strings -Wpointer-arith -Wundef -Wno-sign-conversion
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT     ?= -O2 -g
+SAN     ?=
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ledit -lcrypto)
+CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) -Isrc -MMD -MP $(CFLAGS)
+LDFLAGS_ALL = $(SAN) $(LDFLAGS)
+
+BUILD   ?= build
+SRCS    := $(wildcard src/*.c)
+LIBSRCS := $(filter-out src/main.c,$(SRCS))
+OBJS    := $(SRCS:src/%.c=$(BUILD)/%.o)
+LIBOBJS := $(LIBSRCS:src/%.c=$(BUILD)/%.o)
+UNITSRC := $(wildcard tests/unit/test_*.c)
+UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%)
+FAKEBIN := $(BUILD)/fakeport
+
+.PHONY: all deps run check unit bats asan install uninstall clean
+all: torsh $(FAKEBIN) $(UNITBIN)
+
+torsh: $(OBJS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(OBJS) $(PKG_LIBS)
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/unit
+	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+$(FAKEBIN): tests/fake/fakeport.c | $(BUILD)
+	$(CC) $(CFLAGS_ALL) -o $@ $<
+
+$(BUILD) $(BUILD)/unit:
+	mkdir -p $@
+
+# Debian packages torsh needs to build and test. Installs what is missing when
+# run as root; otherwise prints the exact command and fails.
+DEB_PKGS := gcc make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "make deps: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "make deps: missing packages:$$missing"; \
+	  echo "run: sudo apt-get install$$missing"; exit 1; \
+	fi
+
+run: deps torsh
+	./torsh --launch
+
+unit: $(UNITBIN)
+	@rc=0; for t in $(UNITBIN); do $$t || rc=1; done; exit $$rc
+
+bats: torsh $(FAKEBIN)
+	bats --formatter tap tests
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@rc=0; $(MAKE) --no-print-directory unit || rc=1; $(MAKE) --no-print-directory bats || rc=1; exit $$rc
+
+asan:
+	$(MAKE) clean
+	$(MAKE) check CC=clang OPT="-O1 -g -fno-omit-frame-pointer" SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+
+install: torsh
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 torsh $(DESTDIR)$(BINDIR)/torsh
+	install -m 0644 man/torsh.1 $(DESTDIR)$(MANDIR)/man1/torsh.1
+	install -d $(DESTDIR)$(DATADIR)/bash-completion/completions $(DESTDIR)$(DATADIR)/zsh/site-functions \
+	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 0644 completions/torsh.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/torsh
+	install -m 0644 completions/_torsh $(DESTDIR)$(DATADIR)/zsh/site-functions/_torsh
+	install -m 0644 completions/torsh.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/torsh.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/torsh $(DESTDIR)$(MANDIR)/man1/torsh.1 \
+	  $(DESTDIR)$(DATADIR)/bash-completion/completions/torsh $(DESTDIR)$(DATADIR)/zsh/site-functions/_torsh \
+	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/torsh.fish
+
+clean:
+	rm -rf $(BUILD) torsh
+
+-include $(OBJS:.o=.d) $(UNITBIN:=.d)
