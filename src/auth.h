@@ -1,0 +1,57 @@
+/* Authenticating a control connection: PROTOCOLINFO, then the strongest
+ * method tor offers that we can satisfy. */
+#ifndef TORSH_AUTH_H
+#define TORSH_AUTH_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "ctl.h"
+
+enum auth_method {
+	AUTH_NULL = 1 << 0,
+	AUTH_HASHEDPASSWORD = 1 << 1,
+	AUTH_COOKIE = 1 << 2,
+	AUTH_SAFECOOKIE = 1 << 3,
+};
+
+struct protocolinfo {
+	unsigned methods;
+	char cookiefile[4096]; /* unescaped; empty when not offered */
+	char version[64];      /* tor's version, e.g. 0.4.9.11 */
+	char unknown_methods[128];
+};
+
+int protocolinfo_parse(const struct tc_msg *m, struct protocolinfo *pi, char *err, size_t errlen);
+const char *auth_method_name(unsigned method);
+
+/* The spec's SAFECOOKIE HMACs over cookie || client nonce || server nonce. */
+void safecookie_hashes(const uint8_t cookie[32], const uint8_t *cnonce, size_t cnlen,
+		       const uint8_t snonce[32], uint8_t server_hash[32], uint8_t client_hash[32]);
+
+/* Reads a 32-byte cookie. On failure fills `diag` with why and what to do
+ * about it (ownership, mode, the usual group fix). */
+int cookie_read(const char *path, uint8_t out[32], struct buf *diag);
+
+/* Supplies the password when tor wants one: 0 with the password (and its
+ * length) in buf, -1 with a reason in buf. */
+typedef int (*password_fn)(void *ud, struct buf *out);
+
+struct auth_opts {
+	const char *cookie_path;   /* overrides PROTOCOLINFO's COOKIEFILE */
+	password_fn get_password;
+	void *password_ud;
+	const char *endpoint;      /* for messages */
+};
+
+struct auth_result {
+	struct protocolinfo pi;
+	unsigned used;             /* the method that succeeded */
+	int exit_code;             /* EXIT_* when it failed */
+	struct buf msg;            /* why it failed (multi-line) */
+};
+
+/* 0 when authenticated; otherwise -1 with res->exit_code and res->msg. */
+int auth_run(struct ctl *c, const struct auth_opts *o, struct auth_result *res);
+void auth_result_free(struct auth_result *res);
+#endif

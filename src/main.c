@@ -1,0 +1,357 @@
+/* torsh: command line, wiring, exit status. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <locale.h>
+#include <openssl/crypto.h>
+
+#include "auth.h"
+#include "conn.h"
+#include "exitcode.h"
+#include "launch.h"
+#include "repl.h"
+#include "script.h"
+#include "session.h"
+
+#define TORSH_VERSION "0.1.0"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+struct options {
+	const char *socket_path, *interface, *cookie, *password_file, *tor_path;
+	char **commands;
+	size_t ncommands;
+	bool keep_going, launch, no_color, explain;
+	int fmt;                  /* -1: by whether stdout is a terminal */
+	double linger_s, connect_timeout_s, timeout_s;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: torsh [options]\n"
+	      "Interactive shell for Tor's control protocol; scripts from a pipe or -c.\n\n"
+	      "Connecting (default: $TOR_CONTROL_IPC_PATH, $TOR_CONTROL_HOST/$TOR_CONTROL_PORT,\n"
+	      "            else /run/tor/control, /var/run/tor/control, 127.0.0.1:9051, 127.0.0.1:9151):\n"
+	      "  -s, --socket PATH          control port on a Unix socket\n"
+	      "  -i, --interface [ADDR:]PORT  control port over TCP (ADDR: IPv4, [IPv6] or a name)\n"
+	      "      --launch               start a throwaway offline tor and connect to it\n"
+	      "      --tor PATH             the tor binary --launch runs (default: tor from PATH)\n"
+	      "      --connect-timeout S    give up connecting after S seconds (default 5)\n"
+	      "      --timeout S            give up when tor is silent S seconds while a reply\n"
+	      "                             is due (default 30; 0 waits forever)\n"
+	      "Authenticating (the strongest method tor offers: SAFECOOKIE, COOKIE, password, none):\n"
+	      "      --cookie FILE          cookie file (default: the one tor names)\n"
+	      "      --password-file FILE   password for HashedControlPassword (else\n"
+	      "                             $TOR_CONTROL_PASSWD, else a prompt on a terminal)\n"
+	      "Running commands:\n"
+	      "  -c, --command CMD          run CMD (repeatable), then exit\n"
+	      "  -k, --keep-going           do not stop at the first error reply\n"
+	      "      --linger S             after the last reply, keep printing events S seconds\n"
+	      "Output:\n"
+	      "      --raw                  the text tor sent (default when not a terminal)\n"
+	      "      --no-color             no colours (also NO_COLOR)\n"
+	      "  -h, --help                 this help\n"
+	      "  -V, --version              version\n\n"
+	      "Exit status: 0 all replies 2xx, 1 tor error reply, 2 usage error or refused\n"
+	      "input, 3 cannot connect, 4 authentication failed, 5 connection lost.\n", f);
+}
+
+static int parse_seconds(const char *opt, const char *v, double *out)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (errno || end == v || *end != '\0' || d < 0 || d > 86400 * 365) {
+		fprintf(stderr, "torsh: %s: expected a number of seconds, got '%s'\n", opt, v);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+enum { OPT_COOKIE = 256, OPT_PWFILE, OPT_LINGER, OPT_LAUNCH, OPT_TOR, OPT_CTIMEOUT, OPT_TIMEOUT,
+       OPT_RAW, OPT_NOCOLOR };
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{"socket", required_argument, NULL, 's'},
+		{"interface", required_argument, NULL, 'i'},
+		{"command", required_argument, NULL, 'c'},
+		{"keep-going", no_argument, NULL, 'k'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"cookie", required_argument, NULL, OPT_COOKIE},
+		{"password-file", required_argument, NULL, OPT_PWFILE},
+		{"linger", required_argument, NULL, OPT_LINGER},
+		{"launch", no_argument, NULL, OPT_LAUNCH},
+		{"tor", required_argument, NULL, OPT_TOR},
+		{"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"raw", no_argument, NULL, OPT_RAW},
+		{"no-color", no_argument, NULL, OPT_NOCOLOR},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:i:c:khV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o->socket_path = optarg; break;
+		case 'i': o->interface = optarg; break;
+		case 'c':
+			o->commands = realloc(o->commands, (o->ncommands + 1) * sizeof(char *));
+			if (o->commands == NULL)
+				return -1;
+			o->commands[o->ncommands++] = optarg;
+			break;
+		case 'k': o->keep_going = true; break;
+		case 'h': usage(stdout); exit(EXIT_ALL_OK);
+		case 'V': printf("torsh %s\n", TORSH_VERSION); exit(EXIT_ALL_OK);
+		case OPT_COOKIE: o->cookie = optarg; break;
+		case OPT_PWFILE: o->password_file = optarg; break;
+		case OPT_LINGER: if (parse_seconds("--linger", optarg, &o->linger_s) < 0) return -1; break;
+		case OPT_LAUNCH: o->launch = true; break;
+		case OPT_TOR: o->tor_path = optarg; break;
+		case OPT_CTIMEOUT:
+			if (parse_seconds("--connect-timeout", optarg, &o->connect_timeout_s) < 0)
+				return -1;
+			break;
+		case OPT_TIMEOUT: if (parse_seconds("--timeout", optarg, &o->timeout_s) < 0) return -1; break;
+		case OPT_RAW: o->fmt = FMT_RAW; break;
+		case OPT_NOCOLOR: o->no_color = true; break;
+		case ':':
+			fprintf(stderr, "torsh: option %s needs an argument\n", argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt)
+				fprintf(stderr, "torsh: unknown option -%c (see torsh --help)\n", optopt);
+			else
+				fprintf(stderr, "torsh: unknown option %s (see torsh --help)\n", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "torsh: unexpected argument '%s' (commands go in -c or on stdin; "
+			"passwords never go on the command line)\n", argv[optind]);
+		return -1;
+	}
+	int sources = (o->socket_path != NULL) + (o->interface != NULL) + o->launch;
+	if (sources > 1) {
+		fprintf(stderr, "torsh: --socket, --interface and --launch exclude each other\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int read_password_file(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		buf_printf(out, BUF_NOLIMIT, "cannot read --password-file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char chunk[512];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(out, chunk, n, 65536);
+	fclose(f);
+	/* The conventional trailing newline of a text file is not part of it. */
+	if (out->len && out->p[out->len - 1] == '\n')
+		out->len--;
+	if (out->len && out->p[out->len - 1] == '\r')
+		out->len--;
+	return 0;
+}
+
+static int prompt_password(struct buf *out)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct termios old, quiet;
+	int have_tc = tcgetattr(fd, &old) == 0;
+	if (have_tc) {
+		quiet = old;
+		quiet.c_lflag &= (tcflag_t)~ECHO;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	static const char ask[] = "tor control password: ";
+	if (write(fd, ask, sizeof(ask) - 1) < 0) {
+		/* nothing useful to do; the read below still works */
+	}
+	char c;
+	ssize_t n;
+	while ((n = read(fd, &c, 1)) == 1 && c != '\n')
+		buf_putc(out, c, 65536);
+	if (have_tc)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0) {
+		/* as above */
+	}
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+static int get_password(void *ud, struct buf *out)
+{
+	const struct options *o = ud;
+	if (o->password_file)
+		return read_password_file(o->password_file, out) < 0 ? -1 : 0;
+	const char *env = getenv("TOR_CONTROL_PASSWD");
+	if (env) {
+		buf_append(out, env, strlen(env), 65536);
+		return 0;
+	}
+	if (isatty(STDIN_FILENO) && prompt_password(out) == 0)
+		return 0;
+	buf_reset(out);
+	buf_printf(out, BUF_NOLIMIT, "tor wants a password (HashedControlPassword): give it with "
+		   "--password-file FILE or TOR_CONTROL_PASSWD\n");
+	return -1;
+}
+
+static int connect_endpoint(const struct options *o, const struct tor_proc *launched, struct endpoint *used)
+{
+	struct candidates cand = {0};
+	char err[300];
+	int rc = 0;
+	if (launched)
+		rc = endpoint_unix(launched->socket, &cand.ep[cand.n++], err, sizeof(err));
+	else if (o->socket_path)
+		rc = endpoint_unix(o->socket_path, &cand.ep[cand.n++], err, sizeof(err));
+	else if (o->interface)
+		rc = endpoint_parse_tcp(o->interface, &cand.ep[cand.n++], err, sizeof(err));
+	else
+		rc = candidates_default(&cand, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "torsh: %s\n", err);
+		return -EXIT_USAGE;
+	}
+	struct buf report = {0};
+	size_t idx = 0;
+	int fd = conn_open_any(&cand, (int)(o->connect_timeout_s * 1000), &idx, &report);
+	if (fd < 0) {
+		fprintf(stderr, "torsh: cannot connect to tor; tried:\n%s", report.p ? report.p : "");
+		if (!o->socket_path && !o->interface && !launched)
+			fprintf(stderr, "torsh: name the control port with -s PATH or -i [ADDR:]PORT, "
+				"or start a private tor with --launch\n");
+		buf_free(&report);
+		return -EXIT_CONNECT;
+	}
+	buf_free(&report);
+	*used = cand.ep[idx];
+	return fd;
+}
+
+/* Makes the launched tor exit with this control connection, as stem does:
+ * ownership by connection, not by a PID that tor polls. */
+static void take_ownership(struct session *s)
+{
+	static const char *const cmds[] = {"TAKEOWNERSHIP\r\n", "RESETCONF __OwningControllerProcess\r\n"};
+	for (size_t i = 0; i < 2; i++) {
+		struct tc_msg *m;
+		if (ctl_request(&s->ctl, cmds[i], strlen(cmds[i]), &m, NULL, NULL) < 0 || !msg_ok(m))
+			fprintf(stderr, "torsh: warning: %.*s failed; the launched tor is stopped by PID at exit\n",
+				(int)strcspn(cmds[i], "\r"), cmds[i]);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "");
+	struct options o = {.fmt = -1, .connect_timeout_s = 5, .timeout_s = 30};
+	if (parse_args(argc, argv, &o) < 0) {
+		free(o.commands);
+		return EXIT_USAGE;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	const char *term = getenv("TERM");
+	bool interactive = o.ncommands == 0 && isatty(STDIN_FILENO) && !(term && strcmp(term, "dumb") == 0);
+	bool out_tty = isatty(STDOUT_FILENO);
+
+	struct tor_proc tor = {0};
+	if (o.launch) {
+		struct buf err = {0};
+		if (tor_launch(o.tor_path, 60000, &tor, &err) < 0) {
+			fprintf(stderr, "torsh: --launch: %s", err.p ? err.p : "failed\n");
+			buf_free(&err);
+			free(o.commands);
+			return EXIT_CONNECT;
+		}
+		buf_free(&err);
+	}
+	int rc;
+	struct endpoint ep;
+	int fd = connect_endpoint(&o, o.launch ? &tor : NULL, &ep);
+	if (fd < 0) {
+		rc = -fd;
+		goto out;
+	}
+	struct session s;
+	ctl_init(&s.ctl, fd, CTL_DEFAULT_LIMIT, (int)(o.timeout_s * 1000));
+	session_init(&s, NULL, NULL, NULL);
+
+	struct auth_result ar;
+	struct auth_opts ao = {
+		.cookie_path = o.cookie ? o.cookie : getenv("TOR_CONTROL_COOKIE_AUTH_FILE"),
+		.get_password = get_password,
+		.password_ud = &o,
+		.endpoint = ep.display,
+	};
+	if (auth_run(&s.ctl, &ao, &ar) < 0) {
+		fprintf(stderr, "torsh: %s: %s", ep.display, ar.msg.p ? ar.msg.p : "authentication failed\n");
+		rc = ar.exit_code;
+		auth_result_free(&ar);
+		session_free(&s);
+		goto out;
+	}
+	if (o.launch)
+		take_ownership(&s);
+
+	struct render_opts ro = {
+		.fmt = o.fmt >= 0 ? (enum out_format)o.fmt : FMT_RAW,
+		.safe = out_tty,
+		.color = out_tty && !o.no_color && getenv("NO_COLOR") == NULL,
+	};
+	if (interactive) {
+		char prompt[400];
+		snprintf(prompt, sizeof(prompt), "tor %s %s> ", ar.pi.version[0] ? ar.pi.version : "?", ep.display);
+		printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, ar.pi.version, ep.display,
+		       auth_method_name(ar.used), o.launch ? ", a throwaway offline tor (DisableNetwork 1)" : "");
+		printf("Type control commands (e.g. GETINFO version); Ctrl-D or QUIT leaves.\n");
+		struct repl_opts ropt = {.render = ro, .prompt = prompt};
+		rc = repl_run(&s, &ropt, &stop_requested);
+	} else {
+		struct script_opts so = {
+			.commands = o.commands, .ncommands = o.ncommands,
+			.keep_going = o.keep_going, .linger_s = o.linger_s, .render = ro,
+		};
+		rc = script_run(&s, &so, &stop_requested);
+	}
+	auth_result_free(&ar);
+	session_free(&s);
+out:
+	if (o.launch)
+		tor_reap(&tor, 5000);
+	free(o.commands);
+	return rc;
+}

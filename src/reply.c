@@ -1,0 +1,209 @@
+#include "reply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+
+const char *msg_text(const struct tc_msg *m, size_t i, size_t *len)
+{
+	if (len)
+		*len = m->lines[i].text_len;
+	return m->bytes.p + m->lines[i].text_off;
+}
+
+const char *msg_data(const struct tc_msg *m, size_t i, size_t *len)
+{
+	if (len)
+		*len = m->lines[i].data_len;
+	if (m->lines[i].sep != '+')
+		return NULL;
+	return m->bytes.p + m->lines[i].data_off;
+}
+
+const char *msg_first(const struct tc_msg *m, size_t *len)
+{
+	if (m->nlines == 0) {
+		if (len)
+			*len = 0;
+		return "";
+	}
+	return msg_text(m, 0, len);
+}
+
+bool msg_ok(const struct tc_msg *m)
+{
+	return m->code >= 200 && m->code < 300;
+}
+
+static void msg_reset(struct tc_msg *m)
+{
+	m->nlines = 0;
+	m->code = 0;
+	buf_reset(&m->bytes);
+}
+
+void msg_free(struct tc_msg *m)
+{
+	free(m->lines);
+	m->lines = NULL;
+	m->nlines = m->cap = 0;
+	buf_free(&m->bytes);
+}
+
+void reader_init(struct reader *r, size_t limit)
+{
+	memset(r, 0, sizeof(*r));
+	r->limit = limit;
+	r->event.event = true;
+}
+
+void reader_free(struct reader *r)
+{
+	buf_free(&r->in);
+	msg_free(&r->reply);
+	msg_free(&r->event);
+}
+
+bool reader_midway(const struct reader *r)
+{
+	return r->reply.nlines > 0 || r->event.nlines > 0 || r->in.len > r->pos;
+}
+
+int reader_feed(struct reader *r, const char *p, size_t n)
+{
+	/* Compact once per read, not once per line: a multi-megabyte block
+	 * arrives as thousands of lines per read. */
+	if (r->pos > 0) {
+		buf_consume(&r->in, r->pos);
+		r->scan -= r->pos;
+		r->pos = 0;
+	}
+	if (buf_append(&r->in, p, n, r->limit) < 0) {
+		snprintf(r->err, sizeof(r->err), "line %lu from tor exceeds %zu bytes without a line end",
+			 r->lineno + 1, r->limit);
+		return -1;
+	}
+	return 0;
+}
+
+static int fail(struct reader *r, const char *what, const char *line, size_t len)
+{
+	struct buf shown = {0};
+	term_safe_append(&shown, line, len > 60 ? 60 : len, BUF_NOLIMIT);
+	snprintf(r->err, sizeof(r->err), "protocol error at line %lu from tor: %s: '%s%s'",
+		 r->lineno, what, shown.p ? shown.p : "", len > 60 ? "..." : "");
+	buf_free(&shown);
+	return -1;
+}
+
+static int too_big(struct reader *r)
+{
+	snprintf(r->err, sizeof(r->err), "protocol error: a message from tor exceeds %zu bytes", r->limit);
+	return -1;
+}
+
+static int add_line(struct reader *r, struct tc_msg *m, int code, char sep, const char *text, size_t len)
+{
+	if (m->nlines == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 8;
+		struct tc_line *l = realloc(m->lines, cap * sizeof(*l));
+		if (l == NULL)
+			return too_big(r);
+		m->lines = l;
+		m->cap = cap;
+	}
+	struct tc_line *l = &m->lines[m->nlines];
+	l->code = code;
+	l->sep = sep;
+	l->text_off = m->bytes.len;
+	l->text_len = len;
+	l->data_off = l->data_len = 0;
+	if (buf_append(&m->bytes, text, len, r->limit) < 0 || buf_putc(&m->bytes, '\0', r->limit) < 0)
+		return too_big(r);
+	m->nlines++;
+	if (sep == '+')
+		l->data_off = m->bytes.len;
+	return 0;
+}
+
+static int data_line(struct reader *r, const char *line, size_t len)
+{
+	struct tc_msg *m = r->data_for;
+	struct tc_line *l = &m->lines[r->data_line];
+	if (len == 1 && line[0] == '.') {
+		r->data_for = NULL;
+		return buf_putc(&m->bytes, '\0', r->limit) < 0 ? too_big(r) : 0;
+	}
+	if (len > 0 && line[0] == '.') {
+		line++;
+		len--;
+	}
+	if (buf_append(&m->bytes, line, len, r->limit) < 0 || buf_putc(&m->bytes, '\n', r->limit) < 0)
+		return too_big(r);
+	l->data_len += len + 1;
+	return 0;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* 1 when `m` is complete, 0 when it continues, -1 on error. */
+static int status_line(struct reader *r, const char *line, size_t len, struct tc_msg **out)
+{
+	if (len < 4 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]) ||
+	    (line[3] != '-' && line[3] != '+' && line[3] != ' '))
+		return fail(r, "expected a 3-digit code and '-', '+' or ' '", line, len);
+	int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+	if (code < 100)
+		return fail(r, "reply code out of range", line, len);
+	/* Events are told apart by code alone so that one arriving between a
+	 * command and its reply (or, in theory, inside it) is routed apart. */
+	struct tc_msg *m = line[0] == '6' ? &r->event : &r->reply;
+	if (add_line(r, m, code, line[3], line + 4, len - 4) < 0)
+		return -1;
+	if (line[3] == '+') {
+		r->data_for = m;
+		r->data_line = m->nlines - 1;
+		return 0;
+	}
+	if (line[3] == '-')
+		return 0;
+	m->code = code;
+	*out = m;
+	return 1;
+}
+
+int reader_next(struct reader *r, struct tc_msg **out)
+{
+	if (r->done) {
+		msg_reset(r->done);
+		r->done = NULL;
+	}
+	for (;;) {
+		char *start = r->in.p + r->pos;
+		char *lf = r->scan < r->in.len ? memchr(r->in.p + r->scan, '\n', r->in.len - r->scan) : NULL;
+		if (lf == NULL) {
+			r->scan = r->in.len;
+			return 0;
+		}
+		size_t len = (size_t)(lf - start);
+		r->pos = r->scan = (size_t)(lf - r->in.p) + 1;
+		r->lineno++;
+		/* Tor ends lines with CRLF but lets stray CRs through in data. */
+		while (len > 0 && start[len - 1] == '\r')
+			len--;
+		if (memchr(start, '\0', len))
+			return fail(r, "NUL byte in line", start, len);
+		int rc = r->data_for ? data_line(r, start, len) : status_line(r, start, len, out);
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			r->done = *out;
+			return 1;
+		}
+	}
+}

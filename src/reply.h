@@ -1,0 +1,58 @@
+/* Framing of what tor sends: status lines, data blocks and asynchronous
+ * events, assembled into messages. Pure: no I/O, fed bytes by the caller. */
+#ifndef TORSH_REPLY_H
+#define TORSH_REPLY_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+struct tc_line {
+	int code;
+	char sep;              /* '-', '+' or ' ' as sent */
+	size_t text_off, text_len;
+	size_t data_off, data_len; /* data block ('+' lines): unstuffed, each line ended by '\n' */
+};
+
+/* One complete reply or event. Text and data live in `bytes`, NUL-separated,
+ * so every piece can also be used as a C string. */
+struct tc_msg {
+	bool event;            /* asynchronous (6xx) */
+	int code;              /* the code of the end line */
+	struct tc_line *lines;
+	size_t nlines, cap;
+	struct buf bytes;
+};
+
+const char *msg_text(const struct tc_msg *m, size_t i, size_t *len);
+const char *msg_data(const struct tc_msg *m, size_t i, size_t *len);
+/* The first line's text, which for events starts with the event name. */
+const char *msg_first(const struct tc_msg *m, size_t *len);
+bool msg_ok(const struct tc_msg *m);
+void msg_free(struct tc_msg *m);
+
+struct reader {
+	struct buf in;
+	size_t pos;            /* first unconsumed byte of `in` */
+	size_t scan;           /* where to resume looking for LF */
+	struct tc_msg reply, event;
+	struct tc_msg *data_for; /* message whose data block is open */
+	size_t data_line;      /* its line index */
+	struct tc_msg *done;   /* handed out by the previous reader_next */
+	size_t limit;          /* max bytes of one message or pending line */
+	unsigned long lineno;
+	char err[256];
+};
+
+void reader_init(struct reader *r, size_t limit);
+void reader_free(struct reader *r);
+/* Append bytes read from the socket. -1 when the unconsumed input would exceed
+ * the limit (err set). */
+int reader_feed(struct reader *r, const char *p, size_t n);
+/* 1 with *out set to a complete message (valid until the next call), 0 when
+ * more input is needed, -1 on a protocol error (err set; the stream cannot be
+ * resynchronised after that). */
+int reader_next(struct reader *r, struct tc_msg **out);
+/* True when a reply or event has started but not ended (EOF now = truncated). */
+bool reader_midway(const struct reader *r);
+#endif

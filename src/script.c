@@ -1,0 +1,252 @@
+#include "script.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "exitcode.h"
+
+/* Lines from a file descriptor, read without blocking the event loop (stdio
+ * buffering would hide ready lines from poll). */
+struct lines {
+	int fd;
+	struct buf b;
+	size_t pos;
+	bool eof;
+	unsigned long lineno;
+};
+
+static int lines_fill(struct lines *l)
+{
+	if (l->pos > 0) {
+		buf_consume(&l->b, l->pos);
+		l->pos = 0;
+	}
+	char chunk[65536];
+	ssize_t n = read(l->fd, chunk, sizeof(chunk));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		l->eof = true;
+		return n < 0 ? -1 : 0;
+	}
+	/* A line longer than tor accepts can be refused without keeping it. */
+	return buf_append(&l->b, chunk, (size_t)n, COMMAND_MAX_WIRE * 2);
+}
+
+/* 1 with a line (without its LF and one trailing CR), 0 none buffered. */
+static int lines_next(struct lines *l, const char **line, size_t *len)
+{
+	if (l->pos >= l->b.len)
+		return 0;
+	char *start = l->b.p + l->pos;
+	char *nl = memchr(start, '\n', l->b.len - l->pos);
+	if (nl == NULL && !l->eof)
+		return 0;
+	size_t n = nl ? (size_t)(nl - start) : l->b.len - l->pos;
+	l->pos += n + (nl ? 1 : 0);
+	if (n > 0 && start[n - 1] == '\r')
+		n--;
+	*line = start;
+	*len = n;
+	l->lineno++;
+	return 1;
+}
+
+struct runner {
+	const struct script_opts *o;
+	struct session *s;
+	int rc;                   /* first failure's exit code */
+	bool stop_input;
+	struct buf body;          /* multi-line body being collected */
+	struct buf first;         /* its command line */
+	bool in_body;
+	unsigned long body_start;
+};
+
+static void on_msg(void *ud, const struct tc_msg *m)
+{
+	struct runner *r = ud;
+	render_msg(stdout, m, &r->o->render);
+	if (!m->event && !msg_ok(m)) {
+		if (r->rc == EXIT_ALL_OK)
+			r->rc = EXIT_TOR_ERROR;
+		if (!r->o->keep_going)
+			r->stop_input = true;
+	}
+}
+
+static void refused(struct runner *r, unsigned long lineno, const char *msg)
+{
+	fflush(stdout);
+	if (lineno)
+		fprintf(stderr, "torsh: line %lu: %s\n", lineno, msg);
+	else
+		fprintf(stderr, "torsh: %s\n", msg);
+	if (r->rc == EXIT_ALL_OK)
+		r->rc = EXIT_USAGE;
+	if (!r->o->keep_going)
+		r->stop_input = true;
+}
+
+static void submit(struct runner *r, const char *line, size_t len, const char *body, size_t blen,
+		   bool has_body, unsigned long lineno)
+{
+	struct buf err = {0};
+	if (session_submit(r->s, line, len, body, blen, has_body, &err) < 0 && r->s->ctl.state == CTL_OPEN)
+		refused(r, lineno, err.p ? err.p : "refused");
+	if (r->s->quit_sent)
+		r->stop_input = true;
+	buf_free(&err);
+}
+
+/* Feeds one input line; collects a body for commands that take one. */
+static void take_line(struct runner *r, const char *line, size_t len, unsigned long lineno)
+{
+	if (r->in_body) {
+		if (len == 1 && line[0] == '.') {
+			r->in_body = false;
+			submit(r, r->first.p, r->first.len, r->body.p, r->body.len, true, r->body_start);
+			return;
+		}
+		buf_append(&r->body, line, len, BUF_NOLIMIT);
+		buf_putc(&r->body, '\n', BUF_NOLIMIT);
+		return;
+	}
+	if (len == 0 || line[0] == '#')
+		return;
+	if (command_wants_body(line, len)) {
+		r->in_body = true;
+		r->body_start = lineno;
+		buf_reset(&r->first);
+		buf_reset(&r->body);
+		buf_append(&r->first, line, len, BUF_NOLIMIT);
+		return;
+	}
+	submit(r, line, len, NULL, 0, false, lineno);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* How many commands may be in flight: one at a time unless -k, so that
+ * nothing after a failed command is sent. */
+static size_t window(const struct runner *r)
+{
+	return r->o->keep_going ? 64 : 1;
+}
+
+static void feed_commands(struct runner *r, size_t *next)
+{
+	while (!r->stop_input && *next < r->o->ncommands && r->s->inflight < window(r)) {
+		const char *c = r->o->commands[*next];
+		(*next)++;
+		const char *nl = strchr(c, '\n');
+		if (nl && command_wants_body(c, (size_t)(nl - c))) {
+			/* -c '+LOADCONF<newline>body' carries its body inline. */
+			const char *body = nl + 1;
+			size_t blen = strlen(body);
+			/* An optional final "." line ends it, as in a pipe. */
+			if (blen > 0 && body[blen - 1] == '\n')
+				blen--;
+			if (blen >= 1 && body[blen - 1] == '.' && (blen == 1 || body[blen - 2] == '\n'))
+				blen--;
+			submit(r, c, (size_t)(nl - c), body, blen, true, 0);
+		} else {
+			submit(r, c, strlen(c), NULL, 0, false, 0);
+		}
+	}
+}
+
+int script_run(struct session *s, const struct script_opts *o, volatile sig_atomic_t *stop_flag)
+{
+	struct runner r = {.o = o, .s = s, .rc = EXIT_ALL_OK};
+	struct lines in = {.fd = 0};
+	size_t next_cmd = 0;
+	bool from_stdin = o->ncommands == 0;
+	bool input_done = !from_stdin;
+	long linger_until = -1, last_rx = now_ms();
+	s->on_reply = s->on_event = on_msg;
+	s->ud = &r;
+
+	for (;;) {
+		if (!from_stdin)
+			feed_commands(&r, &next_cmd);
+		else {
+			const char *line;
+			size_t len;
+			while (!r.stop_input && s->inflight < window(&r) && lines_next(&in, &line, &len) > 0)
+				take_line(&r, line, len, in.lineno);
+			if (in.eof && in.pos >= in.b.len) {
+				if (r.in_body && !r.stop_input) {
+					r.in_body = false;
+					refused(&r, r.body_start, "the body of this command has no terminating '.' line: nothing was sent");
+				}
+				input_done = true;
+			}
+			if (in.b.len - in.pos > COMMAND_MAX_WIRE) {
+				refused(&r, in.lineno + 1, "line longer than tor's 1 MiB limit: nothing was sent");
+				r.stop_input = true;
+			}
+		}
+		if (!from_stdin && next_cmd >= o->ncommands)
+			input_done = true;
+		if (s->ctl.state != CTL_OPEN)
+			break;
+		bool finished = (input_done || r.stop_input) && s->inflight == 0;
+		if (finished && linger_until < 0 && o->linger_s > 0 && r.rc == EXIT_ALL_OK)
+			linger_until = now_ms() + (long)(o->linger_s * 1000);
+		if (finished && (linger_until < 0 || now_ms() >= linger_until))
+			break;
+		if (stop_flag && *stop_flag)
+			break;
+
+		fflush(stdout);
+		struct pollfd p[2] = {{.fd = s->ctl.fd, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
+		bool want_input = from_stdin && !input_done && !r.stop_input && s->inflight < window(&r);
+		int timeout = -1;
+		if (s->inflight > 0 && s->ctl.io_timeout_ms > 0)
+			timeout = (int)(last_rx + s->ctl.io_timeout_ms - now_ms());
+		if (linger_until >= 0 && s->inflight == 0)
+			timeout = (int)(linger_until - now_ms());
+		if (timeout < -1)
+			timeout = 0;
+		int n = poll(p, want_input ? 2 : 1, timeout);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n == 0 && s->inflight > 0 && s->ctl.io_timeout_ms > 0 &&
+		    now_ms() - last_rx >= s->ctl.io_timeout_ms) {
+			fflush(stdout);
+			fprintf(stderr, "torsh: no reply from tor within %.1f s (--timeout); giving up\n",
+				s->ctl.io_timeout_ms / 1000.0);
+			r.rc = EXIT_LOST;
+			break;
+		}
+		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+			last_rx = now_ms();
+			if (session_pump(s) < 0)
+				break;
+		}
+		if (n > 0 && want_input && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			lines_fill(&in);
+	}
+	fflush(stdout);
+	if (s->ctl.state != CTL_OPEN && !s->closed_by_quit) {
+		fprintf(stderr, "torsh: %s\n", s->ctl.err);
+		r.rc = EXIT_LOST;
+	} else {
+		session_quit(s, 2000);
+	}
+	buf_free(&in.b);
+	buf_free(&r.body);
+	buf_free(&r.first);
+	return r.rc;
+}

@@ -1,0 +1,94 @@
+#include "session.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "command.h"
+
+void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_event, void *ud)
+{
+	s->inflight = 0;
+	s->quit_sent = s->closed_by_quit = false;
+	s->on_reply = on_reply;
+	s->on_event = on_event;
+	s->ud = ud;
+	memset(&s->wire, 0, sizeof(s->wire));
+}
+
+void session_free(struct session *s)
+{
+	buf_free(&s->wire);
+	ctl_close(&s->ctl);
+}
+
+static bool is_quit(const char *line, size_t len)
+{
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	return len == 4 && strncasecmp(line, "QUIT", 4) == 0;
+}
+
+int session_submit(struct session *s, const char *line, size_t len, const char *body, size_t blen,
+		   bool has_body, struct buf *err)
+{
+	if (command_prepare(line, len, body, blen, has_body, &s->wire, err) < 0)
+		return -1;
+	if (ctl_send(&s->ctl, s->wire.p, s->wire.len) < 0)
+		return -1;
+	s->inflight++;
+	if (is_quit(line, len))
+		s->quit_sent = true;
+	return 0;
+}
+
+static int dispatch(struct session *s)
+{
+	struct tc_msg *m;
+	int rc;
+	while ((rc = ctl_next(&s->ctl, &m)) > 0) {
+		if (m->event) {
+			if (s->on_event)
+				s->on_event(s->ud, m);
+			continue;
+		}
+		if (s->inflight > 0)
+			s->inflight--;
+		if (s->on_reply)
+			s->on_reply(s->ud, m);
+	}
+	return rc;
+}
+
+int session_pump(struct session *s)
+{
+	int rc = ctl_fill(&s->ctl);
+	/* Deliver whatever arrived complete, even when the read also hit EOF. */
+	if (dispatch(s) < 0)
+		return -1;
+	if (rc < 0) {
+		if (s->ctl.state == CTL_EOF && s->quit_sent && s->inflight == 0)
+			s->closed_by_quit = true;
+		return -1;
+	}
+	return 0;
+}
+
+void session_quit(struct session *s, int timeout_ms)
+{
+	if (s->ctl.state != CTL_OPEN)
+		return;
+	if (!s->quit_sent) {
+		static const char quit[] = "QUIT\r\n";
+		if (ctl_send(&s->ctl, quit, sizeof(quit) - 1) < 0)
+			return;
+		s->quit_sent = true;
+		s->inflight++;
+		/* Our own QUIT's reply is not the user's business. */
+		s->on_reply = NULL;
+		s->on_event = NULL;
+	}
+	struct tc_msg *m;
+	while (s->inflight > 0 && ctl_wait(&s->ctl, &m, timeout_ms) > 0)
+		if (!m->event)
+			s->inflight--;
+}

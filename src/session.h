@@ -1,0 +1,35 @@
+/* An authenticated control session as the front ends (script runner, REPL)
+ * see it: submit what the user typed, get replies and events back in order. */
+#ifndef TORSH_SESSION_H
+#define TORSH_SESSION_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "ctl.h"
+
+struct session;
+typedef void (*session_msg_fn)(void *ud, const struct tc_msg *m);
+
+struct session {
+	struct ctl ctl;
+	size_t inflight;           /* commands sent and not yet answered */
+	bool quit_sent;
+	bool closed_by_quit;       /* tor closed after answering our QUIT */
+	session_msg_fn on_reply, on_event;
+	void *ud;
+	struct buf wire;           /* scratch for serialising */
+};
+
+void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_event, void *ud);
+void session_free(struct session *s);
+/* 0 sent; -1 refused (err says why, nothing sent) or send failed (ctl.state
+ * is then no longer CTL_OPEN). */
+int session_submit(struct session *s, const char *line, size_t len, const char *body, size_t blen,
+		   bool has_body, struct buf *err);
+/* Read what the socket has and dispatch it. 0 fine, -1 connection gone
+ * (check closed_by_quit: not an error then). */
+int session_pump(struct session *s);
+/* Send QUIT (unless sent) and wait briefly for tor to answer and close. */
+void session_quit(struct session *s, int timeout_ms);
+#endif
