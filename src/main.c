@@ -34,7 +34,7 @@ struct options {
 	const char *socket_path, *interface, *cookie, *password_file, *tor_path;
 	char **commands;
 	size_t ncommands;
-	bool keep_going, launch, no_color, explain;
+	bool keep_going, launch, no_color, explain, verbose;
 	int fmt;                  /* -1: by whether stdout is a terminal */
 	double linger_s, connect_timeout_s, timeout_s;
 };
@@ -63,6 +63,7 @@ static void usage(FILE *f)
 	      "Output:\n"
 	      "      --raw                  the text tor sent (default when not a terminal)\n"
 	      "      --no-color             no colours (also NO_COLOR)\n"
+	      "  -v, --verbose              say where torsh connected and how it authenticated\n"
 	      "  -h, --help                 this help\n"
 	      "  -V, --version              version\n\n"
 	      "Exit status: 0 all replies 2xx, 1 tor error reply, 2 usage error or refused\n"
@@ -92,6 +93,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"interface", required_argument, NULL, 'i'},
 		{"command", required_argument, NULL, 'c'},
 		{"keep-going", no_argument, NULL, 'k'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{"cookie", required_argument, NULL, OPT_COOKIE},
@@ -107,7 +109,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:i:c:khV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:i:c:kvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->socket_path = optarg; break;
 		case 'i': o->interface = optarg; break;
@@ -118,6 +120,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->commands[o->ncommands++] = optarg;
 			break;
 		case 'k': o->keep_going = true; break;
+		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); exit(EXIT_ALL_OK);
 		case 'V': printf("torsh %s\n", TORSH_VERSION); exit(EXIT_ALL_OK);
 		case OPT_COOKIE: o->cookie = optarg; break;
@@ -324,6 +327,9 @@ int main(int argc, char **argv)
 		session_free(&s);
 		goto out;
 	}
+	if (o.verbose)
+		fprintf(stderr, "torsh: connected to %s (tor %s), authenticated with %s\n", ep.display,
+			ar.pi.version[0] ? ar.pi.version : "?", auth_method_name(ar.used));
 	if (o.launch)
 		take_ownership(&s);
 

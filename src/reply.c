@@ -68,7 +68,8 @@ void reader_free(struct reader *r)
 
 bool reader_midway(const struct reader *r)
 {
-	return r->reply.nlines > 0 || r->event.nlines > 0 || r->in.len > r->pos;
+	return (r->reply.nlines > 0 && r->done != &r->reply) || (r->event.nlines > 0 && r->done != &r->event) ||
+	       r->in.len > r->pos;
 }
 
 int reader_feed(struct reader *r, const char *p, size_t n)
