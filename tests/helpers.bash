@@ -65,6 +65,9 @@ start_tor() {
 	local addr
 	addr="$(head -n 1 "$TOR_DIR/port")"
 	case "$addr" in
+	PORT=*:*:*) # tor writes IPv6 without brackets: ::1:PORT
+		addr="${addr#PORT=}"
+		TORSH_CONNECT=(-i "[${addr%:*}]:${addr##*:}") ;;
 	PORT=*) TORSH_CONNECT=(-i "${addr#PORT=}") ;;
 	UNIX_PORT=*) TORSH_CONNECT=(-s "${addr#UNIX_PORT=}") ;;
 	esac

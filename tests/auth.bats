@@ -1,0 +1,112 @@
+#!/usr/bin/env bats
+# Authentication against real tors: no auth, cookie (SAFECOOKIE chosen),
+# HashedControlPassword; cookie diagnostics. The fake-port file covers what
+# tor cannot be made to do (COOKIE only, a spoofed SAFECOOKIE server hash).
+
+setup() {
+	load helpers
+}
+
+teardown() {
+	stop_tor
+}
+
+@test "no auth configured: METHODS=NULL, AUTHENTICATE still sent, works" {
+	start_tor none tcp
+	run "$TORSH" -v "${TORSH_CONNECT[@]}" -c 'GETINFO process/pid'
+	assert_success
+	assert_line --partial 'authenticated with NULL'
+}
+
+@test "cookie auth: SAFECOOKIE is chosen over COOKIE and works" {
+	start_tor cookie unix
+	run "$TORSH" -v "${TORSH_CONNECT[@]}" -c 'GETINFO process/pid'
+	assert_success
+	assert_line --partial 'authenticated with SAFECOOKIE'
+	assert_line "250-process/pid=$TOR_PID"
+}
+
+@test "cookie auth over TCP with the cookie named by --cookie" {
+	start_tor cookie tcp
+	cp "$TOR_DIR/cookie" "$TOR_DIR/copy"
+	run "$TORSH" -v "${TORSH_CONNECT[@]}" --cookie "$TOR_DIR/copy" -c 'GETINFO process/pid'
+	assert_success
+	assert_line --partial 'authenticated with SAFECOOKIE'
+}
+
+@test "TOR_CONTROL_COOKIE_AUTH_FILE names the cookie" {
+	start_tor cookie tcp
+	cp "$TOR_DIR/cookie" "$TOR_DIR/copy"
+	TOR_CONTROL_COOKIE_AUTH_FILE="$TOR_DIR/copy" run "$TORSH" -v "${TORSH_CONNECT[@]}" -c 'GETINFO version'
+	assert_success
+}
+
+@test "a wrong cookie (right size) fails with exit 4 before AUTHENTICATE" {
+	start_tor cookie tcp
+	head -c 32 /dev/urandom >"$TOR_DIR/wrong"
+	run "$TORSH" "${TORSH_CONNECT[@]}" --cookie "$TOR_DIR/wrong" -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial 'server hash does not match'
+	assert_output --partial "is not the tor that wrote the cookie $TOR_DIR/wrong"
+}
+
+@test "a cookie that is not 32 bytes is diagnosed, exit 4" {
+	start_tor cookie tcp
+	head -c 31 /dev/urandom >"$TOR_DIR/short"
+	run "$TORSH" "${TORSH_CONNECT[@]}" --cookie "$TOR_DIR/short" -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial "the auth cookie $TOR_DIR/short is 31 bytes; a tor cookie is exactly 32 bytes"
+}
+
+@test "an unreadable cookie names owner, group, mode and the usual fix" {
+	[ "$(id -u)" = 0 ] || skip "needs root to run torsh as another user"
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	start_tor cookie tcp
+	chmod 711 "$TOR_DIR"
+	chmod 600 "$TOR_DIR/cookie"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial "cannot read the auth cookie $TOR_DIR/cookie: Permission denied"
+	assert_output --partial 'owner root (uid 0), group root (gid 0), mode 0600'
+	assert_output --partial 'you are nobody'
+	assert_output --partial 'CookieAuthFileGroupReadable 1'
+}
+
+@test "password from --password-file" {
+	start_tor password tcp
+	printf '%s\n' "$TOR_PASSWORD" >"$TOR_DIR/pw"
+	run "$TORSH" -v "${TORSH_CONNECT[@]}" --password-file "$TOR_DIR/pw" -c 'GETINFO process/pid'
+	assert_success
+	assert_line --partial 'authenticated with HASHEDPASSWORD'
+	assert_line "250-process/pid=$TOR_PID"
+}
+
+@test "password from TOR_CONTROL_PASSWD (with a space and a quote in it)" {
+	start_tor password unix
+	TOR_CONTROL_PASSWD="$TOR_PASSWORD" run "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO process/pid'
+	assert_success
+	assert_line "250-process/pid=$TOR_PID"
+}
+
+@test "a wrong password: exit 4, tor's reason, and that tor closed the connection" {
+	start_tor password tcp
+	TOR_CONTROL_PASSWD=wrong run "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial 'authentication failed: 515 Authentication failed: Password did not match HashedControlPassword'
+	assert_output --partial 'tor closes the connection after a failed AUTHENTICATE'
+	refute_output --partial 'wrong'$'\n'
+}
+
+@test "no password available: exit 4 naming the ways to give one" {
+	start_tor password tcp
+	run env -u TOR_CONTROL_PASSWD "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO version' </dev/null
+	assert_failure 4
+	assert_output --partial '--password-file FILE or TOR_CONTROL_PASSWD'
+}
+
+@test "an unreadable --password-file is reported, exit 4" {
+	start_tor password tcp
+	run "$TORSH" "${TORSH_CONNECT[@]}" --password-file /nonexistent/pw -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial 'cannot read --password-file /nonexistent/pw: No such file or directory'
+}
