@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# torsh --launch: a throwaway offline tor that lives exactly as long as torsh.
+
+setup() {
+	load helpers
+}
+
+wait_gone() {
+	local pid="$1"
+	for _ in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "--launch starts an offline tor with cookie auth on a Unix socket" {
+	run "$TORSH" --launch -v -c 'GETCONF DisableNetwork SocksPort CookieAuthentication' -c 'GETINFO net/listeners/control'
+	assert_success
+	assert_line --regexp '^torsh: connected to /tmp/torsh-[A-Za-z0-9]+/control \(tor 0\.4\.[0-9.]+\), authenticated with SAFECOOKIE$'
+	assert_line '250-DisableNetwork=1'
+	assert_line '250-SocksPort=0'
+	assert_line '250 CookieAuthentication=1'
+	assert_line --regexp '^250-net/listeners/control="unix:/tmp/torsh-'
+}
+
+@test "the launched tor keeps a dead loopback authority as a backstop" {
+	run "$TORSH" --launch -c 'GETCONF DirAuthority UseDefaultFallbackDirs'
+	assert_success
+	assert_line '250-DirAuthority=dummy 127.0.0.1:1 ffffffffffffffffffffffffffffffffffffffff'
+	assert_line '250 UseDefaultFallbackDirs=0'
+}
+
+@test "the launched tor exits when torsh exits, and its directory is removed" {
+	run "$TORSH" --launch -c 'GETINFO process/pid' -c 'GETCONF DataDirectory'
+	assert_success
+	local pid dir
+	pid="$(sed -n 's/^250-process\/pid=//p' <<<"$output")"
+	dir="$(sed -n 's/^250 DataDirectory=//p' <<<"$output")"
+	[ -n "$pid" ] && [ -n "$dir" ]
+	wait_gone "$pid"
+	[ ! -e "$dir" ]
+}
+
+@test "the launched tor exits even when torsh is killed with SIGKILL (TAKEOWNERSHIP)" {
+	"$TORSH" --launch -c 'GETINFO process/pid' --linger 60 >"$BATS_TEST_TMPDIR/out" &
+	local torsh_pid=$! pid=""
+	for _ in $(seq 1 100); do
+		pid="$(sed -n 's/^250-process\/pid=//p' "$BATS_TEST_TMPDIR/out")"
+		[ -n "$pid" ] && break
+		sleep 0.1
+	done
+	[ -n "$pid" ]
+	kill -0 "$pid"
+	kill -9 "$torsh_pid"
+	wait "$torsh_pid" || true
+	wait_gone "$pid"
+}
+
+@test "SIGTERM to torsh ends the launched tor too" {
+	"$TORSH" --launch -c 'GETINFO process/pid' --linger 60 >"$BATS_TEST_TMPDIR/out" &
+	local torsh_pid=$! pid=""
+	for _ in $(seq 1 100); do
+		pid="$(sed -n 's/^250-process\/pid=//p' "$BATS_TEST_TMPDIR/out")"
+		[ -n "$pid" ] && break
+		sleep 0.1
+	done
+	[ -n "$pid" ]
+	kill -TERM "$torsh_pid"
+	wait "$torsh_pid" || true
+	wait_gone "$pid"
+}
+
+@test "--launch with a tor that does not exist: exit 3 and why" {
+	run "$TORSH" --launch --tor /nonexistent/tor -c 'GETINFO version'
+	assert_failure 3
+	assert_output --partial "cannot run '/nonexistent/tor'"
+}
+
+@test "--launch with a tor that fails at startup shows its log" {
+	printf '#!/bin/sh\necho "[err] simulated startup failure" >&2\nexit 1\n' >"$BATS_TEST_TMPDIR/badtor"
+	chmod +x "$BATS_TEST_TMPDIR/badtor"
+	run "$TORSH" --launch --tor "$BATS_TEST_TMPDIR/badtor" -c 'GETINFO version'
+	assert_failure 3
+	assert_output --partial 'tor exited during startup'
+}
