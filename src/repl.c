@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -135,7 +136,6 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	el_set(r.el, EL_SIGNAL, 0);
 	el_set(r.el, EL_HIST, history, r.hist);
 	el_set(r.el, EL_PROMPT, prompt_fn);
-	el_set(r.el, EL_UNBUFFERED, 1);
 	el_source(r.el, NULL);
 	s->on_reply = s->on_event = on_msg;
 	s->ud = &r;
@@ -145,8 +145,10 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	sigaction(SIGINT, &sa, NULL);
 
 	int rc = EXIT_ALL_OK;
+	/* Entering unbuffered mode draws the prompt (libedit's read_prepare);
+	 * a refresh here would draw it a second time. */
+	el_set(r.el, EL_UNBUFFERED, 1);
 	r.line_shown = true;
-	el_set(r.el, EL_REFRESH);
 	fflush(stdout);
 	for (;;) {
 		if (stop_flag && *stop_flag)
@@ -176,21 +178,24 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 			continue;
 		int count = 0;
 		const char *line = el_gets(r.el, &count);
-		if (line == NULL || count <= 0) {
-			/* Ctrl-D on an empty line. */
+		/* In unbuffered mode libedit reports Ctrl-D on an empty line as a
+		 * one-character line holding ^D. */
+		if ((line == NULL && count == 0) || (count == 1 && line[0] == '\004')) {
 			fputc('\n', stdout);
 			break;
 		}
-		if (line[count - 1] != '\n')
+		if (line == NULL || count <= 0 || line[count - 1] != '\n')
 			continue;
 		/* libedit leaves the cursor on a fresh line; reset unbuffered mode so
 		 * the next el_gets starts a new line. */
 		struct buf copy = {0};
 		buf_append(&copy, line, (size_t)count - 1, BUF_NOLIMIT);
-		el_set(r.el, EL_UNBUFFERED, 0);
-		el_set(r.el, EL_UNBUFFERED, 1);
 		r.line_shown = false;
+		el_set(r.el, EL_UNBUFFERED, 0);
 		take_line(&r, copy.p, copy.len);
+		/* Re-entering unbuffered mode starts a new line and draws the
+		 * prompt (which may have changed, e.g. to "... " in a body). */
+		el_set(r.el, EL_UNBUFFERED, 1);
 		buf_free(&copy);
 		if (s->ctl.state != CTL_OPEN) {
 			fprintf(stderr, "torsh: %s\n", s->ctl.err);
@@ -198,7 +203,6 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 			break;
 		}
 		r.line_shown = true;
-		el_set(r.el, EL_REFRESH);
 		fflush(stdout);
 	}
 	if (s->ctl.state == CTL_OPEN)
