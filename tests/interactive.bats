@@ -5,7 +5,8 @@
 setup() {
 	load helpers
 	start_tor none unix
-	TMUX_SOCK="$TOR_DIR/tmux"
+	TMUX_DIR="$(short_tmpdir)"
+	TMUX_SOCK="$TMUX_DIR/tmux"
 	tmux -S "$TMUX_SOCK" new-session -d -s t -x 120 -y 40 \
 		"'$TORSH' ${TORSH_CONNECT[*]}; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen 'Ctrl-D or QUIT leaves'
@@ -13,6 +14,7 @@ setup() {
 
 teardown() {
 	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	rm -rf "$TMUX_DIR"
 	stop_tor
 }
 
