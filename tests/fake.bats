@@ -1,0 +1,269 @@
+#!/usr/bin/env bats
+# What a real tor cannot be made to do, from the scripted fake control port
+# (tests/fake/fakeport.c): a spoofed SAFECOOKIE server hash, COOKIE without
+# SAFECOOKIE, malformed and truncated replies, NUL bytes, huge data blocks,
+# events between a command and its reply, silence.
+
+setup() {
+	load helpers
+}
+
+teardown() {
+	stop_fake
+}
+
+hex_of() {
+	od -An -tx1 "$1" | tr -d ' \n' | tr a-f A-F
+}
+
+@test "a wrong SAFECOOKIE server hash: exit 4, clear message, AUTHENTICATE never sent" {
+	head -c 32 /dev/urandom >"$BATS_TEST_TMPDIR/cookie"
+	start_fake "$(fake_script <<EOT
+expect PROTOCOLINFO
+line 250-PROTOCOLINFO 1
+line 250-AUTH METHODS=COOKIE,SAFECOOKIE COOKIEFILE="$BATS_TEST_TMPDIR/cookie"
+line 250-VERSION Tor="0.4.9.11"
+line 250 OK
+expect AUTHCHALLENGE SAFECOOKIE
+line 250 AUTHCHALLENGE SERVERHASH=$(printf '0%.0s' $(seq 64)) SERVERNONCE=$(printf 'A%.0s' $(seq 64))
+drain
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial "the endpoint $FAKE_SOCK is not the tor that wrote the cookie $BATS_TEST_TMPDIR/cookie"
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	assert_line --regexp '^AUTHCHALLENGE SAFECOOKIE [0-9A-F]{64}\\r$'
+	refute_output --partial AUTHENTICATE
+	refute_output --partial GETINFO
+}
+
+@test "a truncated SERVERNONCE is refused before AUTHENTICATE" {
+	head -c 32 /dev/urandom >"$BATS_TEST_TMPDIR/cookie"
+	start_fake "$(fake_script <<EOT
+expect PROTOCOLINFO
+line 250-AUTH METHODS=SAFECOOKIE COOKIEFILE="$BATS_TEST_TMPDIR/cookie"
+line 250 OK
+expect AUTHCHALLENGE
+line 250 AUTHCHALLENGE SERVERHASH=$(printf '0%.0s' $(seq 64)) SERVERNONCE=ABCD
+drain
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial 'malformed AUTHCHALLENGE reply'
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	refute_output --partial AUTHENTICATE
+}
+
+@test "COOKIE without SAFECOOKIE: the cookie is sent as 64 hex digits" {
+	head -c 32 /dev/urandom >"$BATS_TEST_TMPDIR/cookie"
+	start_fake "$(fake_script <<EOT
+expect PROTOCOLINFO
+line 250-PROTOCOLINFO 1
+line 250-AUTH METHODS=COOKIE COOKIEFILE="$BATS_TEST_TMPDIR/cookie"
+line 250-VERSION Tor="0.4.9.11"
+line 250 OK
+expect AUTHENTICATE
+line 250 OK
+expect GETINFO version
+line 250-version=0.4.9.11
+line 250 OK
+drain
+EOT
+)"
+	run "$TORSH" -v -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_success
+	assert_line --partial 'authenticated with COOKIE'
+	assert_line '250-version=0.4.9.11'
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	assert_line "AUTHENTICATE $(hex_of "$BATS_TEST_TMPDIR/cookie")\\r"
+}
+
+@test "a malformed status line is a protocol error, exit 5" {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect GETINFO
+line 25x OK
+drain
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_failure 5
+	assert_output --partial "protocol error at line 6 from tor: expected a 3-digit code and '-', '+' or ' ': '25x OK'"
+}
+
+@test "garbage instead of the control protocol (an HTTP server) is a protocol error, exit 5" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+line HTTP/1.0 501 Tor ControlPort is not an HTTP proxy
+close
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_failure 5
+	assert_output --partial 'protocol error'
+	assert_output --partial 'HTTP/1.0 501'
+}
+
+@test "NUL bytes in a reply are a protocol error, exit 5, no crash" {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect GETINFO
+send 250-version=0.4\0.9\r\n250 OK\r\n
+drain
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_failure 5
+	assert_output --partial 'NUL byte in line'
+}
+
+@test "a 20 MB data block arrives whole" {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect GETINFO ns/all
+line 250+ns/all=
+datablock 20000000
+line 250 OK
+drain
+EOT
+)"
+	run bash -c "'$TORSH' -s '$FAKE_SOCK' -c 'GETINFO ns/all' >'$BATS_TEST_TMPDIR/out'"
+	assert_success
+	run head -n 1 "$BATS_TEST_TMPDIR/out"
+	assert_output '250+ns/all='
+	run tail -n 2 "$BATS_TEST_TMPDIR/out"
+	assert_line --index 0 '.'
+	assert_line --index 1 '250 OK'
+	# content bytes between the first line and the final '.', unstuffed
+	local body
+	body=$(sed '1d;$d' "$BATS_TEST_TMPDIR/out" | sed '$d' | sed 's/^\.\././' | tr -d '\n' | wc -c)
+	[ "$body" -eq 20000000 ]
+}
+
+@test "an event between a command and its reply is routed apart" {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect GETINFO version
+line 650 BW 10 20
+line 650-CONF_CHANGED
+line 650-ContactInfo=x
+line 650 OK
+line 250-version=0.4.9.11
+line 250 OK
+drain
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_success
+	assert_line --index 0 '650 BW 10 20'
+	assert_line --index 1 '650-CONF_CHANGED'
+	assert_line --index 3 '650 OK'
+	assert_line --index 4 '250-version=0.4.9.11'
+	assert_line --index 5 '250 OK'
+}
+
+@test "the connection dropping in the middle of a reply: exit 5, said plainly" {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect GETINFO
+line 250-version=0.4.9.11
+close
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_failure 5
+	assert_output --partial 'tor closed the connection in the middle of a reply'
+}
+
+@test "the connection dropping between replies: exit 5" {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect GETINFO
+close
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version' -c 'GETINFO version'
+	assert_failure 5
+	assert_output --partial 'tor closed the connection'
+}
+
+@test "silence after a command hits --timeout: exit 5" {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect GETINFO
+sleep 5000
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" --timeout 1 -c 'GETINFO version'
+	assert_failure 5
+	assert_output --partial 'no reply from tor within 1.0 s'
+}
+
+@test "refused input sends nothing: the fake port sees no command after AUTHENTICATE but QUIT" {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect QUIT
+line 250 closing connection
+close
+EOT
+)"
+	run bash -c "printf 'SETCONF ContactInfo=a\rb\n' | '$TORSH' -s '$FAKE_SOCK'"
+	assert_failure 2
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	assert_line --index 0 'PROTOCOLINFO 1\r'
+	assert_line --index 1 'AUTHENTICATE\r'
+	assert_line --index 2 'QUIT\r'
+	refute_output --partial SETCONF
+}
+
+@test "a failed AUTHENTICATE is reported with tor's reason, exit 4" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+line 250-AUTH METHODS=HASHEDPASSWORD
+line 250 OK
+expect AUTHENTICATE
+line 515 Authentication failed: Password did not match HashedControlPassword value from configuration
+close
+EOT
+)"
+	TOR_CONTROL_PASSWD=nope run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial '515 Authentication failed'
+	assert_output --partial 'tor closes the connection after a failed AUTHENTICATE'
+}
+
+@test "a password is sent hex-encoded, never as typed" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+line 250-AUTH METHODS=HASHEDPASSWORD
+line 250 OK
+expect AUTHENTICATE
+line 250 OK
+drain
+EOT
+)"
+	TOR_CONTROL_PASSWD='pa"ss' run "$TORSH" -s "$FAKE_SOCK" </dev/null
+	assert_success
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	assert_line 'AUTHENTICATE 7061227373\r'
+}
+
+@test "an unknown auth method is named when nothing usable is offered, exit 4" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+line 250-AUTH METHODS=QUANTUMKEY
+line 250 OK
+drain
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial 'no authentication method torsh knows (QUANTUMKEY)'
+}
