@@ -184,6 +184,8 @@ int reader_next(struct reader *r, struct tc_msg **out)
 		msg_reset(r->done);
 		r->done = NULL;
 	}
+	if (r->in.p == NULL)
+		return 0;
 	for (;;) {
 		char *start = r->in.p + r->pos;
 		char *lf = r->scan < r->in.len ? memchr(r->in.p + r->scan, '\n', r->in.len - r->scan) : NULL;
