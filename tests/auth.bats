@@ -110,3 +110,20 @@ teardown() {
 	assert_failure 4
 	assert_output --partial 'cannot read --password-file /nonexistent/pw: No such file or directory'
 }
+
+@test "the password prompt does not echo (HashedControlPassword, on a terminal)" {
+	start_tor password unix
+	local tdir
+	tdir="$(short_tmpdir)"
+	tmux -S "$tdir/s" new-session -d -s t -x 120 -y 20 \
+		"env -u TOR_CONTROL_PASSWD '$TORSH' ${TORSH_CONNECT[*]}; echo EXITED rc=\$?; sleep 30"
+	for _ in $(seq 1 50); do tmux -S "$tdir/s" capture-pane -p -t t | grep -q 'tor control password:' && break; sleep 0.1; done
+	tmux -S "$tdir/s" send-keys -t t "$TOR_PASSWORD" Enter
+	for _ in $(seq 1 50); do tmux -S "$tdir/s" capture-pane -p -t t | grep -q 'HASHEDPASSWORD' && break; sleep 0.1; done
+	run tmux -S "$tdir/s" capture-pane -p -t t
+	tmux -S "$tdir/s" kill-server
+	rm -rf "$tdir"
+	assert_output --partial 'tor control password:'
+	assert_output --partial '(HASHEDPASSWORD)'
+	refute_output --partial "$TOR_PASSWORD"
+}
