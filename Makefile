@@ -76,9 +76,12 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@rc=0; $(MAKE) --no-print-directory unit || rc=1; $(MAKE) --no-print-directory bats || rc=1; exit $$rc
 
+# Sanitized objects must not mix with normal ones: clean before and after.
 asan:
 	$(MAKE) clean
-	$(MAKE) check CC=clang OPT="-O1 -g -fno-omit-frame-pointer" SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+	$(MAKE) check CC=clang OPT="-O1 -g -fno-omit-frame-pointer" SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  || { $(MAKE) clean; exit 1; }
+	$(MAKE) clean
 
 install: torsh
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

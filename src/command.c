@@ -1,13 +1,12 @@
 #include "command.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "escape.h"
+#include "cmd.h"
 
-bool command_wants_body(const char *line, size_t len)
-{
-	return len > 1 && line[0] == '+';
-}
+#include "escape.h"
 
 static int refuse(struct buf *err, struct buf *wire, const char *what, size_t col)
 {
@@ -35,6 +34,99 @@ int wire_body(struct buf *wire, const char *body, size_t blen)
 	return buf_append(wire, ".\r\n", 3, COMMAND_MAX_WIRE);
 }
 
+static bool is_raw(const char *line, size_t len)
+{
+	return len >= 4 && strncmp(line, "/raw", 4) == 0 && (len == 4 || line[4] == ' ');
+}
+
+bool command_wants_body(const char *line, size_t len)
+{
+	if (is_raw(line, len)) {
+		size_t i = 4;
+		while (i < len && line[i] == ' ')
+			i++;
+		return i + 1 < len && line[i] == '+';
+	}
+	size_t w = 0;
+	while (w < len && line[w] != ' ' && line[w] != '\t')
+		w++;
+	const struct cmd_def *d = cmd_find(line, w);
+	if (d == NULL || !(d->flags & CMD_BODY))
+		return line[0] == '+' && len > 1;
+	/* a final @FILE argument supplies the body instead */
+	size_t e = len;
+	while (e > 0 && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+		e--;
+	size_t s = e;
+	while (s > w && line[s - 1] != ' ' && line[s - 1] != '\t')
+		s--;
+	return !(s > w && line[s] == '@');
+}
+
+void command_inspect(const char *line, size_t len, struct command_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (len > 0 && line[0] == '/') {
+		info->local = true;
+		return;
+	}
+	struct cmd c;
+	struct cmd_error e;
+	if (cmd_parse(line, len, &c, &e) == 0) {
+		info->secret = c.secret || (c.def->flags & CMD_SENSITIVE);
+		info->dangerous = c.dangerous;
+		cmd_free(&c);
+	} else if (c.def) {
+		/* even a mistyped AUTHENTICATE may hold a password */
+		info->secret = (c.def->flags & CMD_SENSITIVE) != 0;
+	}
+}
+
+static int read_body_file(const char *path, struct buf *body, struct buf *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		buf_printf(err, BUF_NOLIMIT, "@%s: %s: nothing was sent", path, strerror(errno));
+		return -1;
+	}
+	char chunk[65536];
+	size_t n;
+	int rc = 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(body, chunk, n, COMMAND_MAX_WIRE) < 0) {
+			buf_printf(err, BUF_NOLIMIT, "@%s: larger than tor's 1 MiB limit: nothing was sent", path);
+			rc = -1;
+			break;
+		}
+	fclose(f);
+	if (rc == 0 && body->len == 0) {
+		buf_printf(err, BUF_NOLIMIT, "@%s: empty file (tor refuses an empty body): nothing was sent", path);
+		rc = -1;
+	}
+	return rc;
+}
+
+static int prepare_raw(const char *line, size_t len, const char *body, size_t blen, bool has_body,
+		       struct buf *wire, struct buf *err)
+{
+	size_t i = 4;
+	while (i < len && line[i] == ' ')
+		i++;
+	if (i >= len)
+		return refuse(err, wire, "/raw needs a LINE to send", len);
+	line += i;
+	len -= i;
+	if (has_body && line[0] != '+')
+		has_body = false;
+	if (buf_append(wire, line, len, COMMAND_MAX_WIRE) < 0 || buf_append(wire, "\r\n", 2, COMMAND_MAX_WIRE) < 0 ||
+	    (has_body && wire_body(wire, body ? body : "", blen) < 0)) {
+		buf_reset(wire);
+		buf_printf(err, BUF_NOLIMIT, "command longer than tor's 1 MiB limit: refused, nothing was sent");
+		return -1;
+	}
+	return 0;
+}
+
 int command_prepare(const char *line, size_t len, const char *body, size_t blen, bool has_body,
 		    struct buf *wire, struct buf *err)
 {
@@ -55,11 +147,46 @@ int command_prepare(const char *line, size_t len, const char *body, size_t blen,
 		return refuse(err, wire, "leading whitespace (tor reads an empty command word)", 0);
 	if (has_body && body && memchr(body, '\0', blen))
 		return refuse(err, wire, "NUL byte inside the body", (size_t)((const char *)memchr(body, '\0', blen) - body));
-	if (buf_append(wire, line, len, COMMAND_MAX_WIRE) < 0 || buf_append(wire, "\r\n", 2, COMMAND_MAX_WIRE) < 0 ||
-	    (has_body && wire_body(wire, body ? body : "", blen) < 0)) {
-		buf_reset(wire);
-		buf_printf(err, BUF_NOLIMIT, "command longer than tor's 1 MiB limit: refused, nothing was sent");
+	if (is_raw(line, len))
+		return prepare_raw(line, len, body, blen, has_body, wire, err);
+
+	struct cmd c;
+	struct cmd_error e;
+	if (cmd_parse(line, len, &c, &e) < 0) {
+		if (e.col)
+			buf_printf(err, BUF_NOLIMIT, "column %zu: %s", e.col, e.msg);
+		else
+			buf_printf(err, BUF_NOLIMIT, "%s", e.msg);
 		return -1;
 	}
-	return 0;
+	if (c.def->flags & CMD_LOCAL) {
+		buf_printf(err, BUF_NOLIMIT, "%s is a torsh command, not sent to tor", c.def->name);
+		cmd_free(&c);
+		return -1;
+	}
+	struct buf filebody = {0};
+	int rc = 0;
+	if (c.body_file) {
+		rc = read_body_file(c.body_file, &filebody, err);
+		c.body = filebody.p;
+		c.blen = filebody.len;
+		c.has_body = true;
+	} else if (c.def->flags & CMD_BODY) {
+		c.body = body;
+		c.blen = blen;
+		c.has_body = has_body;
+	}
+	if (rc == 0 && cmd_serialize(&c, wire, &e) < 0) {
+		buf_printf(err, BUF_NOLIMIT, "%s: nothing was sent", e.msg);
+		rc = -1;
+	}
+	if (rc == 0 && wire->len > COMMAND_MAX_WIRE) {
+		buf_printf(err, BUF_NOLIMIT, "command longer than tor's 1 MiB limit: refused, nothing was sent");
+		rc = -1;
+	}
+	if (rc < 0)
+		buf_reset(wire);
+	buf_free(&filebody);
+	cmd_free(&c);
+	return rc;
 }

@@ -1,0 +1,273 @@
+#include "argval.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+void val_display(const char *s, size_t n, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (o + 8 >= len) {
+			if (len >= 4) {
+				o = o + 4 <= len - 1 ? o : len - 4;
+				memcpy(buf + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	if (len)
+		buf[o < len ? o : len - 1] = '\0';
+}
+
+bool val_is_printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return n > 0;
+}
+
+static bool alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool val_is_name(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!alnum(s[i]) && s[i] != '_')
+			return false;
+	return n > 0;
+}
+
+bool val_is_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') || (s[i] >= 'A' && s[i] <= 'F')))
+			return false;
+	return true;
+}
+
+static int bad(char *msg, size_t len, const char *what, const char *s, size_t n)
+{
+	char shown[80];
+	val_display(s, n, shown, sizeof(shown));
+	snprintf(msg, len, "expected %s, got '%s'", what, shown);
+	return -1;
+}
+
+int val_id(const char *s, bool allow_zero, uint64_t *v, char *msg, size_t len)
+{
+	size_t n = strlen(s);
+	uint64_t x = 0;
+	if (n == 0 || n > 20)
+		return bad(msg, len, "a number", s, n);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return bad(msg, len, allow_zero ? "a number (digits)" : "an id (digits)", s, n);
+		uint64_t d = (uint64_t)(s[i] - '0');
+		if (x > (UINT64_MAX - d) / 10)
+			return bad(msg, len, "a number below 2^64", s, n);
+		x = x * 10 + d;
+	}
+	if (x == 0 && !allow_zero)
+		return bad(msg, len, "an id (digits, not 0)", s, n);
+	*v = x;
+	return 0;
+}
+
+int val_port(const char *s, size_t n, char *msg, size_t len)
+{
+	unsigned long v = 0;
+	if (n == 0 || n > 5)
+		return bad(msg, len, "a port 1-65535", s, n);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return bad(msg, len, "a port 1-65535", s, n);
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v < 1 || v > 65535)
+		return bad(msg, len, "a port 1-65535", s, n);
+	return 0;
+}
+
+int val_target(const char *s, size_t n, char *msg, size_t len)
+{
+	if (n > 5 && strncmp(s, "unix:", 5) == 0) {
+		if (!val_is_printable(s + 5, n - 5))
+			return bad(msg, len, "unix:PATH without spaces or control characters", s, n);
+		return 0;
+	}
+	const char *colon = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ':')
+			colon = s + i;
+	if (colon == NULL)
+		return val_port(s, n, msg, len);
+	size_t hl = (size_t)(colon - s);
+	if (hl == 0 || !val_is_printable(s, hl) || memchr(s, '"', hl) || memchr(s, ',', hl))
+		return bad(msg, len, "PORT, HOST:PORT or unix:PATH", s, n);
+	if (s[0] == '[' && s[hl - 1] != ']')
+		return bad(msg, len, "[IPv6]:PORT", s, n);
+	return val_port(colon + 1, n - hl - 1, msg, len);
+}
+
+int val_relay(const char *s, size_t n, char *msg, size_t len)
+{
+	const char *what = "a relay: $FINGERPRINT (40 hex digits), $FINGERPRINT~nickname or a nickname";
+	if (n > 0 && s[0] == '$') {
+		if (n < 41 || !val_is_hex(s + 1, 40))
+			return bad(msg, len, what, s, n);
+		if (n == 41)
+			return 0;
+		if ((s[41] != '~' && s[41] != '=') || n - 42 < 1 || n - 42 > 19)
+			return bad(msg, len, what, s, n);
+		for (size_t i = 42; i < n; i++)
+			if (!alnum(s[i]))
+				return bad(msg, len, what, s, n);
+		return 0;
+	}
+	if (n == 40 && val_is_hex(s, 40))
+		return 0;
+	if (n < 1 || n > 19)
+		return bad(msg, len, what, s, n);
+	for (size_t i = 0; i < n; i++)
+		if (!alnum(s[i]))
+			return bad(msg, len, what, s, n);
+	return 0;
+}
+
+int base32_decode(const char *s, size_t n, uint8_t *out, size_t cap, size_t *outlen)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0;
+	while (n > 0 && s[n - 1] == '=')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		int v;
+		if (c >= 'a' && c <= 'z')
+			v = c - 'a';
+		else if (c >= 'A' && c <= 'Z')
+			v = c - 'A';
+		else if (c >= '2' && c <= '7')
+			v = c - '2' + 26;
+		else
+			return -1;
+		acc = (acc << 5) | (uint32_t)v;
+		bits += 5;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o >= cap)
+				return -1;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	*outlen = o;
+	return 0;
+}
+
+static void onion_checksum(const uint8_t pubkey[32], uint8_t version, uint8_t out[2])
+{
+	uint8_t buf[15 + 32 + 1], md[32];
+	memcpy(buf, ".onion checksum", 15);
+	memcpy(buf + 15, pubkey, 32);
+	buf[47] = version;
+	unsigned int mdlen = sizeof(md);
+	EVP_Digest(buf, sizeof(buf), md, &mdlen, EVP_sha3_256(), NULL);
+	out[0] = md[0];
+	out[1] = md[1];
+}
+
+int val_onion_v3(const char *s, size_t n, char *msg, size_t len)
+{
+	uint8_t raw[40];
+	size_t rl;
+	if (n != 56)
+		return bad(msg, len, n == 16 ? "a v3 onion address (v2 16-character addresses were removed in tor 0.4.6)"
+					     : "a v3 onion address (56 base32 characters)", s, n);
+	if (base32_decode(s, n, raw, sizeof(raw), &rl) < 0 || rl != 35)
+		return bad(msg, len, "a v3 onion address (base32: a-z and 2-7)", s, n);
+	if (raw[34] != 3) {
+		snprintf(msg, len, "onion address version byte is %u, expected 3", raw[34]);
+		return -1;
+	}
+	uint8_t sum[2];
+	onion_checksum(raw, 3, sum);
+	if (sum[0] != raw[32] || sum[1] != raw[33]) {
+		char shown[80];
+		val_display(s, n, shown, sizeof(shown));
+		snprintf(msg, len, "checksum mismatch: probably a typo in '%s'", shown);
+		return -1;
+	}
+	return 0;
+}
+
+void onion_v3_address(const uint8_t pubkey[32], char out[57])
+{
+	static const char alpha[] = "abcdefghijklmnopqrstuvwxyz234567";
+	uint8_t raw[35];
+	memcpy(raw, pubkey, 32);
+	onion_checksum(pubkey, 3, raw + 32);
+	raw[34] = 3;
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0;
+	for (size_t i = 0; i < 35; i++) {
+		acc = (acc << 8) | raw[i];
+		bits += 8;
+		while (bits >= 5) {
+			bits -= 5;
+			out[o++] = alpha[(acc >> bits) & 31];
+		}
+	}
+	out[o] = '\0';
+}
+
+int val_base64(const char *s, size_t n, size_t want, char *msg, size_t len)
+{
+	size_t pad = 0, data = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		if (pad || !(alnum(c) || c == '+' || c == '/'))
+			return bad(msg, len, "base64 (A-Z a-z 0-9 + /)", s, n);
+		data++;
+	}
+	size_t bytes = data * 6 / 8;
+	if (pad > 2 || bytes != want || (pad && (data + pad) % 4)) {
+		snprintf(msg, len, "expected base64 of %zu bytes, got %zu bytes", want, bytes);
+		return -1;
+	}
+	return 0;
+}
+
+int val_base32(const char *s, size_t n, size_t want, char *msg, size_t len)
+{
+	uint8_t out[128];
+	size_t ol;
+	if (base32_decode(s, n, out, sizeof(out), &ol) < 0)
+		return bad(msg, len, "base32 (a-z 2-7)", s, n);
+	if (ol != want) {
+		snprintf(msg, len, "expected base32 of %zu bytes, got %zu bytes", want, ol);
+		return -1;
+	}
+	return 0;
+}

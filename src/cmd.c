@@ -1,0 +1,245 @@
+#include "cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmdparse.h"
+#include "command.h"
+#include "escape.h"
+#include "argval.h"
+
+const struct cmd_def *cmd_find(const char *word, size_t len)
+{
+	bool plus = len > 1 && word[0] == '+';
+	if (plus) {
+		word++;
+		len--;
+	}
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_def *d = cmd_table[i];
+		if (strlen(d->name) == len && strncasecmp(d->name, word, len) == 0)
+			return plus && !(d->flags & CMD_BODY) ? NULL : d;
+	}
+	return NULL;
+}
+
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t prev[64], cur[64];
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			char ca = (char)(a[i - 1] | 0x20), cb = (char)(b[j - 1] | 0x20);
+			size_t sub = prev[j - 1] + (ca != cb);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, sizeof(prev));
+	}
+	return prev[lb];
+}
+
+const struct cmd_def *cmd_suggest(const char *word, size_t len)
+{
+	const struct cmd_def *best = NULL;
+	size_t best_d = 3;
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_def *d = cmd_table[i];
+		size_t n = strlen(d->name);
+		/* a prefix of a longer name ("GETI") is the likeliest intent */
+		if (len >= 3 && len < n && strncasecmp(d->name, word, len) == 0)
+			return d;
+		size_t dist = edit_distance(word, len, d->name, n);
+		if (dist < best_d) {
+			best_d = dist;
+			best = d;
+		}
+	}
+	return best;
+}
+
+void cmd_free(struct cmd *c)
+{
+	for (size_t i = 0; i < c->nitems; i++) {
+		free(c->items[i].key);
+		if (c->items[i].kind == ITEM_HEX)
+			memset(c->items[i].val, 0, c->items[i].vlen);
+		free(c->items[i].val);
+	}
+	free(c->items);
+	free(c->body_file);
+	memset(c, 0, sizeof(*c));
+}
+
+int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	memset(err, 0, sizeof(*err));
+	size_t w = 0;
+	while (w < len && line[w] != ' ' && line[w] != '\t')
+		w++;
+	if (w == 0) {
+		snprintf(err->msg, sizeof(err->msg), "%s", len ? "leading whitespace before the command word"
+							     : "empty command");
+		err->col = 1;
+		return -1;
+	}
+	const struct cmd_def *d = cmd_find(line, w);
+	if (d == NULL) {
+		char shown[80];
+		val_display(line, w, shown, sizeof(shown));
+		const struct cmd_def *s = cmd_suggest(line[0] == '+' ? line + 1 : line, line[0] == '+' ? w - 1 : w);
+		if (s)
+			snprintf(err->msg, sizeof(err->msg), "unknown command %s; did you mean %s? (/raw sends it anyway)",
+				 shown, s->name);
+		else
+			snprintf(err->msg, sizeof(err->msg), "unknown command %s (/help lists them; /raw sends it anyway)",
+				 shown);
+		err->col = 1;
+		return -1;
+	}
+	out->def = d;
+	struct pctx p = {.line = line, .len = len, .out = out, .err = err, .pos = 1};
+	struct tok_error te;
+	enum tok_dialect dialect = (d->flags & CMD_SENSITIVE) && !(d->flags & CMD_BODY) &&
+					   strncmp(d->name, "AUTH", 4) == 0 ? TOK_QSTRING : TOK_CSTRING;
+	if (tok_split(line, len, dialect, &p.toks, &te) < 0) {
+		err->col = te.col + 1;
+		snprintf(err->msg, sizeof(err->msg), "%s", te.msg);
+		cmd_free(out);
+		return -1;
+	}
+	for (size_t i = 0; i < p.toks.n; i++) {
+		const struct tok *t = &p.toks.v[i];
+		if (t->has_ctl) {
+			toklist_free(&p.toks);
+			cmd_free(out);
+			err->col = t->off + 1;
+			snprintf(err->msg, sizeof(err->msg), "CR, LF or NUL inside an argument: refused, nothing was sent");
+			return -1;
+		}
+	}
+	int rc;
+	if (d->flags & CMD_OBSOLETE)
+		rc = p_fail(&p, NULL, "%s: %s", d->name, d->help);
+	else if (d->flags & CMD_LOCAL)
+		rc = 0;
+	else
+		rc = d->parse(&p);
+	toklist_free(&p.toks);
+	if (rc < 0) {
+		const struct cmd_def *keep = out->def;
+		cmd_free(out);
+		out->def = keep;
+		return -1;
+	}
+	return 0;
+}
+
+/* Bytes that can stand in a word without splitting it or the command:
+ * printable ASCII but space and double quote. */
+static bool safe_word(const char *s, size_t n, bool allow_eq)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c >= 0x7f || c == '"' || (!allow_eq && c == '='))
+			return false;
+	}
+	return n > 0;
+}
+
+static int cquote(struct buf *w, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_putc(w, '"', BUF_NOLIMIT);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': buf_append(w, "\\\"", 2, BUF_NOLIMIT); break;
+		case '\\': buf_append(w, "\\\\", 2, BUF_NOLIMIT); break;
+		case '\n': buf_append(w, "\\n", 2, BUF_NOLIMIT); break;
+		case '\r': buf_append(w, "\\r", 2, BUF_NOLIMIT); break;
+		case '\t': buf_append(w, "\\t", 2, BUF_NOLIMIT); break;
+		default:
+			if (c == 0)
+				return -1;
+			if (c < 0x20 || c >= 0x7f) {
+				char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+				buf_append(w, e, 4, BUF_NOLIMIT);
+			} else {
+				buf_putc(w, (char)c, BUF_NOLIMIT);
+			}
+		}
+	}
+	return buf_putc(w, '"', BUF_NOLIMIT);
+}
+
+static int unsafe(struct cmd_error *err, const char *what)
+{
+	snprintf(err->msg, sizeof(err->msg), "refusing to send %s that could split the command", what);
+	return -1;
+}
+
+int cmd_serialize(const struct cmd *c, struct buf *wire, struct cmd_error *err)
+{
+	buf_reset(wire);
+	if (c->def->flags & CMD_BODY)
+		buf_putc(wire, '+', BUF_NOLIMIT);
+	buf_append(wire, c->def->name, strlen(c->def->name), BUF_NOLIMIT);
+	for (size_t i = 0; i < c->nitems; i++) {
+		const struct cmd_item *it = &c->items[i];
+		buf_putc(wire, ' ', BUF_NOLIMIT);
+		if (it->key) {
+			if (!safe_word(it->key, strlen(it->key), false))
+				return unsafe(err, "a keyword");
+			buf_append(wire, it->key, strlen(it->key), BUF_NOLIMIT);
+			if (it->kind != ITEM_KEY)
+				buf_putc(wire, '=', BUF_NOLIMIT);
+		}
+		switch (it->kind) {
+		case ITEM_WORD:
+		case ITEM_KV:
+			/* '=' inside a value is harmless: tor splits at the first */
+			if (!safe_word(it->val, it->vlen, true))
+				return unsafe(err, "a value");
+			buf_append(wire, it->val, it->vlen, BUF_NOLIMIT);
+			break;
+		case ITEM_KV_CQUOTED:
+			if (cquote(wire, it->val, it->vlen) < 0)
+				return unsafe(err, "a NUL byte");
+			break;
+		case ITEM_KEY:
+			break;
+		case ITEM_HEX: {
+			char h[3];
+			for (size_t k = 0; k < it->vlen; k++) {
+				hex_encode((const uint8_t *)it->val + k, 1, h);
+				buf_append(wire, h, 2, BUF_NOLIMIT);
+			}
+			break;
+		}
+		}
+	}
+	if (wire->len && wire->p[wire->len - 1] == ' ')
+		wire->len--;
+	buf_append(wire, "\r\n", 2, BUF_NOLIMIT);
+	if (c->def->flags & CMD_BODY) {
+		if (!c->has_body || c->blen == 0) {
+			snprintf(err->msg, sizeof(err->msg), "%s needs a body: the lines that follow, up to a line '.', "
+				 "or @FILE", c->def->name);
+			return -1;
+		}
+		if (memchr(c->body, '\0', c->blen))
+			return unsafe(err, "a NUL byte in the body");
+		if (wire_body(wire, c->body, c->blen) < 0) {
+			snprintf(err->msg, sizeof(err->msg), "body longer than tor's 1 MiB limit");
+			return -1;
+		}
+	}
+	return 0;
+}

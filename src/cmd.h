@@ -1,0 +1,111 @@
+/* The command table: one entry per control command and per torsh command
+ * ("/help"). Dispatch, validation, serialisation, /help, completion, the man
+ * page's command list and the tests all come from it. */
+#ifndef TORSH_CMD_H
+#define TORSH_CMD_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+enum cmd_flag {
+	CMD_SENSITIVE = 1 << 0, /* carries secrets: kept out of history and traces */
+	CMD_DANGEROUS = 1 << 1, /* asks for confirmation on a terminal */
+	CMD_BODY = 1 << 2,      /* sent as +NAME with a body */
+	CMD_LOCAL = 1 << 3,     /* a torsh command, never sent to tor */
+	CMD_OBSOLETE = 1 << 4,  /* refused, with the reason in help */
+	CMD_PREAUTH = 1 << 5,   /* part of authentication; torsh does it itself */
+};
+
+/* What completes an argument position. */
+enum hint_kind {
+	HINT_NONE,
+	HINT_WORDS,       /* the words in .words */
+	HINT_CONF_KEY,    /* config/names */
+	HINT_CONF_SET,    /* config/names, completed with '=' */
+	HINT_INFO_KEY,    /* info/names */
+	HINT_EVENT,       /* events/names */
+	HINT_SIGNAL,      /* signal/names */
+	HINT_FEATURE,     /* features/names */
+	HINT_CIRC_ID,     /* live circuits */
+	HINT_STREAM_ID,   /* live streams */
+	HINT_ONION_ID,    /* onions/current, onions/detached */
+	HINT_CLIENT_AUTH, /* ONION_CLIENT_AUTH_VIEW addresses */
+	HINT_RELAY,       /* $fingerprint~nickname */
+	HINT_COMMAND,     /* command words */
+	HINT_FILE,        /* @FILE */
+};
+
+struct cmd_hint {
+	enum hint_kind kind;
+	const char *words; /* HINT_WORDS: space-separated */
+};
+
+struct cmd_error {
+	size_t col;        /* 1-based column in the typed line; 0 when none */
+	char msg[400];
+};
+
+/* An argument as it will be sent: validated, in tor's syntax. */
+enum item_kind {
+	ITEM_WORD,         /* val */
+	ITEM_KV,           /* key=val */
+	ITEM_KV_CQUOTED,   /* key="val" with C escapes (SETCONF/RESETCONF) */
+	ITEM_KEY,          /* key alone (SETCONF Key resets to default) */
+	ITEM_HEX,          /* val as hex digits (AUTHENTICATE secrets) */
+};
+
+struct cmd_item {
+	enum item_kind kind;
+	char *key;
+	char *val;
+	size_t vlen;
+};
+
+struct cmd_def;
+
+struct cmd {
+	const struct cmd_def *def;
+	struct cmd_item *items;
+	size_t nitems, cap;
+	char *body_file;   /* "@FILE" given: the caller reads it */
+	const char *body;  /* borrowed */
+	size_t blen;
+	bool has_body;
+	bool secret;       /* this instance carries a secret (keep out of history) */
+	bool dangerous;    /* this instance stops tor or loses state: confirm */
+};
+
+struct pctx;
+
+struct cmd_def {
+	const char *name;     /* as typed and sent (upper case), or "/help" */
+	const char *usage;    /* arguments only */
+	const char *summary;  /* one line */
+	const char *help;     /* details: arguments and notes */
+	const char *example;
+	const char *since;    /* tor version that introduced it */
+	unsigned flags;
+	int (*parse)(struct pctx *p);
+	struct cmd_hint hints[4]; /* per argument position; the last repeats */
+};
+
+extern const struct cmd_def *const cmd_table[];
+extern const size_t cmd_table_len;
+
+/* Case-insensitive, an optional leading '+' ignored for body commands. */
+const struct cmd_def *cmd_find(const char *word, size_t len);
+/* The closest known name to a typo, or NULL. */
+const struct cmd_def *cmd_suggest(const char *word, size_t len);
+
+/* Parse a typed line into `out` (pure: no I/O). 0, or -1 with err filled
+ * and out empty. A body, when the command takes one, is given separately. */
+int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *err);
+/* Serialise a parsed command, body included. -1 (err) if anything could
+ * split into a second command or argument: checked again here. */
+int cmd_serialize(const struct cmd *c, struct buf *wire, struct cmd_error *err);
+void cmd_free(struct cmd *c);
+
+/* Event names torsh knows (tor 0.4.9's events/names), NULL-terminated. */
+const char *const *cmd_event_names(void);
+#endif

@@ -1,0 +1,251 @@
+/* Circuits, streams and descriptors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmdparse.h"
+#include "enums.h"
+#include "argval.h"
+
+static int parse_purpose(struct pctx *p, const struct tok *t, bool lower)
+{
+	static const char *const purposes[] = {"general", "controller", NULL};
+	if (t->quoted || !t->has_eq)
+		return p_fail(p, t, "purpose: expected purpose=general or purpose=controller");
+	for (size_t i = 0; purposes[i]; i++)
+		if (strcasecmp(t->val, purposes[i]) == 0)
+			return out_kv(p, "purpose", lower ? purposes[i] : t->val, strlen(purposes[i]));
+	char shown[80];
+	val_display(t->val, t->val_len, shown, sizeof(shown));
+	return p_fail(p, t, "purpose: expected general or controller, got '%s'", shown);
+}
+
+static int parse_extendcircuit(struct pctx *p)
+{
+	const struct tok *t;
+	if (p_need(p, &t, "CIRCUIT", "a circuit id (0 builds a new circuit)") < 0 ||
+	    arg_id(p, t, "CIRCUIT", true, NULL) < 0)
+		return -1;
+	while ((t = p_next(p)) != NULL) {
+		if (p_key_is(p, t, "purpose")) {
+			if (parse_purpose(p, t, true) < 0)
+				return -1;
+			continue;
+		}
+		if (t->has_eq || t->quoted)
+			return p_fail(p, t, "PATH: expected relays separated by commas, or purpose=...");
+		/* each hop of a comma-separated path must be a relay */
+		size_t start = 0;
+		char msg[200];
+		for (size_t i = 0; i <= t->val_len; i++) {
+			if (i < t->val_len && t->val[i] != ',')
+				continue;
+			if (i == start || val_relay(t->val + start, i - start, msg, sizeof(msg)) < 0) {
+				char shown[80];
+				val_display(t->val + start, i - start, shown, sizeof(shown));
+				return p_fail(p, t, "PATH: hop %s: %s", shown[0] ? shown : "(empty)",
+					      i == start ? "expected a relay" : msg);
+			}
+			start = i + 1;
+		}
+		if (out_word(p, t->val, t->val_len) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_setcircuitpurpose(struct pctx *p)
+{
+	const struct tok *t;
+	if (p_need(p, &t, "CIRCUIT", "a circuit id") < 0 || arg_id(p, t, "CIRCUIT", false, NULL) < 0)
+		return -1;
+	/* tor 0.4.9.11 crashes (SIGSEGV) without a purpose: never send that */
+	if (p_need(p, &t, "purpose", "purpose=general or purpose=controller") < 0)
+		return -1;
+	if (!p_key_is(p, t, "purpose"))
+		return p_fail(p, t, "purpose: expected purpose=general or purpose=controller");
+	if (parse_purpose(p, t, true) < 0)
+		return -1;
+	return p_end(p);
+}
+
+static int parse_attachstream(struct pctx *p)
+{
+	const struct tok *t;
+	if (p_need(p, &t, "STREAM", "a stream id") < 0 || arg_id(p, t, "STREAM", false, NULL) < 0 ||
+	    p_need(p, &t, "CIRCUIT", "a circuit id (0: let tor choose)") < 0 || arg_id(p, t, "CIRCUIT", true, NULL) < 0)
+		return -1;
+	if ((t = p_next(p)) != NULL) {
+		char msg[200];
+		uint64_t hop;
+		if (!p_key_is(p, t, "HOP") || t->quoted)
+			return p_fail(p, t, "HOP: expected HOP=N (the hop to exit from)");
+		if (val_id(t->val, false, &hop, msg, sizeof(msg)) < 0 || hop > 255)
+			return p_fail(p, t, "HOP: expected a hop number 1-255");
+		if (out_kv(p, "HOP", t->val, t->val_len) < 0)
+			return -1;
+	}
+	return p_end(p);
+}
+
+static int parse_postdescriptor(struct pctx *p)
+{
+	const struct tok *t;
+	while ((t = p_next(p)) != NULL) {
+		if (p_key_is(p, t, "purpose")) {
+			static const char *const purposes[] = {"general", "controller", "bridge", NULL};
+			size_t i;
+			for (i = 0; purposes[i]; i++)
+				if (strcasecmp(t->val, purposes[i]) == 0 && !t->quoted)
+					break;
+			if (purposes[i] == NULL)
+				return p_fail(p, t, "purpose: expected general, controller or bridge");
+			if (out_kv(p, "purpose", purposes[i], strlen(purposes[i])) < 0)
+				return -1;
+		} else if (p_key_is(p, t, "cache")) {
+			if (t->quoted || (strcasecmp(t->val, "yes") != 0 && strcasecmp(t->val, "no") != 0))
+				return p_fail(p, t, "cache: expected cache=yes or cache=no");
+			if (out_kv(p, "cache", t->val[0] == 'y' || t->val[0] == 'Y' ? "yes" : "no",
+				   t->val[0] == 'y' || t->val[0] == 'Y' ? 3 : 2) < 0)
+				return -1;
+		} else if (!t->has_eq && !t->quoted && t->val_len > 1 && t->val[0] == '@' && p_peek(p) == NULL) {
+			p->out->body_file = strndup(t->val + 1, t->val_len - 1);
+		} else {
+			return p_fail(p, t, "expected purpose=..., cache=yes|no or @FILE (the descriptor is the body)");
+		}
+	}
+	return 0;
+}
+
+static int parse_redirectstream(struct pctx *p)
+{
+	const struct tok *t;
+	if (p_need(p, &t, "STREAM", "a stream id") < 0 || arg_id(p, t, "STREAM", false, NULL) < 0 ||
+	    p_need(p, &t, "ADDRESS", "a host name or address") < 0)
+		return -1;
+	if (t->has_eq || t->quoted || !val_is_printable(t->val, t->val_len))
+		return p_fail(p, t, "ADDRESS: expected a host name or address");
+	if (out_word(p, t->val, t->val_len) < 0)
+		return -1;
+	if ((t = p_next(p)) != NULL) {
+		char msg[200];
+		if (t->has_eq || t->quoted || val_port(t->val, t->val_len, msg, sizeof(msg)) < 0)
+			return p_fail(p, t, "PORT: %s", msg);
+		if (out_word(p, t->val, t->val_len) < 0)
+			return -1;
+	}
+	return p_end(p);
+}
+
+static int parse_closestream(struct pctx *p)
+{
+	const struct tok *t;
+	if (p_need(p, &t, "STREAM", "a stream id") < 0 || arg_id(p, t, "STREAM", false, NULL) < 0 ||
+	    p_need(p, &t, "REASON", "a reason: a number 1-14 or a name such as DONE, MISC") < 0)
+		return -1;
+	const struct enum_table *rt = enum_table_find("RelayEndReason");
+	char num[8];
+	uint64_t v;
+	char msg[200];
+	if (!t->has_eq && !t->quoted && val_id(t->val, false, &v, msg, sizeof(msg)) == 0 && v >= 1 && v <= 255) {
+		if (out_word(p, t->val, t->val_len) < 0)
+			return -1;
+	} else {
+		/* names map to the reason numbers of tor's RELAY_END cells */
+		size_t idx = rt ? rt->count : 0;
+		for (size_t i = 0; rt && i < rt->count; i++)
+			if (!t->has_eq && strlen(rt->values[i].name) == t->val_len &&
+			    strncasecmp(rt->values[i].name, t->val, t->val_len) == 0)
+				idx = i;
+		if (rt == NULL || idx == rt->count)
+			return p_fail(p, t, "REASON: expected a number 1-14 or a reason name (MISC, RESOLVEFAILED, "
+				      "CONNECTREFUSED, EXITPOLICY, DESTROY, DONE, TIMEOUT, NOROUTE, HIBERNATING, INTERNAL, "
+				      "RESOURCELIMIT, CONNRESET, TORPROTOCOL, NOTDIRECTORY)");
+		int n = snprintf(num, sizeof(num), "%zu", idx + 1);
+		if (out_word(p, num, (size_t)n) < 0)
+			return -1;
+	}
+	return p_end(p);
+}
+
+static int parse_closecircuit(struct pctx *p)
+{
+	const struct tok *t;
+	if (p_need(p, &t, "CIRCUIT", "a circuit id") < 0 || arg_id(p, t, "CIRCUIT", false, NULL) < 0)
+		return -1;
+	if ((t = p_next(p)) != NULL) {
+		if (t->has_eq || t->quoted || strcasecmp(t->val, "IfUnused") != 0)
+			return p_fail(p, t, "flag: expected IfUnused");
+		if (out_word(p, "IfUnused", 8) < 0)
+			return -1;
+	}
+	return p_end(p);
+}
+
+static int parse_obsolete(struct pctx *p)
+{
+	(void)p;
+	return 0;
+}
+
+const struct cmd_def cmd_extendcircuit = {
+	.name = "EXTENDCIRCUIT", .usage = "CIRCUIT [RELAY[,RELAY...]] [purpose=general|controller]",
+	.since = "0.1.1.1-alpha (path optional since 0.2.2.9)",
+	.summary = "build a new circuit (CIRCUIT 0) or extend one, through the given relays",
+	.help = "RELAY is $FINGERPRINT, $FINGERPRINT~nickname or a nickname. Tor answers EXTENDED <id>\n"
+		"and reports progress as CIRC events.",
+	.example = "EXTENDCIRCUIT 0 $AAAA...~guard,$BBBB...~middle purpose=general", .parse = parse_extendcircuit,
+	.hints = {{HINT_CIRC_ID, NULL}, {HINT_RELAY, NULL}, {HINT_WORDS, "purpose=general purpose=controller"}},
+};
+const struct cmd_def cmd_setcircuitpurpose = {
+	.name = "SETCIRCUITPURPOSE", .usage = "CIRCUIT purpose=general|controller", .since = "0.1.1.15-rc",
+	.summary = "change a circuit's purpose",
+	.help = "The purpose is required: tor 0.4.9.11 crashes when it is missing, so torsh never sends that.",
+	.example = "SETCIRCUITPURPOSE 12 purpose=controller", .parse = parse_setcircuitpurpose,
+	.hints = {{HINT_CIRC_ID, NULL}, {HINT_WORDS, "purpose=general purpose=controller"}},
+};
+const struct cmd_def cmd_setrouterpurpose = {
+	.name = "SETROUTERPURPOSE", .usage = "", .since = "0.1.1.15-rc (obsolete since 0.2.0.8-alpha)",
+	.flags = CMD_OBSOLETE,
+	.summary = "obsolete: tor refuses it",
+	.help = "obsolete since tor 0.2.0.8-alpha, tor only answers 511; use +POSTDESCRIPTOR purpose=... instead",
+	.example = "", .parse = parse_obsolete,
+};
+const struct cmd_def cmd_attachstream = {
+	.name = "ATTACHSTREAM", .usage = "STREAM CIRCUIT [HOP=N]", .since = "0.1.1.1-alpha",
+	.summary = "attach a stream to a circuit (with __LeaveStreamsUnattached 1); CIRCUIT 0 lets tor choose",
+	.help = "HOP=N makes the stream exit from the Nth hop.", .example = "ATTACHSTREAM 42 12",
+	.parse = parse_attachstream, .hints = {{HINT_STREAM_ID, NULL}, {HINT_CIRC_ID, NULL}, {HINT_WORDS, "HOP="}},
+};
+const struct cmd_def cmd_postdescriptor = {
+	.name = "POSTDESCRIPTOR", .usage = "[purpose=general|controller|bridge] [cache=yes|no] [@FILE]",
+	.since = "0.1.1.1-alpha", .flags = CMD_BODY,
+	.summary = "give tor a relay descriptor (the body)",
+	.help = "Type the descriptor after the command, then a line '.'; or @FILE.",
+	.example = "+POSTDESCRIPTOR purpose=general @desc.txt", .parse = parse_postdescriptor,
+	.hints = {{HINT_WORDS, "purpose=general purpose=controller purpose=bridge cache=yes cache=no"},
+		  {HINT_WORDS, "purpose=general purpose=controller purpose=bridge cache=yes cache=no"}},
+};
+const struct cmd_def cmd_redirectstream = {
+	.name = "REDIRECTSTREAM", .usage = "STREAM ADDRESS [PORT]", .since = "0.1.1.1-alpha",
+	.summary = "change a stream's destination before it is attached",
+	.help = "", .example = "REDIRECTSTREAM 42 example.com 443", .parse = parse_redirectstream,
+	.hints = {{HINT_STREAM_ID, NULL}, {HINT_NONE, NULL}},
+};
+const struct cmd_def cmd_closestream = {
+	.name = "CLOSESTREAM", .usage = "STREAM REASON", .since = "0.1.1.1-alpha",
+	.summary = "close a stream; REASON is a RELAY_END reason number or name (e.g. DONE, MISC)",
+	.help = "Reason names are translated to their numbers: MISC 1 ... NOTDIRECTORY 14.",
+	.example = "CLOSESTREAM 42 DONE", .parse = parse_closestream,
+	.hints = {{HINT_STREAM_ID, NULL},
+		  {HINT_WORDS, "MISC RESOLVEFAILED CONNECTREFUSED EXITPOLICY DESTROY DONE TIMEOUT NOROUTE "
+			       "HIBERNATING INTERNAL RESOURCELIMIT CONNRESET TORPROTOCOL NOTDIRECTORY"},
+		  {HINT_NONE, NULL}},
+};
+const struct cmd_def cmd_closecircuit = {
+	.name = "CLOSECIRCUIT", .usage = "CIRCUIT [IfUnused]", .since = "0.1.1.1-alpha",
+	.summary = "close a circuit (IfUnused: only if no streams use it)",
+	.help = "", .example = "CLOSECIRCUIT 12 IfUnused", .parse = parse_closecircuit,
+	.hints = {{HINT_CIRC_ID, NULL}, {HINT_WORDS, "IfUnused"}, {HINT_NONE, NULL}},
+};

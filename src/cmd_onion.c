@@ -1,0 +1,322 @@
+/* Onion services: ADD_ONION, DEL_ONION, HSFETCH, +HSPOST and client
+ * authorization. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmdparse.h"
+#include "argval.h"
+
+static int onion_or_fail(struct pctx *p, const struct tok *t, const char *name)
+{
+	if (t->has_eq || t->quoted)
+		return p_fail(p, t, "%s: expected a v3 onion address (56 base32 characters)", name);
+	return arg_onion(p, t, name);
+}
+
+static int parse_servers(struct pctx *p, const struct tok *t)
+{
+	char msg[200];
+	if (t->quoted || val_relay(t->val, t->val_len, msg, sizeof(msg)) < 0)
+		return p_fail(p, t, "SERVER: %s", t->quoted ? "expected a relay, not a quoted string" : msg);
+	return out_kv(p, "SERVER", t->val, t->val_len);
+}
+
+static int parse_hsfetch(struct pctx *p)
+{
+	const struct tok *t;
+	if (p_need(p, &t, "ADDRESS", "a v3 onion address") < 0 || onion_or_fail(p, t, "ADDRESS") < 0)
+		return -1;
+	while ((t = p_next(p)) != NULL) {
+		if (!p_key_is(p, t, "SERVER"))
+			return p_fail(p, t, "expected SERVER=$FINGERPRINT (an HSDir to ask)");
+		if (parse_servers(p, t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_hspost(struct pctx *p)
+{
+	const struct tok *t;
+	bool have_addr = false;
+	while ((t = p_next(p)) != NULL) {
+		if (p_key_is(p, t, "SERVER")) {
+			if (parse_servers(p, t) < 0)
+				return -1;
+		} else if (p_key_is(p, t, "HSADDRESS")) {
+			char msg[200];
+			size_t n = t->val_len;
+			if (n > 6 && strcasecmp(t->val + n - 6, ".onion") == 0)
+				n -= 6;
+			if (t->quoted || val_onion_v3(t->val, n, msg, sizeof(msg)) < 0)
+				return p_fail(p, t, "HSADDRESS: %s", t->quoted ? "expected an onion address" : msg);
+			if (out_kv(p, "HSADDRESS", t->val, n) < 0)
+				return -1;
+			have_addr = true;
+		} else if (!t->has_eq && !t->quoted && t->val_len > 1 && t->val[0] == '@' && p_peek(p) == NULL) {
+			p->out->body_file = strndup(t->val + 1, t->val_len - 1);
+		} else {
+			return p_fail(p, t, "expected SERVER=..., HSADDRESS=... or @FILE (the descriptor is the body)");
+		}
+	}
+	/* tor 0.4.9.11 sends no reply at all without HSADDRESS */
+	if (!have_addr)
+		return p_fail(p, NULL, "missing HSADDRESS: expected HSADDRESS=<onion address> (v3 descriptors need it)");
+	return 0;
+}
+
+static int parse_key(struct pctx *p, const struct tok *t)
+{
+	char msg[200];
+	if (t->quoted || !t->has_eq) {
+		/* KEYTYPE:BLOB has no '='; a base64 blob may end in '=' padding */
+	}
+	const char *v = p->line + t->off;
+	size_t n = t->len;
+	if (t->quoted)
+		return p_fail(p, t, "KEY: expected NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>");
+	if (n == 8 && strncasecmp(v, "NEW:BEST", 8) == 0)
+		return out_word(p, "NEW:BEST", 8);
+	if (n == 14 && strncasecmp(v, "NEW:ED25519-V3", 14) == 0)
+		return out_word(p, "NEW:ED25519-V3", 14);
+	if ((n >= 7 && strncasecmp(v, "RSA1024", 7) == 0) || (n == 11 && strncasecmp(v, "NEW:RSA1024", 11) == 0))
+		return p_fail(p, t, "KEY: RSA1024 keys are v2 onion services, removed in tor 0.4.6; use NEW:ED25519-V3");
+	if (n > 11 && strncasecmp(v, "ED25519-V3:", 11) == 0) {
+		if (val_base64(v + 11, n - 11, 64, msg, sizeof(msg)) < 0)
+			return p_fail(p, t, "KEY: ED25519-V3 key: %s", msg);
+		p->out->secret = true;
+		char buf[128];
+		memcpy(buf, "ED25519-V3:", 11);
+		memcpy(buf + 11, v + 11, n - 11 < sizeof(buf) - 12 ? n - 11 : sizeof(buf) - 12);
+		return out_word(p, buf, n < sizeof(buf) - 1 ? n : sizeof(buf) - 1);
+	}
+	char shown[80];
+	val_display(v, n, shown, sizeof(shown));
+	return p_fail(p, t, "KEY: expected NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>, got '%s'", shown);
+}
+
+static int parse_flags(struct pctx *p, const struct tok *t, const char *const *known, const char *removed)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= t->val_len; i++) {
+		if (i < t->val_len && t->val[i] != ',')
+			continue;
+		size_t n = i - start;
+		const char *f = t->val + start;
+		bool ok = false;
+		for (size_t k = 0; known[k]; k++)
+			if (strlen(known[k]) == n && strncasecmp(known[k], f, n) == 0)
+				ok = true;
+		if (!ok) {
+			char shown[80], list[200] = "";
+			val_display(f, n, shown, sizeof(shown));
+			for (size_t k = 0; known[k]; k++)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", k ? ", " : "", known[k]);
+			if (removed && n == strlen(removed) && strncasecmp(f, removed, n) == 0)
+				return p_fail(p, t, "Flags: %s belonged to v2 onion services, removed in tor 0.4.6", removed);
+			return p_fail(p, t, "Flags: expected a comma-separated list of %s, got '%s'", list,
+				      n ? shown : "(empty)");
+		}
+		start = i + 1;
+	}
+	return out_kv(p, "Flags", t->val, t->val_len);
+}
+
+/* Port=VIRTPORT[,TARGET]: TARGET is PORT, HOST:PORT or unix:PATH. */
+static int parse_port(struct pctx *p, const struct tok *t)
+{
+	char msg[200];
+	const char *comma = memchr(t->val, ',', t->val_len);
+	size_t vlen = comma ? (size_t)(comma - t->val) : t->val_len;
+	char virt[8];
+	if (vlen == 0 || vlen >= sizeof(virt))
+		return p_fail(p, t, "Port: expected VIRTPORT[,TARGET], e.g. Port=80,127.0.0.1:8080");
+	memcpy(virt, t->val, vlen);
+	virt[vlen] = '\0';
+	if (val_port(virt, vlen, msg, sizeof(msg)) < 0)
+		return p_fail(p, t, "Port: virtual port: %s", msg);
+	if (comma && val_target(comma + 1, t->val_len - vlen - 1, msg, sizeof(msg)) < 0)
+		return p_fail(p, t, "Port: target: %s", msg);
+	return out_kv(p, "Port", t->val, t->val_len);
+}
+
+static int parse_uint_kv(struct pctx *p, const struct tok *t, const char *key, uint64_t max)
+{
+	char msg[200];
+	uint64_t v;
+	if (t->quoted || val_id(t->val, true, &v, msg, sizeof(msg)) < 0 || v > max)
+		return p_fail(p, t, "%s: expected a number 0-%llu", key, (unsigned long long)max);
+	return out_kv(p, key, t->val, t->val_len);
+}
+
+static int parse_add_onion(struct pctx *p)
+{
+	static const char *const flags[] = {"DiscardPK", "Detach", "V3Auth", "NonAnonymous",
+					    "MaxStreamsCloseCircuit", NULL};
+	const struct tok *t;
+	if (p_need(p, &t, "KEY", "NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>") < 0 || parse_key(p, t) < 0)
+		return -1;
+	bool have_port = false;
+	while ((t = p_next(p)) != NULL) {
+		char msg[200];
+		int rc;
+		if (p_key_is(p, t, "Port")) {
+			rc = parse_port(p, t);
+			have_port = true;
+		} else if (p_key_is(p, t, "Flags")) {
+			rc = parse_flags(p, t, flags, "BasicAuth");
+		} else if (p_key_is(p, t, "MaxStreams")) {
+			rc = parse_uint_kv(p, t, "MaxStreams", 65535);
+		} else if (p_key_is(p, t, "ClientAuthV3")) {
+			if (t->quoted || val_base32(t->val, t->val_len, 32, msg, sizeof(msg)) < 0)
+				return p_fail(p, t, "ClientAuthV3: x25519 public key in base32: %s", msg);
+			rc = out_kv(p, "ClientAuthV3", t->val, t->val_len);
+		} else if (p_key_is(p, t, "ClientAuth")) {
+			/* v2 syntax: tor 0.4.9.11 logs a bug and never replies */
+			return p_fail(p, t, "ClientAuth: v2 client authorization was removed in tor 0.4.6; "
+				      "use ClientAuthV3=<base32 x25519 public key>");
+		} else if (p_key_is(p, t, "PoWDefensesEnabled")) {
+			rc = parse_uint_kv(p, t, "PoWDefensesEnabled", 1);
+		} else if (p_key_is(p, t, "PoWQueueRate")) {
+			rc = parse_uint_kv(p, t, "PoWQueueRate", 0xffffffffu);
+		} else if (p_key_is(p, t, "PoWQueueBurst")) {
+			rc = parse_uint_kv(p, t, "PoWQueueBurst", 0xffffffffu);
+		} else {
+			char shown[80];
+			p_show(p, t, shown, sizeof(shown));
+			return p_fail(p, t, "unexpected argument '%s': expected Port=, Flags=, MaxStreams=, "
+				      "ClientAuthV3=, PoWDefensesEnabled=, PoWQueueRate= or PoWQueueBurst=", shown);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	if (!have_port)
+		return p_fail(p, NULL, "missing Port: expected Port=VIRTPORT[,TARGET], e.g. Port=80,127.0.0.1:8080");
+	return 0;
+}
+
+static int parse_del_onion(struct pctx *p)
+{
+	const struct tok *t;
+	if (p_need(p, &t, "SERVICE", "a service id (v3 onion address without .onion)") < 0 ||
+	    onion_or_fail(p, t, "SERVICE") < 0)
+		return -1;
+	return p_end(p);
+}
+
+static int parse_auth_add(struct pctx *p)
+{
+	char msg[200];
+	const struct tok *t;
+	p->out->secret = true;
+	if (p_need(p, &t, "ADDRESS", "a v3 onion address") < 0 || onion_or_fail(p, t, "ADDRESS") < 0 ||
+	    p_need(p, &t, "KEY", "x25519:<base64 private key>") < 0)
+		return -1;
+	const char *v = p->line + t->off;
+	if (t->quoted || t->len < 8 || strncasecmp(v, "x25519:", 7) != 0)
+		return p_fail(p, t, "KEY: expected x25519:<base64 private key>");
+	if (val_base64(v + 7, t->len - 7, 32, msg, sizeof(msg)) < 0)
+		return p_fail(p, t, "KEY: x25519 key: %s", msg);
+	char key[64];
+	memcpy(key, "x25519:", 7);
+	memcpy(key + 7, v + 7, t->len - 7 < sizeof(key) - 8 ? t->len - 7 : sizeof(key) - 8);
+	if (out_word(p, key, t->len < sizeof(key) - 1 ? t->len : sizeof(key) - 1) < 0)
+		return -1;
+	while ((t = p_next(p)) != NULL) {
+		if (p_key_is(p, t, "ClientName")) {
+			/* tor stores longer names but answers twice: refuse them */
+			if (t->quoted || t->val_len == 0 || t->val_len > 16 || !val_is_printable(t->val, t->val_len))
+				return p_fail(p, t, "ClientName: expected 1-16 printable characters without spaces");
+			if (out_kv(p, "ClientName", t->val, t->val_len) < 0)
+				return -1;
+		} else if (p_key_is(p, t, "Flags")) {
+			static const char *const flags[] = {"Permanent", NULL};
+			if (parse_flags(p, t, flags, NULL) < 0)
+				return -1;
+		} else {
+			return p_fail(p, t, "expected ClientName=NAME or Flags=Permanent");
+		}
+	}
+	return 0;
+}
+
+static int parse_auth_remove(struct pctx *p)
+{
+	const struct tok *t;
+	if (p_need(p, &t, "ADDRESS", "a v3 onion address") < 0 || onion_or_fail(p, t, "ADDRESS") < 0)
+		return -1;
+	return p_end(p);
+}
+
+static int parse_auth_view(struct pctx *p)
+{
+	const struct tok *t = p_next(p);
+	if (t && onion_or_fail(p, t, "ADDRESS") < 0)
+		return -1;
+	return p_end(p);
+}
+
+const struct cmd_def cmd_hsfetch = {
+	.name = "HSFETCH", .usage = "ADDRESS [SERVER=RELAY ...]", .since = "0.2.7.1-alpha (v3: 0.4.1.1-alpha)",
+	.summary = "fetch an onion service's descriptor; results arrive as HS_DESC / HS_DESC_CONTENT events",
+	.help = "ADDRESS is the 56-character v3 address (.onion is dropped). SERVER= picks HSDirs to ask.",
+	.example = "HSFETCH 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid",
+	.parse = parse_hsfetch, .hints = {{HINT_ONION_ID, NULL}, {HINT_WORDS, "SERVER="}},
+};
+const struct cmd_def cmd_add_onion = {
+	.name = "ADD_ONION",
+	.usage = "KEY [Flags=F,...] [MaxStreams=N] Port=VIRT[,TARGET] ... [ClientAuthV3=KEY ...] "
+		 "[PoWDefensesEnabled=0|1] [PoWQueueRate=N] [PoWQueueBurst=N]",
+	.since = "0.2.7.1-alpha (v3: 0.3.3.1-alpha; ClientAuthV3: 0.4.6.1-alpha; PoW: 0.4.9.2-alpha)",
+	.summary = "create an onion service for this connection (Flags=Detach keeps it after)",
+	.help = "KEY: NEW:BEST or NEW:ED25519-V3 (tor returns the new private key unless Flags=DiscardPK), or\n"
+		"ED25519-V3:<base64 of the 64-byte expanded key>. Flags: DiscardPK, Detach, V3Auth, NonAnonymous,\n"
+		"MaxStreamsCloseCircuit. TARGET: PORT, HOST:PORT or unix:PATH. ClientAuthV3: base32 x25519\n"
+		"public key of an authorized client. RSA1024 and ClientAuth= (v2) are refused: tor 0.4.6 removed v2.",
+	.example = "ADD_ONION NEW:ED25519-V3 Flags=Detach Port=80,127.0.0.1:8080",
+	.parse = parse_add_onion,
+	.hints = {{HINT_WORDS, "NEW:BEST NEW:ED25519-V3 ED25519-V3:"},
+		  {HINT_WORDS, "Port= Flags=DiscardPK Flags=Detach Flags=V3Auth Flags=NonAnonymous "
+			       "Flags=MaxStreamsCloseCircuit MaxStreams= ClientAuthV3= PoWDefensesEnabled=1 "
+			       "PoWQueueRate= PoWQueueBurst="}},
+};
+const struct cmd_def cmd_del_onion = {
+	.name = "DEL_ONION", .usage = "SERVICE", .since = "0.2.7.1-alpha",
+	.summary = "remove an onion service created by ADD_ONION",
+	.help = "SERVICE is the service id ADD_ONION returned (the address without .onion).",
+	.example = "DEL_ONION 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid",
+	.parse = parse_del_onion, .hints = {{HINT_ONION_ID, NULL}, {HINT_NONE, NULL}},
+};
+const struct cmd_def cmd_hspost = {
+	.name = "HSPOST", .usage = "[SERVER=RELAY ...] HSADDRESS=ADDRESS [@FILE]",
+	.since = "0.2.7.1-alpha (HSADDRESS: 0.3.3.1-alpha)", .flags = CMD_BODY,
+	.summary = "upload an onion service descriptor (the body) to HSDirs",
+	.help = "HSADDRESS is required: without it tor 0.4.9.11 never replies, so torsh refuses.",
+	.example = "+HSPOST HSADDRESS=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid @desc.txt",
+	.parse = parse_hspost, .hints = {{HINT_WORDS, "HSADDRESS= SERVER="}},
+};
+const struct cmd_def cmd_onion_client_auth_add = {
+	.name = "ONION_CLIENT_AUTH_ADD", .usage = "ADDRESS x25519:KEY [ClientName=NAME] [Flags=Permanent]",
+	.since = "0.4.3.1-alpha", .flags = CMD_SENSITIVE,
+	.summary = "add a client authorization key for a v3 onion service",
+	.help = "KEY is the base64 x25519 private key. ClientName is at most 16 characters (tor misbehaves\n"
+		"with longer ones). Flags=Permanent stores it in ClientOnionAuthDir. Never stored in history.",
+	.example = "ONION_CLIENT_AUTH_ADD 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid x25519:... "
+		   "ClientName=laptop",
+	.parse = parse_auth_add,
+	.hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_WORDS, "x25519:"}, {HINT_WORDS, "ClientName= Flags=Permanent"}},
+};
+const struct cmd_def cmd_onion_client_auth_remove = {
+	.name = "ONION_CLIENT_AUTH_REMOVE", .usage = "ADDRESS", .since = "0.4.3.1-alpha",
+	.summary = "remove a client authorization key", .help = "",
+	.example = "ONION_CLIENT_AUTH_REMOVE 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid",
+	.parse = parse_auth_remove, .hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_NONE, NULL}},
+};
+const struct cmd_def cmd_onion_client_auth_view = {
+	.name = "ONION_CLIENT_AUTH_VIEW", .usage = "[ADDRESS]", .since = "0.4.3.1-alpha",
+	.summary = "list client authorization keys (all, or one service's)",
+	.help = "The reply contains private keys.", .example = "ONION_CLIENT_AUTH_VIEW",
+	.parse = parse_auth_view, .hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_NONE, NULL}},
+};

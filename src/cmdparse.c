@@ -1,0 +1,204 @@
+#include "cmdparse.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "argval.h"
+
+int p_fail(struct pctx *p, const struct tok *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+	p->err->col = t ? t->off + 1 : p->len + 1;
+	return -1;
+}
+
+const struct tok *p_peek(const struct pctx *p)
+{
+	return p->pos < p->toks.n ? &p->toks.v[p->pos] : NULL;
+}
+
+const struct tok *p_next(struct pctx *p)
+{
+	const struct tok *t = p_peek(p);
+	if (t)
+		p->pos++;
+	return t;
+}
+
+int p_need(struct pctx *p, const struct tok **t, const char *name, const char *what)
+{
+	*t = p_next(p);
+	if (*t == NULL)
+		return p_fail(p, NULL, "missing %s: expected %s", name, what);
+	return 0;
+}
+
+void p_show(const struct pctx *p, const struct tok *t, char *buf, size_t len)
+{
+	val_display(p->line + t->off, t->len, buf, len);
+}
+
+int p_end(struct pctx *p)
+{
+	const struct tok *t = p_peek(p);
+	if (t == NULL)
+		return 0;
+	char shown[80];
+	p_show(p, t, shown, sizeof(shown));
+	return p_fail(p, t, "unexpected argument '%s' (usage: %s %s)", shown, p->out->def->name,
+		      p->out->def->usage);
+}
+
+const char *p_key(const struct pctx *p, const struct tok *t, char *buf, size_t len)
+{
+	size_t n = t->key_len < len - 1 ? t->key_len : len - 1;
+	memcpy(buf, p->line + t->off, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+bool p_key_is(const struct pctx *p, const struct tok *t, const char *key)
+{
+	return t->has_eq && t->key_len == strlen(key) && strncasecmp(p->line + t->off, key, t->key_len) == 0;
+}
+
+static int add_item(struct pctx *p, enum item_kind kind, const char *key, const char *val, size_t n)
+{
+	struct cmd *c = p->out;
+	if (c->nitems == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		struct cmd_item *v = realloc(c->items, cap * sizeof(*v));
+		if (v == NULL)
+			return p_fail(p, NULL, "out of memory");
+		c->items = v;
+		c->cap = cap;
+	}
+	struct cmd_item *it = &c->items[c->nitems];
+	it->kind = kind;
+	it->key = key ? strdup(key) : NULL;
+	it->val = malloc(n + 1);
+	if ((key && it->key == NULL) || it->val == NULL) {
+		free(it->key);
+		free(it->val);
+		return p_fail(p, NULL, "out of memory");
+	}
+	if (n)
+		memcpy(it->val, val, n);
+	it->val[n] = '\0';
+	it->vlen = n;
+	c->nitems++;
+	return 0;
+}
+
+int out_word(struct pctx *p, const char *s, size_t n)
+{
+	return add_item(p, ITEM_WORD, NULL, s, n);
+}
+
+int out_kv(struct pctx *p, const char *key, const char *val, size_t n)
+{
+	return add_item(p, ITEM_KV, key, val, n);
+}
+
+int out_kv_cquoted(struct pctx *p, const char *key, const char *val, size_t n)
+{
+	return add_item(p, ITEM_KV_CQUOTED, key, val, n);
+}
+
+int out_key(struct pctx *p, const char *key)
+{
+	return add_item(p, ITEM_KEY, key, "", 0);
+}
+
+int out_hex(struct pctx *p, const char *val, size_t n)
+{
+	return add_item(p, ITEM_HEX, NULL, val, n);
+}
+
+/* A plain token: no quotes, no '=', nothing but printable ASCII. */
+static int plain(struct pctx *p, const struct tok *t, const char *name, const char *what)
+{
+	char shown[80];
+	if (t->quoted || t->has_quote_char || t->has_eq || !val_is_printable(t->val, t->val_len)) {
+		p_show(p, t, shown, sizeof(shown));
+		return p_fail(p, t, "%s: expected %s, got '%s'", name, what, shown);
+	}
+	return 0;
+}
+
+int arg_plain(struct pctx *p, const struct tok *t, const char *name, const char *what)
+{
+	if (plain(p, t, name, what) < 0)
+		return -1;
+	return out_word(p, t->val, t->val_len);
+}
+
+int arg_id(struct pctx *p, const struct tok *t, const char *name, bool allow_zero, uint64_t *v)
+{
+	char msg[200];
+	uint64_t tmp;
+	if (plain(p, t, name, "a number") < 0)
+		return -1;
+	if (val_id(t->val, allow_zero, v ? v : &tmp, msg, sizeof(msg)) < 0)
+		return p_fail(p, t, "%s: %s", name, msg);
+	return out_word(p, t->val, t->val_len);
+}
+
+int arg_name(struct pctx *p, const struct tok *t, const char *name, const char *what)
+{
+	char shown[80];
+	if (plain(p, t, name, what) < 0)
+		return -1;
+	if (!val_is_name(t->val, t->val_len)) {
+		p_show(p, t, shown, sizeof(shown));
+		return p_fail(p, t, "%s: expected %s (letters, digits, '_'), got '%s'", name, what, shown);
+	}
+	return out_word(p, t->val, t->val_len);
+}
+
+int arg_choice(struct pctx *p, const struct tok *t, const char *name, const char *const *choices, bool upcase)
+{
+	char shown[80], list[300] = "";
+	for (size_t i = 0; choices[i]; i++) {
+		if (strlen(choices[i]) == t->val_len && strncasecmp(choices[i], t->val, t->val_len) == 0 &&
+		    !t->quoted && !t->has_eq)
+			return upcase ? out_word(p, choices[i], strlen(choices[i])) : out_word(p, t->val, t->val_len);
+		size_t l = strlen(list);
+		snprintf(list + l, sizeof(list) - l, "%s%s", i ? ", " : "", choices[i]);
+	}
+	p_show(p, t, shown, sizeof(shown));
+	return p_fail(p, t, "%s: expected one of %s, got '%s'", name, list, shown);
+}
+
+int arg_onion(struct pctx *p, const struct tok *t, const char *name)
+{
+	char msg[200];
+	if (plain(p, t, name, "a v3 onion address (56 base32 characters)") < 0)
+		return -1;
+	size_t n = t->val_len;
+	/* Tor refuses the suffix in commands; accept it as typed and drop it. */
+	if (n > 6 && strcasecmp(t->val + n - 6, ".onion") == 0)
+		n -= 6;
+	if (val_onion_v3(t->val, n, msg, sizeof(msg)) < 0)
+		return p_fail(p, t, "%s: %s", name, msg);
+	char lower[64];
+	for (size_t i = 0; i < n && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)(t->val[i] >= 'A' && t->val[i] <= 'Z' ? t->val[i] + 32 : t->val[i]);
+	return out_word(p, lower, n);
+}
+
+int arg_relay(struct pctx *p, const struct tok *t, const char *name)
+{
+	char msg[200];
+	if (plain(p, t, name, "a relay ($FINGERPRINT[~nick] or nickname)") < 0)
+		return -1;
+	if (val_relay(t->val, t->val_len, msg, sizeof(msg)) < 0)
+		return p_fail(p, t, "%s: %s", name, msg);
+	return out_word(p, t->val, t->val_len);
+}

@@ -1,0 +1,47 @@
+/* Helpers for the per-command parsers (cmd_*.c): walking tokens, typed
+ * arguments, errors with the argument's name and column. */
+#ifndef TORSH_CMDPARSE_H
+#define TORSH_CMDPARSE_H
+#include <stdint.h>
+
+#include "cmd.h"
+#include "tokenize.h"
+
+struct pctx {
+	const char *line;
+	size_t len;
+	struct toklist toks;  /* toks.v[0] is the command word */
+	size_t pos;           /* next unread token */
+	struct cmd *out;
+	struct cmd_error *err;
+};
+
+/* Always returns -1. `t` positions the column (NULL: end of line). */
+int p_fail(struct pctx *p, const struct tok *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const struct tok *p_next(struct pctx *p);
+const struct tok *p_peek(const struct pctx *p);
+/* Next token, or an error "missing NAME: expected WHAT". */
+int p_need(struct pctx *p, const struct tok **t, const char *name, const char *what);
+/* Error unless every token was used. */
+int p_end(struct pctx *p);
+/* The token's text as typed (raw span), for messages. */
+void p_show(const struct pctx *p, const struct tok *t, char *buf, size_t len);
+/* The key of key=value, as a C string, in buf. */
+const char *p_key(const struct pctx *p, const struct tok *t, char *buf, size_t len);
+bool p_key_is(const struct pctx *p, const struct tok *t, const char *key);
+
+int out_word(struct pctx *p, const char *s, size_t n);
+int out_kv(struct pctx *p, const char *key, const char *val, size_t n);
+int out_kv_cquoted(struct pctx *p, const char *key, const char *val, size_t n);
+int out_key(struct pctx *p, const char *key);
+int out_hex(struct pctx *p, const char *val, size_t n);
+
+/* Typed arguments: validate token t (a bare word unless noted) as NAME and
+ * emit it. */
+int arg_plain(struct pctx *p, const struct tok *t, const char *name, const char *what);
+int arg_id(struct pctx *p, const struct tok *t, const char *name, bool allow_zero, uint64_t *v);
+int arg_name(struct pctx *p, const struct tok *t, const char *name, const char *what); /* [A-Za-z0-9_]+ */
+int arg_choice(struct pctx *p, const struct tok *t, const char *name, const char *const *choices, bool upcase);
+int arg_onion(struct pctx *p, const struct tok *t, const char *name);
+int arg_relay(struct pctx *p, const struct tok *t, const char *name);
+#endif
