@@ -363,14 +363,14 @@ const struct cmd_def cmd_protocolinfo = {
 	.example = "PROTOCOLINFO 1", .parse = parse_protocolinfo,
 };
 const struct cmd_def cmd_loadconf = {
-	.name = "LOADCONF", .usage = "[@FILE]", .since = "0.2.1.1-alpha", .flags = CMD_BODY,
+	.name = "LOADCONF", .usage = "[@FILE]", .since = "0.2.1.1-alpha", .flags = CMD_BODY | CMD_DANGEROUS,
 	.summary = "replace the whole configuration with a torrc given as the body",
 	.help = "Type +LOADCONF (the + is optional), then the torrc lines, then a line '.'. Or +LOADCONF @FILE\n"
 		"reads the body from FILE, where a line '.' is data. Options not in the body return to defaults.",
 	.example = "+LOADCONF @/etc/tor/torrc.new", .parse = parse_loadconf, .hints = {{HINT_FILE, NULL}},
 };
 const struct cmd_def cmd_takeownership = {
-	.name = "TAKEOWNERSHIP", .since = "0.2.2.28-beta", .usage = "",
+	.name = "TAKEOWNERSHIP", .flags = CMD_DANGEROUS, .since = "0.2.2.28-beta", .usage = "",
 	.summary = "make tor exit when this control connection closes",
 	.help = "torsh --launch does this for the tor it starts.", .example = "TAKEOWNERSHIP",
 	.parse = parse_dangerous_none,
@@ -381,12 +381,12 @@ const struct cmd_def cmd_dropownership = {
 	.help = "", .example = "DROPOWNERSHIP", .parse = parse_none,
 };
 const struct cmd_def cmd_dropguards = {
-	.name = "DROPGUARDS", .since = "0.2.5.2-alpha", .usage = "",
+	.name = "DROPGUARDS", .flags = CMD_DANGEROUS, .since = "0.2.5.2-alpha", .usage = "",
 	.summary = "forget all entry guards (weakens anonymity: use with care)",
 	.help = "", .example = "DROPGUARDS", .parse = parse_dangerous_none,
 };
 const struct cmd_def cmd_droptimeouts = {
-	.name = "DROPTIMEOUTS", .since = "0.4.5.1-alpha", .usage = "",
+	.name = "DROPTIMEOUTS", .flags = CMD_DANGEROUS, .since = "0.4.5.1-alpha", .usage = "",
 	.summary = "forget circuit build times and reset the build timeout",
 	.help = "A BUILDTIMEOUT_SET RESET event follows.", .example = "DROPTIMEOUTS",
 	.parse = parse_dangerous_none,

@@ -16,6 +16,7 @@
 #include "conn.h"
 #include "exitcode.h"
 #include "launch.h"
+#include "local.h"
 #include "repl.h"
 #include "script.h"
 #include "session.h"
@@ -64,6 +65,7 @@ static void usage(FILE *f)
 	      "      --raw                  the text tor sent (default when not a terminal)\n"
 	      "      --no-color             no colours (also NO_COLOR)\n"
 	      "  -v, --verbose              say where torsh connected and how it authenticated\n"
+	      "      --list-commands        print every command name, one per line\n"
 	      "  -h, --help                 this help\n"
 	      "  -V, --version              version\n\n"
 	      "Exit status: 0 all replies 2xx, 1 tor error reply, 2 usage error or refused\n"
@@ -84,7 +86,7 @@ static int parse_seconds(const char *opt, const char *v, double *out)
 }
 
 enum { OPT_COOKIE = 256, OPT_PWFILE, OPT_LINGER, OPT_LAUNCH, OPT_TOR, OPT_CTIMEOUT, OPT_TIMEOUT,
-       OPT_RAW, OPT_NOCOLOR };
+       OPT_RAW, OPT_NOCOLOR, OPT_LIST };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -105,6 +107,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"raw", no_argument, NULL, OPT_RAW},
 		{"no-color", no_argument, NULL, OPT_NOCOLOR},
+		{"list-commands", no_argument, NULL, OPT_LIST},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -135,6 +138,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_TIMEOUT: if (parse_seconds("--timeout", optarg, &o->timeout_s) < 0) return -1; break;
 		case OPT_RAW: o->fmt = FMT_RAW; break;
 		case OPT_NOCOLOR: o->no_color = true; break;
+		case OPT_LIST: list_commands(stdout); exit(EXIT_ALL_OK);
 		case ':':
 			fprintf(stderr, "torsh: option %s needs an argument\n", argv[optind - 1]);
 			return -1;
@@ -280,6 +284,24 @@ int main(int argc, char **argv)
 		free(o.commands);
 		return EXIT_USAGE;
 	}
+	/* /help needs no tor: answer it without connecting. */
+	bool only_help = o.ncommands > 0;
+	for (size_t i = 0; i < o.ncommands; i++)
+		if (strncmp(o.commands[i], "/help", 5) != 0 || (o.commands[i][5] != '\0' && o.commands[i][5] != ' '))
+			only_help = false;
+	if (only_help) {
+		int hrc = EXIT_ALL_OK;
+		for (size_t i = 0; i < o.ncommands; i++) {
+			struct buf err = {0};
+			if (local_run(o.commands[i], strlen(o.commands[i]), stdout, &err) == LOCAL_ERROR) {
+				fprintf(stderr, "torsh: %s\n", err.p);
+				hrc = EXIT_USAGE;
+			}
+			buf_free(&err);
+		}
+		free(o.commands);
+		return hrc;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa = {.sa_handler = on_stop};
 	sigemptyset(&sa.sa_mask);
@@ -343,7 +365,7 @@ int main(int argc, char **argv)
 		snprintf(prompt, sizeof(prompt), "tor %s %s> ", ar.pi.version[0] ? ar.pi.version : "?", ep.display);
 		printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, ar.pi.version, ep.display,
 		       auth_method_name(ar.used), o.launch ? ", a throwaway offline tor (DisableNetwork 1)" : "");
-		printf("Type control commands (e.g. GETINFO version); Ctrl-D or QUIT leaves.\n");
+		printf("Type control commands (e.g. GETINFO version), /help for a list; Ctrl-D or QUIT leaves.\n");
 		struct repl_opts ropt = {.render = ro, .prompt = prompt};
 		rc = repl_run(&s, &ropt, &stop_requested);
 	} else {

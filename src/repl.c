@@ -12,6 +12,7 @@
 
 #include "command.h"
 #include "exitcode.h"
+#include "local.h"
 
 struct repl {
 	const struct repl_opts *o;
@@ -71,6 +72,20 @@ static void on_msg(void *ud, const struct tc_msg *m)
 static void submit(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
 	struct buf err = {0};
+	if (len > 0 && line[0] == '/') {
+		enum local_result lr = local_run(line, len, stdout, &err);
+		if (lr == LOCAL_ERROR)
+			fprintf(stderr, "torsh: %s\n", err.p);
+		if (lr == LOCAL_QUIT) {
+			line = "QUIT";
+			len = 4;
+		}
+		if (lr == LOCAL_DONE || lr == LOCAL_ERROR) {
+			fflush(stdout);
+			buf_free(&err);
+			return;
+		}
+	}
 	if (session_submit(r->s, line, len, body, blen, has_body, &err) < 0 && r->s->ctl.state == CTL_OPEN)
 		fprintf(stderr, "torsh: %s\n", err.p ? err.p : "refused");
 	buf_free(&err);

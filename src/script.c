@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "exitcode.h"
+#include "local.h"
 
 /* Lines from a file descriptor, read without blocking the event loop (stdio
  * buffering would hide ready lines from poll). */
@@ -97,6 +98,23 @@ static void submit(struct runner *r, const char *line, size_t len, const char *b
 		   bool has_body, unsigned long lineno)
 {
 	struct buf err = {0};
+	if (len > 0 && line[0] == '/') {
+		switch (local_run(line, len, stdout, &err)) {
+		case LOCAL_DONE:
+			buf_free(&err);
+			return;
+		case LOCAL_ERROR:
+			refused(r, lineno, err.p);
+			buf_free(&err);
+			return;
+		case LOCAL_QUIT:
+			line = "QUIT";
+			len = 4;
+			break;
+		case LOCAL_SEND:
+			break;
+		}
+	}
 	if (session_submit(r->s, line, len, body, blen, has_body, &err) < 0 && r->s->ctl.state == CTL_OPEN)
 		refused(r, lineno, err.p ? err.p : "refused");
 	if (r->s->quit_sent)

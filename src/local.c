@@ -1,0 +1,102 @@
+#include "local.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+
+void help_list(FILE *out)
+{
+	fputs("Tor control commands (case-insensitive; /help COMMAND for details):\n", out);
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_def *d = cmd_table[i];
+		if (!(d->flags & CMD_LOCAL))
+			fprintf(out, "  %-26s %s\n", d->name, d->summary);
+	}
+	fputs("torsh commands:\n", out);
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_def *d = cmd_table[i];
+		if (d->flags & CMD_LOCAL)
+			fprintf(out, "  %-26s %s\n", d->name, d->summary);
+	}
+}
+
+int help_command(FILE *out, const char *name, size_t len)
+{
+	const struct cmd_def *d = cmd_find(name, len);
+	if (d == NULL && len > 0 && name[0] != '/') {
+		char slash[64];
+		if (len < sizeof(slash) - 1) {
+			slash[0] = '/';
+			memcpy(slash + 1, name, len);
+			d = cmd_find(slash, len + 1);
+		}
+	}
+	if (d == NULL)
+		return -1;
+	fprintf(out, "%s%s%s%s\n", (d->flags & CMD_BODY) ? "+" : "", d->name, d->usage[0] ? " " : "", d->usage);
+	fprintf(out, "  %s\n", d->summary);
+	if (d->help && d->help[0]) {
+		const char *p = d->help;
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			fprintf(out, "  %.*s\n", (int)n, p);
+			p += n + (nl ? 1 : 0);
+		}
+	}
+	if (d->example && d->example[0])
+		fprintf(out, "  example: %s\n", d->example);
+	if (d->since)
+		fprintf(out, "  since tor %s\n", d->since);
+	if (d->flags & CMD_DANGEROUS)
+		fputs("  asks for confirmation on a terminal\n", out);
+	if (d->flags & CMD_SENSITIVE)
+		fputs("  never stored in history\n", out);
+	return 0;
+}
+
+void list_commands(FILE *out)
+{
+	for (size_t i = 0; i < cmd_table_len; i++)
+		fprintf(out, "%s\n", cmd_table[i]->name);
+}
+
+enum local_result local_run(const char *line, size_t len, FILE *out, struct buf *err)
+{
+	size_t w = 0;
+	while (w < len && line[w] != ' ' && line[w] != '\t')
+		w++;
+	size_t a = w;
+	while (a < len && (line[a] == ' ' || line[a] == '\t'))
+		a++;
+	const struct cmd_def *d = cmd_find(line, w);
+	if (d == NULL || !(d->flags & CMD_LOCAL)) {
+		const struct cmd_def *s = cmd_suggest(line, w);
+		buf_printf(err, BUF_NOLIMIT, "unknown torsh command %.*s%s%s%s (/help lists them)", (int)w, line,
+			   s ? "; did you mean " : "", s ? s->name : "", s ? "?" : "");
+		return LOCAL_ERROR;
+	}
+	if (strcmp(d->name, "/raw") == 0)
+		return LOCAL_SEND;
+	if (strcmp(d->name, "/quit") == 0)
+		return LOCAL_QUIT;
+	if (strcmp(d->name, "/help") == 0) {
+		if (a >= len) {
+			help_list(out);
+			return LOCAL_DONE;
+		}
+		size_t e = a;
+		while (e < len && line[e] != ' ')
+			e++;
+		if (help_command(out, line + a, e - a) < 0) {
+			const struct cmd_def *s = cmd_suggest(line + a, e - a);
+			buf_printf(err, BUF_NOLIMIT, "/help: no command %.*s%s%s%s", (int)(e - a), line + a,
+				   s ? "; did you mean " : "", s ? s->name : "", s ? "?" : "");
+			return LOCAL_ERROR;
+		}
+		return LOCAL_DONE;
+	}
+	buf_printf(err, BUF_NOLIMIT, "%s is not available here yet", d->name);
+	return LOCAL_ERROR;
+}

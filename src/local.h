@@ -1,0 +1,21 @@
+/* torsh's own commands (those starting with '/'), shared by the script
+ * runner and the REPL. */
+#ifndef TORSH_LOCAL_H
+#define TORSH_LOCAL_H
+#include <stdio.h>
+
+#include "buf.h"
+#include "session.h"
+
+enum local_result { LOCAL_DONE, LOCAL_SEND, LOCAL_QUIT, LOCAL_ERROR };
+
+/* Runs a '/' command. LOCAL_SEND: not local after all (/raw), submit it as
+ * usual. LOCAL_ERROR: err says why. */
+enum local_result local_run(const char *line, size_t len, FILE *out, struct buf *err);
+
+/* /help and /help COMMAND, from the command table. */
+void help_list(FILE *out);
+int help_command(FILE *out, const char *name, size_t len);
+/* One name per line: what --list-commands prints (completions, man test). */
+void list_commands(FILE *out);
+#endif

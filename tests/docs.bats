@@ -1,0 +1,51 @@
+#!/usr/bin/env bats
+# The command table is the single source of truth: the man page, the seed's
+# CommandWord list and /help must agree with it.
+
+setup() {
+	load helpers
+	SEED="${TORSH_SEEDS:-$ROOT/../shared/seeds}/002_967cc2f9499ea023.txt"
+}
+
+@test "the command table has every CommandWord of the seed, and nothing else but / commands" {
+	[ -f "$SEED" ]
+	run bash -c "sed -n '/^class aiostem.command.CommandWord/,\$p' '$SEED' | sed -n \"s/^\\([A-Z_]*\\) = '\\([A-Z_]*\\)'\$/\\2/p\" | sort -u"
+	assert_success
+	local seed_words="$output"
+	[ "$(wc -l <<<"$seed_words")" -eq 34 ]
+	run bash -c "'$TORSH' --list-commands | grep -v '^/' | sort -u"
+	assert_success
+	assert_equal "$output" "$seed_words"
+}
+
+@test "the man page's COMMANDS section lists exactly the table's commands" {
+	run bash -c "sed -n '/^\\.SH COMMANDS/,/^\\.SH /p' '$ROOT/man/torsh.1' | sed -n 's/^\\.BI\\{0,1\\} \"\\{0,1\\}+\\{0,1\\}\\([A-Z_/a-z]*\\).*/\\1/p' | sort"
+	assert_success
+	local man_cmds="$output"
+	run bash -c "'$TORSH' --list-commands | sort"
+	assert_equal "$man_cmds" "$output"
+}
+
+@test "every command has help text with a summary (and, unless obsolete, an example)" {
+	local name
+	while read -r name; do
+		run "$TORSH" -c "/help $name"
+		assert_success
+		[ "${#lines[@]}" -ge 2 ]
+		[[ "${lines[0]}" == *"$name"* ]]
+		if [ "$name" != SETROUTERPURPOSE ] && [ "$name" != /quit ] && [ "$name" != /raw ]; then
+			assert_line --regexp '^  example: '
+		fi
+		[[ "$name" == /* ]] || assert_line --regexp '^  since tor [0-9]'
+	done < <("$TORSH" --list-commands)
+}
+
+@test "/help without tor lists every command; /help of a typo suggests" {
+	run "$TORSH" -c /help
+	assert_success
+	assert_line --regexp '^  ADD_ONION +create an onion service'
+	assert_line --regexp '^  /raw +send LINE as typed'
+	run "$TORSH" -c '/help GETINF'
+	assert_failure 2
+	assert_output --partial 'did you mean GETINFO?'
+}
