@@ -28,7 +28,7 @@ UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%)
 FAKEBIN := $(BUILD)/fakeport
 
-.PHONY: all deps run check unit bats asan install uninstall clean
+.PHONY: all deps run check unit bats asan fuzz install uninstall clean
 all: torsh $(FAKEBIN) $(UNITBIN)
 
 torsh: $(OBJS)
@@ -48,7 +48,7 @@ $(BUILD) $(BUILD)/unit:
 
 # Debian packages torsh needs to build and test. Installs what is missing when
 # run as root; otherwise prints the exact command and fails.
-DEB_PKGS := gcc make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq
+DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
@@ -82,6 +82,19 @@ asan:
 	$(MAKE) check CC=clang OPT="-O1 -g -fno-omit-frame-pointer" SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  || { $(MAKE) clean; exit 1; }
 	$(MAKE) clean
+
+# libFuzzer targets for the tokenizer+parser+serializer and the reply reader.
+# FUZZ_SECONDS bounds each run (CI runs them briefly).
+FUZZ_SECONDS ?= 20
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc $(PKG_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
+fuzz:
+	mkdir -p $(BUILD)/fuzz
+	clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_cmd tests/fuzz/fuzz_cmd.c $(LIBSRCS) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_reply tests/fuzz/fuzz_reply.c $(LIBSRCS) $(PKG_LIBS)
+	mkdir -p $(BUILD)/fuzz/corpus-cmd $(BUILD)/fuzz/corpus-reply
+	$(BUILD)/fuzz/fuzz_cmd -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(BUILD)/fuzz/corpus-cmd tests/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_reply -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)/fuzz/corpus-reply tests/fuzz/corpus
 
 install: torsh
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

@@ -1,0 +1,34 @@
+/* libFuzzer target: any bytes from a hostile control port are framed into
+ * messages or a protocol error, never a crash or unbounded growth. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "escape.h"
+#include "render.h"
+#include "reply.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct reader r;
+	reader_init(&r, 1 << 16);
+	FILE *null = fopen("/dev/null", "w");
+	struct render_opts ro = {.fmt = FMT_RAW, .safe = true};
+	size_t step = size > 0 ? (data[0] % 7) + 1 : 1;
+	for (size_t off = 0; off < size; off += step) {
+		size_t n = size - off < step ? size - off : step;
+		if (reader_feed(&r, (const char *)data + off, n) < 0)
+			break;
+		struct tc_msg *m;
+		int rc;
+		while ((rc = reader_next(&r, &m)) > 0)
+			render_msg(null, m, &ro);
+		if (rc < 0)
+			break;
+	}
+	fclose(null);
+	reader_free(&r);
+	return 0;
+}
