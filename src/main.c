@@ -302,6 +302,13 @@ int main(int argc, char **argv)
 		free(o.commands);
 		return hrc;
 	}
+	if (o.ncommands > 0) {
+		struct script_opts pre = {.commands = o.commands, .ncommands = o.ncommands};
+		if (script_precheck(&pre) != EXIT_ALL_OK) {
+			free(o.commands);
+			return EXIT_USAGE;
+		}
+	}
 	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa = {.sa_handler = on_stop};
 	sigemptyset(&sa.sa_mask);

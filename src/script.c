@@ -155,6 +155,52 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* -c '+LOADCONF<newline>body' carries its body inline; an optional final
+ * "." line ends it, as in a pipe. */
+struct split_cmd {
+	const char *line, *body;
+	size_t len, blen;
+	bool has_body;
+};
+
+static void split_command(const char *c, struct split_cmd *sc)
+{
+	const char *nl = strchr(c, '\n');
+	memset(sc, 0, sizeof(*sc));
+	sc->line = c;
+	sc->len = strlen(c);
+	if (nl == NULL || !command_wants_body(c, (size_t)(nl - c)))
+		return;
+	sc->len = (size_t)(nl - c);
+	sc->body = nl + 1;
+	sc->blen = strlen(sc->body);
+	sc->has_body = true;
+	if (sc->blen > 0 && sc->body[sc->blen - 1] == '\n')
+		sc->blen--;
+	if (sc->blen >= 1 && sc->body[sc->blen - 1] == '.' && (sc->blen == 1 || sc->body[sc->blen - 2] == '\n'))
+		sc->blen--;
+}
+
+int script_precheck(const struct script_opts *o)
+{
+	int rc = EXIT_ALL_OK;
+	struct buf wire = {0}, err = {0};
+	for (size_t i = 0; i < o->ncommands; i++) {
+		struct split_cmd sc;
+		split_command(o->commands[i], &sc);
+		if (sc.len > 0 && sc.line[0] == '/' && strncmp(sc.line, "/raw", 4) != 0)
+			continue;
+		buf_reset(&err);
+		if (command_prepare(sc.line, sc.len, sc.body, sc.blen, sc.has_body, &wire, &err) < 0) {
+			fprintf(stderr, "torsh: %s\n", err.p);
+			rc = EXIT_USAGE;
+		}
+	}
+	buf_free(&wire);
+	buf_free(&err);
+	return rc;
+}
+
 /* How many commands may be in flight: one at a time unless -k, so that
  * nothing after a failed command is sent. */
 static size_t window(const struct runner *r)
@@ -165,22 +211,9 @@ static size_t window(const struct runner *r)
 static void feed_commands(struct runner *r, size_t *next)
 {
 	while (!r->stop_input && *next < r->o->ncommands && r->s->inflight < window(r)) {
-		const char *c = r->o->commands[*next];
-		(*next)++;
-		const char *nl = strchr(c, '\n');
-		if (nl && command_wants_body(c, (size_t)(nl - c))) {
-			/* -c '+LOADCONF<newline>body' carries its body inline. */
-			const char *body = nl + 1;
-			size_t blen = strlen(body);
-			/* An optional final "." line ends it, as in a pipe. */
-			if (blen > 0 && body[blen - 1] == '\n')
-				blen--;
-			if (blen >= 1 && body[blen - 1] == '.' && (blen == 1 || body[blen - 2] == '\n'))
-				blen--;
-			submit(r, c, (size_t)(nl - c), body, blen, true, 0);
-		} else {
-			submit(r, c, strlen(c), NULL, 0, false, 0);
-		}
+		struct split_cmd sc;
+		split_command(r->o->commands[(*next)++], &sc);
+		submit(r, sc.line, sc.len, sc.body, sc.blen, sc.has_body, 0);
 	}
 }
 

@@ -18,6 +18,10 @@ struct script_opts {
 	struct render_opts render;
 };
 
+/* Checks every -c command before connecting: EXIT_USAGE (reported on
+ * stderr) when one is invalid, so nothing at all is sent. */
+int script_precheck(const struct script_opts *o);
+
 /* Runs to completion and returns the exit status (EXIT_*). */
 int script_run(struct session *s, const struct script_opts *o, volatile sig_atomic_t *stop_flag);
 #endif
