@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "escape.h"
 #include "exitcode.h"
 #include "local.h"
 
@@ -69,6 +70,18 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	redraw(r);
 }
 
+/* The typed line again with a caret under the column the error names. */
+static void show_error(const char *line, size_t len, const char *msg)
+{
+	size_t col = 0;
+	if (sscanf(msg, "column %zu:", &col) == 1 && col >= 1 && col <= len + 1 && len < 200) {
+		fputs("  ", stderr);
+		term_safe_write(stderr, line, len);
+		fprintf(stderr, "\n  %*s^\n", (int)(col - 1), "");
+	}
+	fprintf(stderr, "torsh: %s\n", msg);
+}
+
 static void submit(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
 	struct buf err = {0};
@@ -87,7 +100,7 @@ static void submit(struct repl *r, const char *line, size_t len, const char *bod
 		}
 	}
 	if (session_submit(r->s, line, len, body, blen, has_body, &err) < 0 && r->s->ctl.state == CTL_OPEN)
-		fprintf(stderr, "torsh: %s\n", err.p ? err.p : "refused");
+		show_error(line, len, err.p ? err.p : "refused");
 	buf_free(&err);
 }
 

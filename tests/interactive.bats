@@ -93,3 +93,17 @@ keys() {
 	run screen
 	assert_output --partial 'torsh: tor closed the connection'
 }
+
+@test "a typo gets a caret under the argument and nothing is sent" {
+	keys 'EXTENDCIRCUIT abc' Enter
+	wait_screen 'CIRCUIT: expected a number'
+	run screen
+	assert_line '  EXTENDCIRCUIT abc'
+	assert_line '                ^'
+	assert_line 'torsh: column 15: CIRCUIT: expected a number (digits), got '"'abc'"
+}
+
+@test "/help COMMAND works at the prompt" {
+	keys '/help SIGNAL' Enter
+	wait_screen 'example: SIGNAL NEWNYM'
+}
