@@ -62,7 +62,10 @@ static void usage(FILE *f)
 	      "  -k, --keep-going           do not stop at the first error reply\n"
 	      "      --linger S             after the last reply, keep printing events S seconds\n"
 	      "Output:\n"
+	      "      --pretty               timestamps, colours, enum names (default on a terminal)\n"
 	      "      --raw                  the text tor sent (default when not a terminal)\n"
+	      "      --json                 one JSON object per reply or event (JSON Lines)\n"
+	      "      --explain              follow enum values with their meaning (pretty)\n"
 	      "      --no-color             no colours (also NO_COLOR)\n"
 	      "  -v, --verbose              say where torsh connected and how it authenticated\n"
 	      "      --list-commands        print every command name, one per line\n"
@@ -86,7 +89,7 @@ static int parse_seconds(const char *opt, const char *v, double *out)
 }
 
 enum { OPT_COOKIE = 256, OPT_PWFILE, OPT_LINGER, OPT_LAUNCH, OPT_TOR, OPT_CTIMEOUT, OPT_TIMEOUT,
-       OPT_RAW, OPT_NOCOLOR, OPT_LIST };
+       OPT_RAW, OPT_NOCOLOR, OPT_LIST, OPT_PRETTY, OPT_JSON, OPT_EXPLAIN };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -106,6 +109,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"raw", no_argument, NULL, OPT_RAW},
+		{"pretty", no_argument, NULL, OPT_PRETTY},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"explain", no_argument, NULL, OPT_EXPLAIN},
 		{"no-color", no_argument, NULL, OPT_NOCOLOR},
 		{"list-commands", no_argument, NULL, OPT_LIST},
 		{NULL, 0, NULL, 0},
@@ -137,6 +143,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_TIMEOUT: if (parse_seconds("--timeout", optarg, &o->timeout_s) < 0) return -1; break;
 		case OPT_RAW: o->fmt = FMT_RAW; break;
+		case OPT_PRETTY: o->fmt = FMT_PRETTY; break;
+		case OPT_JSON: o->fmt = FMT_JSON; break;
+		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_NOCOLOR: o->no_color = true; break;
 		case OPT_LIST: list_commands(stdout); exit(EXIT_ALL_OK);
 		case ':':
@@ -363,9 +372,10 @@ int main(int argc, char **argv)
 		take_ownership(&s);
 
 	struct render_opts ro = {
-		.fmt = o.fmt >= 0 ? (enum out_format)o.fmt : FMT_RAW,
+		.fmt = o.fmt >= 0 ? (enum out_format)o.fmt : out_tty ? FMT_PRETTY : FMT_RAW,
 		.safe = out_tty,
-		.color = out_tty && !o.no_color && getenv("NO_COLOR") == NULL,
+		.color = out_tty && !o.no_color && (getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0'),
+		.explain = o.explain,
 	};
 	if (interactive) {
 		char prompt[400];
