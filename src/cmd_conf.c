@@ -100,8 +100,7 @@ static const char *const event_names[] = {
 	"CIRC", "CIRC_MINOR", "STREAM", "ORCONN", "BW", "DEBUG", "INFO", "NOTICE", "WARN", "ERR", "NEWDESC",
 	"ADDRMAP", "DESCCHANGED", "NS", "STATUS_GENERAL", "STATUS_CLIENT", "STATUS_SERVER", "GUARD",
 	"STREAM_BW", "CLIENTS_SEEN", "NEWCONSENSUS", "BUILDTIMEOUT_SET", "SIGNAL", "CONF_CHANGED", "CONN_BW",
-	"CELL_STATS", "CIRC_BW", "TRANSPORT_LAUNCHED", "HS_DESC", "HS_DESC_CONTENT", "NETWORK_LIVENESS",
-	"PT_LOG", "PT_STATUS", NULL,
+	"CELL_STATS", "CIRC_BW", "TRANSPORT_LAUNCHED", "HS_DESC", "HS_DESC_CONTENT", "NETWORK_LIVENESS", NULL,
 };
 
 const char *const *cmd_event_names(void)
@@ -119,6 +118,12 @@ static int parse_setevents(struct pctx *p)
 				return -1;
 			continue;
 		}
+		/* listed by events/names, but tor's SETEVENTS table lacks them */
+		bool pt = (t->val_len == 6 && strncasecmp(t->val, "PT_LOG", 6) == 0) ||
+			  (t->val_len == 9 && strncasecmp(t->val, "PT_STATUS", 9) == 0);
+		if (pt && !t->has_eq && !t->quoted)
+			return p_fail(p, t, "EVENT: tor lists %.*s in events/names but cannot subscribe to it",
+				      (int)t->val_len, t->val);
 		if (arg_choice(p, t, "EVENT", event_names, true) < 0)
 			return -1;
 	}

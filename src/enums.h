@@ -38,6 +38,17 @@ struct enum_table {
 extern const struct enum_table enum_tables[];
 extern const size_t enum_table_count;
 
+/* Index of each table in enum_tables[], in the seed's order, so code can name
+ * a table without a lookup by string (a test checks the two agree). */
+enum enum_id {
+	ET_RUNLEVEL, ET_SIGNAL, ET_FLAG, ET_CIRC_STATUS, ET_CIRC_BUILD_FLAG, ET_CIRC_PURPOSE,
+	ET_CIRC_CLOSURE_REASON, ET_CIRC_EVENT, ET_HS_STATE, ET_RELAY_END_REASON, ET_STREAM_STATUS,
+	ET_STREAM_CLOSURE_REASON, ET_STREAM_SOURCE, ET_STREAM_PURPOSE, ET_OR_STATUS, ET_OR_CLOSURE_REASON,
+	ET_AUTH_DESCRIPTOR_ACTION, ET_STATUS_TYPE, ET_GUARD_TYPE, ET_GUARD_STATUS, ET_TIMEOUT_SET_TYPE,
+	ET_CONNECTION_TYPE, ET_TOKEN_BUCKET, ET_HS_DESC_ACTION, ET_HS_DESC_REASON, ET_HS_AUTH, ET_COUNT
+};
+#define ENUM_TABLE(id) (&enum_tables[(id)])
+
 /* By table name, ASCII case-insensitive; NULL when there is no such table. */
 const struct enum_table *enum_table_find(const char *name);
 /* By wire name, ASCII case-insensitive; NULL when unknown (or t is NULL). */

@@ -1,9 +1,11 @@
-/* Showing replies and events to the user. */
+/* Showing replies and events to the user: raw (what tor sent), pretty
+ * (timestamps, colours, enum names, one-line summaries) and JSON Lines. */
 #ifndef TORSH_RENDER_H
 #define TORSH_RENDER_H
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "event.h"
 #include "reply.h"
 
 enum out_format { FMT_RAW, FMT_PRETTY, FMT_JSON };
@@ -12,8 +14,24 @@ struct render_opts {
 	enum out_format fmt;
 	bool safe;     /* escape control characters: output goes to a terminal */
 	bool color;
-	bool explain;
+	bool explain;  /* follow enum values with their description */
 };
 
-void render_msg(FILE *out, const struct tc_msg *m, const struct render_opts *o);
+/* Scratch kept between calls so that rendering a flood allocates nothing. */
+struct renderer {
+	struct render_opts o;
+	struct event ev;
+	struct buf line;
+};
+
+void renderer_init(struct renderer *r, const struct render_opts *o);
+void renderer_free(struct renderer *r);
+/* `command`: for a reply, the command word it answers (NULL or "" when
+ * unknown); it lets the JSON renderer type the lines (GETCONF's bare keys,
+ * ONION_CLIENT_AUTH_VIEW's CLIENT records). */
+void render(struct renderer *r, FILE *out, const struct tc_msg *m, const char *command);
+
+/* The seed's exception name for an error reply code, e.g. 552 ->
+ * "InvalidArguments"; NULL for success codes. */
+const char *reply_error_name(int code);
 #endif

@@ -24,6 +24,7 @@ struct repl {
 	struct buf first, body;
 	bool line_shown;          /* a prompt and edit line are on screen */
 	const char *cur_prompt;
+	struct renderer out;
 };
 
 static char *prompt_fn(EditLine *el)
@@ -66,7 +67,7 @@ static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct repl *r = ud;
 	clear_edit_area(r);
-	render_msg(stdout, m, &r->o->render);
+	render(&r->out, stdout, m, r->s->reply_to);
 	redraw(r);
 }
 
@@ -155,6 +156,7 @@ static void cancel_line(struct repl *r)
 int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t *stop_flag)
 {
 	struct repl r = {.o = o, .s = s, .cur_prompt = o->prompt};
+	renderer_init(&r.out, &o->render);
 	r.el = el_init("torsh", stdin, stdout, stderr);
 	r.hist = history_init();
 	HistEvent ev;
@@ -239,5 +241,6 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	history_end(r.hist);
 	buf_free(&r.first);
 	buf_free(&r.body);
+	renderer_free(&r.out);
 	return rc;
 }

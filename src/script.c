@@ -67,12 +67,13 @@ struct runner {
 	struct buf first;         /* its command line */
 	bool in_body;
 	unsigned long body_start;
+	struct renderer out;
 };
 
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct runner *r = ud;
-	render_msg(stdout, m, &r->o->render);
+	render(&r->out, stdout, m, r->s->reply_to);
 	if (!m->event && !msg_ok(m)) {
 		if (r->rc == EXIT_ALL_OK)
 			r->rc = EXIT_TOR_ERROR;
@@ -220,6 +221,7 @@ static void feed_commands(struct runner *r, size_t *next)
 int script_run(struct session *s, const struct script_opts *o, volatile sig_atomic_t *stop_flag)
 {
 	struct runner r = {.o = o, .s = s, .rc = EXIT_ALL_OK};
+	renderer_init(&r.out, &o->render);
 	struct lines in = {.fd = 0};
 	size_t next_cmd = 0;
 	bool from_stdin = o->ncommands == 0;
@@ -299,5 +301,6 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 	buf_free(&in.b);
 	buf_free(&r.body);
 	buf_free(&r.first);
+	renderer_free(&r.out);
 	return r.rc;
 }

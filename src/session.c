@@ -13,12 +13,36 @@ void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_
 	s->on_event = on_event;
 	s->ud = ud;
 	memset(&s->wire, 0, sizeof(s->wire));
+	memset(&s->pending, 0, sizeof(s->pending));
+	s->reply_to = "";
 }
 
 void session_free(struct session *s)
 {
 	buf_free(&s->wire);
+	buf_free(&s->pending);
 	ctl_close(&s->ctl);
+}
+
+/* Remember which command the next unanswered reply belongs to, so replies
+ * can be typed (ONION_CLIENT_AUTH_VIEW's CLIENT lines, GETCONF's bare keys). */
+static void push_pending(struct session *s, const char *wire, size_t len)
+{
+	size_t n = 0;
+	if (len > 0 && wire[0] == '+') {
+		wire++;
+		len--;
+	}
+	while (n < len && n < 32 && wire[n] != ' ' && wire[n] != '\r')
+		n++;
+	buf_append(&s->pending, wire, n, BUF_NOLIMIT);
+	buf_putc(&s->pending, '\0', BUF_NOLIMIT);
+}
+
+static void pop_pending(struct session *s)
+{
+	if (s->pending.len > 0)
+		buf_consume(&s->pending, strlen(s->pending.p) + 1);
 }
 
 static bool is_quit(const char *line, size_t len)
@@ -36,6 +60,7 @@ int session_submit(struct session *s, const char *line, size_t len, const char *
 	if (ctl_send(&s->ctl, s->wire.p, s->wire.len) < 0)
 		return -1;
 	s->inflight++;
+	push_pending(s, s->wire.p, s->wire.len);
 	if (is_quit(line, len))
 		s->quit_sent = true;
 	return 0;
@@ -53,8 +78,11 @@ static int dispatch(struct session *s)
 		}
 		if (s->inflight > 0)
 			s->inflight--;
+		s->reply_to = s->pending.len > 0 ? s->pending.p : "";
 		if (s->on_reply)
 			s->on_reply(s->ud, m);
+		s->reply_to = "";
+		pop_pending(s);
 	}
 	return rc;
 }
@@ -83,6 +111,7 @@ void session_quit(struct session *s, int timeout_ms)
 			return;
 		s->quit_sent = true;
 		s->inflight++;
+		push_pending(s, quit, sizeof(quit) - 1);
 		/* Our own QUIT's reply is not the user's business. */
 		s->on_reply = NULL;
 		s->on_event = NULL;

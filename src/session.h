@@ -19,6 +19,8 @@ struct session {
 	session_msg_fn on_reply, on_event;
 	void *ud;
 	struct buf wire;           /* scratch for serialising */
+	struct buf pending;        /* command words awaiting replies, NUL-separated, oldest first */
+	const char *reply_to;      /* during on_reply: the command word it answers ("" if unknown) */
 };
 
 void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_event, void *ud);

@@ -1,5 +1,6 @@
 /* libFuzzer target: any bytes from a hostile control port are framed into
- * messages or a protocol error, never a crash or unbounded growth. */
+ * messages or a protocol error, and every message goes through the event
+ * parser and all three renderers: never a crash or unbounded growth. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct reader r;
 	reader_init(&r, 1 << 16);
 	FILE *null = fopen("/dev/null", "w");
-	struct render_opts ro = {.fmt = FMT_RAW, .safe = true};
+	struct renderer out[3];
+	const struct render_opts ro[3] = {
+		{.fmt = FMT_RAW, .safe = true},
+		{.fmt = FMT_PRETTY, .safe = true, .color = true, .explain = true},
+		{.fmt = FMT_JSON},
+	};
+	for (int i = 0; i < 3; i++)
+		renderer_init(&out[i], &ro[i]);
 	size_t step = size > 0 ? (data[0] % 7) + 1 : 1;
 	for (size_t off = 0; off < size; off += step) {
 		size_t n = size - off < step ? size - off : step;
@@ -24,10 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct tc_msg *m;
 		int rc;
 		while ((rc = reader_next(&r, &m)) > 0)
-			render_msg(null, m, &ro);
+			for (int i = 0; i < 3; i++)
+				render(&out[i], null, m, i == 2 ? "ONION_CLIENT_AUTH_VIEW" : "GETCONF");
 		if (rc < 0)
 			break;
 	}
+	for (int i = 0; i < 3; i++)
+		renderer_free(&out[i]);
 	fclose(null);
 	reader_free(&r);
 	return 0;

@@ -1,0 +1,481 @@
+#include "event.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+
+/* ---- the schema: what tor 0.4.9.11 writes, per event type ---- */
+
+#define POS(n, t) { .name = n, .type = t }
+#define POSE(n, tab) { .name = n, .type = FT_ENUM, .table = tab }
+#define REST(n, t) { .name = n, .type = t, .rest = true }
+#define KW(n, t) { .name = n, .type = t }
+#define KWE(n, tab) { .name = n, .type = FT_ENUM, .table = tab }
+#define KWS(n, tab, after) { .name = n, .type = FT_ENUM, .table = tab, .summary_after = after }
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct field_spec circ_pos[] = {
+	POS("CircID", FT_INT), POSE("Status", ET_CIRC_STATUS), POS("Path", FT_PATH),
+};
+static const struct field_spec circ_minor_pos[] = {
+	POS("CircID", FT_INT), POSE("Event", ET_CIRC_EVENT), POS("Path", FT_PATH),
+};
+/* CIRC and CIRC_MINOR share their keywords; the OLD_ ones are CIRC_MINOR's. */
+static const struct field_spec circ_kw[] = {
+	{ .name = "BUILD_FLAGS", .type = FT_ENUM_LIST, .table = ET_CIRC_BUILD_FLAG },
+	KWS("PURPOSE", ET_CIRC_PURPOSE, 2),
+	KWE("HS_STATE", ET_HS_STATE),
+	KW("REND_QUERY", FT_STRING),
+	KW("TIME_CREATED", FT_TIME),
+	KW("SOCKS_USERNAME", FT_STRING),
+	KW("SOCKS_PASSWORD", FT_STRING),
+	KW("HS_POW", FT_LIST),
+	KW("CONFLUX_ID", FT_STRING),
+	KW("CONFLUX_RTT", FT_INT),
+	KWE("REASON", ET_CIRC_CLOSURE_REASON),
+	KWE("REMOTE_REASON", ET_CIRC_CLOSURE_REASON),
+	KWE("OLD_PURPOSE", ET_CIRC_PURPOSE),
+	KWE("OLD_HS_STATE", ET_HS_STATE),
+	KW("OLD_TIME_CREATED", FT_TIME),
+};
+
+static const struct field_spec stream_pos[] = {
+	POS("StreamID", FT_INT), POSE("Status", ET_STREAM_STATUS), POS("CircID", FT_INT), POS("Target", FT_STRING),
+};
+static const struct field_spec stream_kw[] = {
+	KWE("REASON", ET_STREAM_CLOSURE_REASON),
+	KWE("REMOTE_REASON", ET_STREAM_CLOSURE_REASON),
+	KWE("SOURCE", ET_STREAM_SOURCE),
+	KW("SOURCE_ADDR", FT_STRING),
+	KWE("PURPOSE", ET_STREAM_PURPOSE),
+	KW("SOCKS_USERNAME", FT_STRING),
+	KW("SOCKS_PASSWORD", FT_STRING),
+	KW("CLIENT_PROTOCOL", FT_STRING),
+	KW("NYM_EPOCH", FT_INT),
+	KW("SESSION_GROUP", FT_INT),
+	KW("ISO_FIELDS", FT_LIST),
+};
+
+static const struct field_spec orconn_pos[] = {
+	POS("Target", FT_PATH), POSE("Status", ET_OR_STATUS),
+};
+static const struct field_spec orconn_kw[] = {
+	KWE("REASON", ET_OR_CLOSURE_REASON), KW("NCIRCS", FT_INT), KW("ID", FT_INT),
+};
+
+static const struct field_spec bw_pos[] = {
+	POS("BytesRead", FT_INT), POS("BytesWritten", FT_INT),
+};
+
+static const struct field_spec log_pos[] = {
+	REST("Message", FT_STRING),
+};
+
+static const struct field_spec newdesc_pos[] = {
+	REST("Relays", FT_WORDS),
+};
+
+/* Expiry is NEVER or a quoted local time; Error is tor's bare "internal". */
+static const struct field_spec addrmap_pos[] = {
+	POS("Address", FT_STRING), POS("NewAddress", FT_STRING), POS("Expiry", FT_TIME), POS("Error", FT_STRING),
+};
+static const struct field_spec addrmap_kw[] = {
+	KW("error", FT_STRING), KW("EXPIRES", FT_TIME), KW("CACHED", FT_STRING), KW("STREAMID", FT_INT),
+};
+
+static const struct field_spec status_pos[] = {
+	POSE("Severity", ET_RUNLEVEL), POS("Action", FT_STRING),
+};
+/* The arguments of every STATUS_* action tor 0.4.9.11 can write. */
+static const struct field_spec status_kw[] = {
+	KW("PROGRESS", FT_INT), KW("COUNT", FT_INT), KW("TIME", FT_INT), KW("IDLE", FT_INT),
+	KW("SKEW", FT_INT), KW("PORT", FT_INT),
+};
+
+static const struct field_spec guard_pos[] = {
+	POSE("Type", ET_GUARD_TYPE), POS("Name", FT_PATH), POSE("Status", ET_GUARD_STATUS),
+};
+
+static const struct field_spec stream_bw_pos[] = {
+	POS("StreamID", FT_INT), POS("BytesWritten", FT_INT), POS("BytesRead", FT_INT), POS("Time", FT_TIME),
+};
+
+static const struct field_spec clients_seen_kw[] = {
+	KW("TimeStarted", FT_TIME), KW("CountrySummary", FT_LIST), KW("IPVersions", FT_LIST),
+};
+
+static const struct field_spec buildtimeout_pos[] = {
+	POSE("Type", ET_TIMEOUT_SET_TYPE),
+};
+static const struct field_spec buildtimeout_kw[] = {
+	KW("TOTAL_TIMES", FT_INT), KW("TIMEOUT_MS", FT_INT), KW("XM", FT_INT), KW("ALPHA", FT_INT),
+	KW("CUTOFF_QUANTILE", FT_INT), KW("TIMEOUT_RATE", FT_INT), KW("CLOSE_MS", FT_INT), KW("CLOSE_RATE", FT_INT),
+};
+
+static const struct field_spec signal_pos[] = {
+	POSE("Signal", ET_SIGNAL),
+};
+
+static const struct field_spec conn_bw_kw[] = {
+	KW("ID", FT_INT), KWE("TYPE", ET_CONNECTION_TYPE), KW("READ", FT_INT), KW("WRITTEN", FT_INT),
+};
+
+static const struct field_spec cell_stats_kw[] = {
+	KW("ID", FT_INT),
+	KW("InboundQueue", FT_INT), KW("InboundConn", FT_INT), KW("InboundAdded", FT_LIST),
+	KW("InboundRemoved", FT_LIST), KW("InboundTime", FT_LIST),
+	KW("OutboundQueue", FT_INT), KW("OutboundConn", FT_INT), KW("OutboundAdded", FT_LIST),
+	KW("OutboundRemoved", FT_LIST), KW("OutboundTime", FT_LIST),
+};
+
+static const struct field_spec circ_bw_kw[] = {
+	KW("ID", FT_INT), KW("READ", FT_INT), KW("WRITTEN", FT_INT), KW("TIME", FT_TIME),
+	KW("DELIVERED_READ", FT_INT), KW("OVERHEAD_READ", FT_INT), KW("DELIVERED_WRITTEN", FT_INT),
+	KW("OVERHEAD_WRITTEN", FT_INT), KW("SS", FT_INT), KW("CWND", FT_INT), KW("RTT", FT_INT), KW("MIN_RTT", FT_INT),
+};
+
+static const struct field_spec transport_pos[] = {
+	POS("Mode", FT_STRING), POS("Transport", FT_STRING), POS("Address", FT_STRING), POS("Port", FT_INT),
+};
+
+static const struct field_spec hs_desc_pos[] = {
+	POSE("Action", ET_HS_DESC_ACTION), POS("Address", FT_STRING), POSE("AuthType", ET_HS_AUTH),
+	POS("HsDir", FT_PATH), POS("DescriptorID", FT_STRING),
+};
+static const struct field_spec hs_desc_kw[] = {
+	KWE("REASON", ET_HS_DESC_REASON), KW("REPLICA", FT_INT), KW("HSDIR_INDEX", FT_STRING),
+};
+
+static const struct field_spec hs_desc_content_pos[] = {
+	POS("Address", FT_STRING), POS("DescriptorID", FT_STRING), POS("HsDir", FT_PATH),
+};
+
+static const struct field_spec liveness_pos[] = {
+	POS("Status", FT_STRING),
+};
+
+#define DEF(n, c, s, sum, p, k) { .name = n, .cls = c, .since = s, .summary = sum, .pos = p, .npos = N(p), .kw = k, .nkw = N(k) }
+#define DEFP(n, c, s, sum, p) { .name = n, .cls = c, .since = s, .summary = sum, .pos = p, .npos = N(p) }
+#define DEFK(n, c, s, sum, k) { .name = n, .cls = c, .since = s, .summary = sum, .kw = k, .nkw = N(k) }
+#define DEF0(n, c, s, sum) { .name = n, .cls = c, .since = s, .summary = sum }
+
+/* In the order of tor's `GETINFO events/names`. */
+const struct event_def event_defs[] = {
+	DEF("CIRC", "circ", "0.1.1.1-alpha", "circuit status changed", circ_pos, circ_kw),
+	DEF("CIRC_MINOR", "circ", "0.2.3.11-alpha", "circuit purpose changed or cannibalized", circ_minor_pos, circ_kw),
+	DEF("STREAM", "stream", "0.1.1.1-alpha", "stream status changed", stream_pos, stream_kw),
+	DEF("ORCONN", "conn", "0.1.1.1-alpha", "OR connection status changed", orconn_pos, orconn_kw),
+	DEFP("BW", "bw", "0.1.1.1-alpha", "bytes read and written in the last second", bw_pos),
+	DEFP("DEBUG", "log", "0.1.1.1-alpha", "log message, severity debug", log_pos),
+	DEFP("INFO", "log", "0.1.1.1-alpha", "log message, severity info", log_pos),
+	DEFP("NOTICE", "log", "0.1.1.1-alpha", "log message, severity notice", log_pos),
+	DEFP("WARN", "log", "0.1.1.1-alpha", "log message, severity warn", log_pos),
+	DEFP("ERR", "log", "0.1.1.1-alpha", "log message, severity err", log_pos),
+	DEFP("NEWDESC", "dir", "0.1.1.1-alpha", "new relay descriptors arrived", newdesc_pos),
+	DEF("ADDRMAP", "stream", "0.1.1.1-alpha", "address mapping added or changed", addrmap_pos, addrmap_kw),
+	DEF0("DESCCHANGED", "dir", "0.1.2.2-alpha", "our own relay descriptor changed"),
+	DEF("STATUS_GENERAL", "status", "0.1.2.3-alpha", "general status (clock, version, bugs)", status_pos, status_kw),
+	DEF("STATUS_CLIENT", "status", "0.1.2.3-alpha", "client status (bootstrap, circuits, SOCKS)", status_pos, status_kw),
+	DEF("STATUS_SERVER", "status", "0.1.2.3-alpha", "relay status (reachability, descriptors, DNS)", status_pos, status_kw),
+	DEFP("GUARD", "conn", "0.1.2.5-alpha", "guard set changed", guard_pos),
+	DEF0("NS", "dir", "0.1.2.3-alpha", "router status entries changed"),
+	DEFP("STREAM_BW", "bw", "0.1.2.8-beta", "bytes on one stream since the last event", stream_bw_pos),
+	DEFK("CLIENTS_SEEN", "misc", "0.2.1.10-alpha", "bridge: client countries seen", clients_seen_kw),
+	DEF0("NEWCONSENSUS", "dir", "0.2.1.13-alpha", "a new consensus arrived"),
+	DEF("BUILDTIMEOUT_SET", "circ", "0.2.2.7-alpha", "circuit build timeout changed", buildtimeout_pos, buildtimeout_kw),
+	DEFP("SIGNAL", "misc", "0.2.3.1-alpha", "tor acted on a signal", signal_pos),
+	DEF0("CONF_CHANGED", "conf", "0.2.3.3-alpha", "configuration options changed"),
+	DEFK("CONN_BW", "bw", "0.2.5.2-alpha", "bytes on one connection in the last second", conn_bw_kw),
+	DEFK("CELL_STATS", "bw", "0.2.5.2-alpha", "cell statistics per circuit (testing networks)", cell_stats_kw),
+	DEFK("CIRC_BW", "bw", "0.2.5.2-alpha", "bytes on one circuit since the last event", circ_bw_kw),
+	DEFP("TRANSPORT_LAUNCHED", "misc", "0.2.5.0-alpha", "a pluggable transport was launched", transport_pos),
+	DEF("HS_DESC", "hs", "0.2.5.2-alpha", "onion service descriptor fetched or uploaded", hs_desc_pos, hs_desc_kw),
+	DEFP("HS_DESC_CONTENT", "hs", "0.2.7.1-alpha", "text of a fetched onion service descriptor", hs_desc_content_pos),
+	DEFP("NETWORK_LIVENESS", "misc", "0.2.7.2-alpha", "network went up or down", liveness_pos),
+};
+
+const size_t event_def_count = N(event_defs);
+
+static bool eq_ascii_n(const char *a, size_t alen, const char *b)
+{
+	size_t blen = strlen(b);
+	if (alen != blen)
+		return false;
+	for (size_t i = 0; i < alen; i++) {
+		char x = a[i], y = b[i];
+		if (x >= 'a' && x <= 'z')
+			x = (char)(x - 32);
+		if (y >= 'a' && y <= 'z')
+			y = (char)(y - 32);
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+const struct event_def *event_def_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < event_def_count; i++)
+		if (eq_ascii_n(name, len, event_defs[i].name))
+			return &event_defs[i];
+	return NULL;
+}
+
+/* ---- the parser ---- */
+
+static const struct field_spec *kw_spec(const struct event_def *d, const char *k, size_t klen)
+{
+	if (d == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->nkw; i++)
+		if (strlen(d->kw[i].name) == klen && memcmp(d->kw[i].name, k, klen) == 0)
+			return &d->kw[i];
+	return NULL;
+}
+
+static struct ev_field *new_field(struct event *ev)
+{
+	if (ev->nfields == ev->cap) {
+		size_t cap = ev->cap ? ev->cap * 2 : 16;
+		struct ev_field *f = realloc(ev->fields, cap * sizeof(*f));
+		if (f == NULL)
+			return NULL;
+		ev->fields = f;
+		ev->cap = cap;
+	}
+	struct ev_field *f = &ev->fields[ev->nfields++];
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+static void set_type(struct ev_field *f, const struct field_spec *s)
+{
+	if (s == NULL)
+		return;
+	f->type = s->type;
+	f->summary_after = s->summary_after;
+	f->summary = s->summary_after > 0;
+	if (s->type == FT_ENUM || s->type == FT_ENUM_LIST)
+		f->table = ENUM_TABLE(s->table);
+}
+
+/* A value exactly one quoted string is unescaped into the store (reserved in
+ * advance, so pointers into it stay valid); anything else is kept as sent. */
+static void set_value(struct event *ev, struct ev_field *f, const char *v, size_t n)
+{
+	f->val = v;
+	f->val_len = n;
+	if (n < 2 || v[0] != '"')
+		return;
+	size_t start = ev->store.len, used = 0;
+	if (cstring_unquote(v, n, &ev->store, &used) == 0 && used == n) {
+		f->val = ev->store.p + start;
+		f->val_len = ev->store.len - start;
+		f->quoted = true;
+		return;
+	}
+	ev->store.len = start;
+}
+
+/* One token: up to a space outside quotes. An unterminated quote runs to the
+ * end of the line. */
+static size_t token_len(const char *p, size_t n)
+{
+	bool q = false;
+	size_t i = 0;
+	for (; i < n; i++) {
+		if (q) {
+			if (p[i] == '\\' && i + 1 < n)
+				i++;
+			else if (p[i] == '"')
+				q = false;
+		} else if (p[i] == '"') {
+			q = true;
+		} else if (p[i] == ' ') {
+			break;
+		}
+	}
+	return i;
+}
+
+/* KEY=... with KEY made of letters, digits and '_': tor's keyword syntax.
+ * $FP=nick (an old LongName form) is positional. */
+static size_t keyword_len(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if (c == '=')
+			return i;
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+			return 0;
+	}
+	return 0;
+}
+
+size_t event_token(const char *p, size_t n, size_t *klen)
+{
+	size_t tl = token_len(p, n);
+	*klen = tl > 0 && p[0] != '$' ? keyword_len(p, tl) : 0;
+	return tl;
+}
+
+static int add_keyword(struct event *ev, const char *t, size_t tl, size_t k)
+{
+	struct ev_field *f = new_field(ev);
+	if (f == NULL)
+		return -1;
+	f->name = t;
+	f->name_len = k;
+	f->keyword = true;
+	set_type(f, kw_spec(ev->def, t, k));
+	set_value(ev, f, t + k + 1, tl - k - 1);
+	return 0;
+}
+
+static int add_positional(struct event *ev, const struct field_spec *s, const char *v, size_t n)
+{
+	struct ev_field *f = new_field(ev);
+	if (f == NULL)
+		return -1;
+	f->name = s ? s->name : "arg";
+	f->name_len = strlen(f->name);
+	set_type(f, s);
+	set_value(ev, f, v, n);
+	return 0;
+}
+
+/* The first line: the type, then positional fields in the schema's order,
+ * then KEY=VALUE fields in any order. */
+static int parse_first(struct event *ev, const char *t, size_t len)
+{
+	size_t i = 0, npos = 0;
+	bool kw_seen = false;
+	const struct event_def *d = ev->def;
+	while (i < len) {
+		while (i < len && t[i] == ' ')
+			i++;
+		if (i >= len)
+			break;
+		const struct field_spec *s = d && npos < d->npos ? &d->pos[npos] : NULL;
+		if (s && s->rest && !kw_seen) {
+			npos++;
+			if (add_positional(ev, s, t + i, len - i) < 0)
+				return -1;
+			break;
+		}
+		size_t tl = token_len(t + i, len - i);
+		size_t k = t[i] == '$' ? 0 : keyword_len(t + i, tl);
+		if (k > 0) {
+			kw_seen = true;
+			if (add_keyword(ev, t + i, tl, k) < 0)
+				return -1;
+		} else if (kw_seen) {
+			/* tor's quirks: "REASON= UNKNOWN_7" and CLOCK_SKEW's unquoted
+			 * SOURCE path with spaces. The bare word belongs to the
+			 * keyword before it: extend that value to cover it. */
+			struct ev_field *f = &ev->fields[ev->nfields - 1];
+			const char *v = f->name + f->name_len + 1;
+			f->quoted = false;
+			f->val = f->val_len == 0 ? t + i : v;
+			f->val_len = (size_t)(t + i + tl - f->val);
+			if (f->type == FT_ENUM)
+				f->ev = NULL;
+		} else {
+			if (add_positional(ev, s, t + i, tl) < 0)
+				return -1;
+			npos++;
+		}
+		i += tl;
+	}
+	return 0;
+}
+
+/* CONF_CHANGED style: each further line is KEY=VALUE, or a bare KEY when the
+ * option became unset. The value runs to the end of the line. */
+static int parse_more(struct event *ev, const char *t, size_t len)
+{
+	struct ev_field *f = new_field(ev);
+	if (f == NULL)
+		return -1;
+	const char *eq = memchr(t, '=', len);
+	f->keyword = true;
+	f->name = t;
+	f->name_len = eq ? (size_t)(eq - t) : len;
+	set_type(f, kw_spec(ev->def, t, f->name_len));
+	if (eq)
+		set_value(ev, f, eq + 1, len - f->name_len - 1);
+	else
+		f->unset = true;
+	return 0;
+}
+
+static void resolve_enums(struct event *ev)
+{
+	for (size_t i = 0; i < ev->nfields; i++) {
+		struct ev_field *f = &ev->fields[i];
+		if (f->type == FT_ENUM && f->table && f->val)
+			f->ev = enum_lookup_n(f->table, f->val, f->val_len);
+	}
+}
+
+int event_parse(const struct tc_msg *m, struct event *ev)
+{
+	ev->nfields = 0;
+	ev->def = NULL;
+	ev->data = NULL;
+	ev->data_len = 0;
+	ev->type = NULL;
+	ev->type_len = 0;
+	buf_reset(&ev->store);
+	if (!m->event || m->nlines == 0)
+		return -1;
+	/* Unescaping never lengthens a value, so this much room means the
+	 * store never moves while fields point into it. */
+	if (buf_reserve(&ev->store, m->bytes.len + 1, BUF_NOLIMIT) < 0)
+		return -1;
+	size_t len;
+	const char *t = msg_text(m, 0, &len);
+	size_t tl = 0;
+	while (tl < len && t[tl] != ' ')
+		tl++;
+	if (tl == 0)
+		return -1;
+	ev->type = t;
+	ev->type_len = tl;
+	ev->def = event_def_find(t, tl);
+	if (parse_first(ev, t + tl, len - tl) < 0)
+		return -1;
+	size_t last = m->nlines;
+	if (last > 1) {
+		const char *e = msg_text(m, last - 1, &len);
+		if (len == 2 && memcmp(e, "OK", 2) == 0)
+			last--;
+	}
+	for (size_t i = 1; i < last; i++) {
+		t = msg_text(m, i, &len);
+		if (len > 0 && parse_more(ev, t, len) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < m->nlines && ev->data == NULL; i++)
+		if (m->lines[i].sep == '+')
+			ev->data = msg_data(m, i, &ev->data_len);
+	resolve_enums(ev);
+	return 0;
+}
+
+void event_free(struct event *ev)
+{
+	free(ev->fields);
+	buf_free(&ev->store);
+	memset(ev, 0, sizeof(*ev));
+}
+
+const struct ev_field *event_get(const struct event *ev, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < ev->nfields; i++)
+		if (ev->fields[i].name_len == n && memcmp(ev->fields[i].name, name, n) == 0)
+			return &ev->fields[i];
+	return NULL;
+}

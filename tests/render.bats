@@ -1,0 +1,243 @@
+#!/usr/bin/env bats
+# Output modes against a real tor: raw, pretty (enum names, --explain,
+# colours), JSON Lines read back with jq; terminal-safety from a hostile port.
+
+setup_file() {
+	load helpers
+	start_tor none unix
+	save_tor_env
+}
+
+teardown_file() {
+	load helpers
+	load_tor_env
+	stop_tor
+}
+
+setup() {
+	load helpers
+	load_tor_env
+}
+
+teardown() {
+	stop_fake
+}
+
+@test "SETEVENTS with every event type tor offers succeeds" {
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO events/names'
+	assert_success
+	local names
+	names="$(sed -n 's/^250-events\/names=//p' <<<"$output" | tr ' ' '\n' | grep -v -e '^PT_LOG$' -e '^PT_STATUS$' | tr '\n' ' ')"
+	[ "$(wc -w <<<"$names")" -eq 31 ]
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c "SETEVENTS $names"
+	assert_success
+	# events may follow the reply before torsh quits
+	assert_line --index 0 '250 OK'
+}
+
+@test "--json: replies are objects jq can read, values typed" {
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} --json -c 'GETINFO version process/pid' | jq -c '[.type, .code, .ok, .values.version, .values[\"process/pid\"]]'"
+	assert_success
+	assert_output --regexp "^\[\"reply\",250,true,\"0\.4\.[0-9.]+\",\"$TOR_PID\"\]$"
+}
+
+@test "--json: an error reply names the seed's exception" {
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} --json -c 'GETINFO no-such-key' | jq -r '.error.name + \" \" + (.code|tostring) + \" \" + .error.message'"
+	assert_output 'InvalidArguments 552 Unrecognized key "no-such-key"'
+}
+
+@test "--json: a repeated GETCONF key becomes an array; data blocks are strings" {
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} --json -c 'GETCONF DirAuthority UseDefaultFallbackDirs' -c 'GETINFO config-text' | jq -c '.values'"
+	assert_success
+	assert_line --index 0 '{"DirAuthority":"dummy 127.0.0.1:1 ffffffffffffffffffffffffffffffffffffffff","UseDefaultFallbackDirs":"0"}'
+	[[ "${lines[1]}" == '{"config-text":"'*'DisableNetwork 1\n'* ]]
+}
+
+@test "--json: SIGNAL and CONF_CHANGED events from real commands, typed" {
+	run bash -c "printf 'SETEVENTS SIGNAL CONF_CHANGED\nSIGNAL HEARTBEAT\nSETCONF ContactInfo=json-test\n' | '$TORSH' ${TORSH_CONNECT[*]} --json --linger 1 | jq -c 'select(.type==\"event\") | [.event, .fields]'"
+	assert_success
+	assert_line '["SIGNAL",{"Signal":"HEARTBEAT"}]'
+	assert_line '["CONF_CHANGED",{"ContactInfo":"json-test"}]'
+}
+
+@test "--pretty: a SIGNAL event with a timestamp and its name; --explain adds the description" {
+	run bash -c "printf 'SETEVENTS SIGNAL\nSIGNAL CLEARDNSCACHE\n' | '$TORSH' ${TORSH_CONNECT[*]} --pretty --explain --linger 1"
+	assert_success
+	assert_line --regexp '^[0-9]{2}:[0-9]{2}:[0-9]{2} SIGNAL CLEARDNSCACHE \(.+\)$'
+	refute_output --partial $'\033'
+}
+
+@test "--pretty: error replies are named" {
+	run "$TORSH" "${TORSH_CONNECT[@]}" --pretty -c 'GETINFO no-such-key'
+	assert_failure 1
+	assert_output 'error 552 (InvalidArguments): Unrecognized key "no-such-key"'
+}
+
+@test "--pretty: values as KEY = VALUE, data blocks under their key" {
+	run "$TORSH" "${TORSH_CONNECT[@]}" --pretty -c 'GETINFO version config-text'
+	assert_success
+	assert_line --index 0 --regexp '^version = 0\.4\.'
+	assert_line --index 1 'config-text:'
+	assert_line 'DisableNetwork 1'
+	refute_line '250 OK'
+}
+
+@test "--raw stays byte-exact (minus CRLF) for STATUS events" {
+	run bash -c "printf 'SETEVENTS STATUS_GENERAL STATUS_CLIENT SIGNAL\nSIGNAL DORMANT\nSIGNAL ACTIVE\n' | '$TORSH' ${TORSH_CONNECT[*]} --raw --linger 1"
+	assert_success
+	assert_line '650 SIGNAL DORMANT'
+	assert_line '650 SIGNAL ACTIVE'
+}
+
+evil_script() {
+	fake_script <<'EOT'
+auth-null
+expect GETINFO
+line 650 NOTICE evil \x1b]0;pwned\x07 \x1b[2J text \x9b31m
+line 650 CIRC 1 BUILT $AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA~\x1b[31mred PURPOSE=GENERAL
+line 250-version=\x1b[5mblink
+line 250 OK
+drain
+EOT
+}
+
+# run_on_tty FORMAT: torsh against the evil fake port with stdout on a pty
+# (script(1)); the bytes it wrote are in $BATS_TEST_TMPDIR/tty.
+run_on_tty() {
+	start_fake "$(evil_script)"
+	script -qec "'$TORSH' -s '$FAKE_SOCK' --no-color $1 -c 'GETINFO version'" "$BATS_TEST_TMPDIR/tty" >/dev/null
+	run cat "$BATS_TEST_TMPDIR/tty"
+}
+
+@test "ESC and control characters from tor never reach the terminal: pretty" {
+	run_on_tty --pretty
+	refute_output --partial $'\033'
+	refute_output --partial $'\007'
+	assert_output --partial 'evil \e]0;pwned\x07 \e[2J text \x9B31m'
+	assert_output --partial 'version = \e[5mblink'
+}
+
+@test "ESC and control characters from tor never reach the terminal: raw on a TTY" {
+	run_on_tty --raw
+	refute_output --partial $'\033'
+	assert_output --partial '650 NOTICE evil \e]0;pwned\x07 \e[2J text \x9B31m'
+}
+
+@test "raw into a pipe is byte-exact (not escaped)" {
+	start_fake "$(evil_script)"
+	run bash -c "'$TORSH' -s '$FAKE_SOCK' -c 'GETINFO version' | od -c | grep -c '033'"
+	[ "$output" -ge 1 ]
+}
+
+# corpus_to_fake: tests/corpus/events.txt as a fake-port script that sends
+# every event before answering GETINFO; also writes the expected JSON fields
+# (one case per line, keys sorted) and the expected raw text.
+corpus_to_fake() {
+	local corpus="$BATS_TEST_DIRNAME/corpus/events.txt" d="$BATS_TEST_TMPDIR"
+	{
+		echo auth-null
+		echo 'expect GETINFO'
+		sed -n 's/\\/\\\\/g; s/^> /line /p' "$corpus"
+		echo 'line 250-version=fake'
+		echo 'line 250 OK'
+		echo drain
+	} >"$d/corpus.script"
+	sed -n 's/^J //p' "$corpus" | jq -cS . >"$d/want.json"
+	sed -n 's/^> //p' "$corpus" >"$d/want.raw"
+	echo '250-version=fake' >>"$d/want.raw"
+	echo '250 OK' >>"$d/want.raw"
+}
+
+@test "corpus: every event's JSON fields, read back with jq, are the expected ones" {
+	corpus_to_fake
+	start_fake "$BATS_TEST_TMPDIR/corpus.script"
+	run bash -c "'$TORSH' -s '$FAKE_SOCK' --json -c 'GETINFO version' | jq -cS 'select(.type==\"event\") | .fields'"
+	assert_success
+	[ "${#lines[@]}" -ge 45 ]
+	diff -u "$BATS_TEST_TMPDIR/want.json" <(printf '%s\n' "${lines[@]}")
+}
+
+@test "corpus: every JSON line carries type, code and the raw text" {
+	corpus_to_fake
+	start_fake "$BATS_TEST_TMPDIR/corpus.script"
+	"$TORSH" -s "$FAKE_SOCK" --json -c 'GETINFO version' >"$BATS_TEST_TMPDIR/out.json"
+	run jq -r '.raw' "$BATS_TEST_TMPDIR/out.json"
+	assert_success
+	diff -u "$BATS_TEST_TMPDIR/want.raw" <(printf '%s\n' "${lines[@]}")
+	run jq -c '[.type, .code, (.event // "-" | type)]' "$BATS_TEST_TMPDIR/out.json"
+	assert_success
+	[ "$(sort -u <<<"$output")" = "$(printf '%s\n' '["event",650,"string"]' '["reply",250,"string"]')" ]
+}
+
+@test "corpus: --raw prints exactly what tor sent, minus CRLF" {
+	corpus_to_fake
+	start_fake "$BATS_TEST_TMPDIR/corpus.script"
+	run "$TORSH" -s "$FAKE_SOCK" --raw -c 'GETINFO version'
+	assert_success
+	diff -u "$BATS_TEST_TMPDIR/want.raw" <(printf '%s\n' "${lines[@]}")
+}
+
+@test "--json: typed replies: PROTOCOLINFO, GETCONF unset key, MAPADDRESS, EXTENDCIRCUIT error" {
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} --json -k -c PROTOCOLINFO -c 'GETCONF HTTPSProxy SocksPort' -c 'MAPADDRESS 10.1.2.3=example.org' -c 'EXTENDCIRCUIT 0' | jq -c '[.command, .values]'"
+	assert_line --index 0 --regexp '^\["PROTOCOLINFO",\{"PROTOCOLINFO":1,"AUTH":\{"METHODS":"NULL"\},"VERSION":\{"Tor":"0\.4\.[0-9.]+"\}\}\]$'
+	assert_line --index 1 '["GETCONF",{"HTTPSProxy":null,"SocksPort":"0"}]'
+	assert_line --index 2 '["MAPADDRESS",{"10.1.2.3":"example.org"}]'
+	assert_line --index 3 '["EXTENDCIRCUIT",{}]'
+}
+
+@test "--json: ADD_ONION and ONION_CLIENT_AUTH_VIEW replies are typed" {
+	local addr=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid key=yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o=
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} --json -c 'ADD_ONION NEW:ED25519-V3 Port=80,127.0.0.1:8080' -c 'ONION_CLIENT_AUTH_ADD $addr x25519:$key ClientName=bob' -c 'ONION_CLIENT_AUTH_VIEW $addr' -c 'ONION_CLIENT_AUTH_REMOVE $addr'"
+	assert_success
+	run jq -r 'select(.command=="ADD_ONION") | (.values.ServiceID|length|tostring) + " " + (.values.PrivateKey|startswith("ED25519-V3:")|tostring)' <<<"$output"
+	assert_output '56 true'
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} --json -c 'ONION_CLIENT_AUTH_ADD $addr x25519:$key ClientName=bob' -c 'ONION_CLIENT_AUTH_VIEW $addr' -c 'ONION_CLIENT_AUTH_REMOVE $addr' | jq -c 'select(.command==\"ONION_CLIENT_AUTH_VIEW\") | .values.CLIENT'"
+	assert_output "[{\"HSAddress\":\"$addr\",\"PrivateKey\":\"x25519:$key\",\"ClientName\":\"bob\"}]"
+}
+
+# real_events FORMAT: events a real offline tor produces for real commands.
+# ContactInfo gets a value unique to the run, so CONF_CHANGED always fires.
+real_events() {
+	printf 'SETEVENTS SIGNAL CONF_CHANGED STREAM BUILDTIMEOUT_SET\nSIGNAL CLEARDNSCACHE\nSETCONF ContactInfo="a %s"\nRESETCONF ContactInfo\nRESOLVE example.com\nDROPTIMEOUTS\n' "$RUN_ID" |
+		"$TORSH" "${TORSH_CONNECT[@]}" "$@" --linger 1
+}
+
+@test "real events in each mode: raw" {
+	RUN_ID=$RANDOM
+	run real_events --raw
+	assert_success
+	assert_line '650 SIGNAL CLEARDNSCACHE'
+	assert_line '650-CONF_CHANGED'
+	# tor writes CONF_CHANGED values unquoted, spaces and all
+	assert_line "650-ContactInfo=a $RUN_ID"
+	assert_line '650-ContactInfo'
+	assert_line --regexp '^650 STREAM [0-9]+ NEWRESOLVE 0 example\.com:0 PURPOSE=DNS_REQUEST '
+	assert_line --regexp '^650 BUILDTIMEOUT_SET RESET TOTAL_TIMES=0 '
+}
+
+@test "real events in each mode: pretty, with --explain" {
+	RUN_ID=$RANDOM
+	run real_events --pretty
+	assert_success
+	assert_line --regexp '^[0-9:]{8} SIGNAL CLEARDNSCACHE$'
+	assert_line --regexp "^[0-9:]{8} CONF_CHANGED ContactInfo=a $RUN_ID\$"
+	assert_line --regexp '^[0-9:]{8} CONF_CHANGED ContactInfo \(unset\)$'
+	assert_line --regexp '^[0-9:]{8} STREAM [0-9]+ NEWRESOLVE 0 example\.com:0 PURPOSE=DNS_REQUEST '
+	RUN_ID=$RANDOM
+	run real_events --pretty --explain
+	assert_line --regexp '^[0-9:]{8} SIGNAL CLEARDNSCACHE \(.*DNS.*\)$'
+	assert_line --regexp '^[0-9:]{8} STREAM [0-9]+ NEWRESOLVE \(.+\) 0 example\.com:0 PURPOSE=DNS_REQUEST \(.+\) '
+	assert_line --regexp '^[0-9:]{8} BUILDTIMEOUT_SET RESET \(.+\) TOTAL_TIMES=0 '
+}
+
+@test "real events in each mode: JSON" {
+	RUN_ID=$RANDOM
+	real_events --json >"$BATS_TEST_TMPDIR/out.json"
+	run jq -c 'select(.type=="event") | [.event, .fields]' "$BATS_TEST_TMPDIR/out.json"
+	assert_success
+	assert_line '["SIGNAL",{"Signal":"CLEARDNSCACHE"}]'
+	assert_line "[\"CONF_CHANGED\",{\"ContactInfo\":\"a $RUN_ID\"}]"
+	assert_line '["CONF_CHANGED",{"ContactInfo":null}]'
+	assert_line --regexp '^\["STREAM",\{"StreamID":[0-9]+,"Status":"NEWRESOLVE","CircID":0,"Target":"example.com:0","PURPOSE":"DNS_REQUEST",'
+	assert_line --regexp '^\["BUILDTIMEOUT_SET",\{"Type":"RESET","TOTAL_TIMES":0,"TIMEOUT_MS":[0-9]+,'
+}
