@@ -241,3 +241,19 @@ real_events() {
 	assert_line --regexp '^\["STREAM",\{"StreamID":[0-9]+,"Status":"NEWRESOLVE","CircID":0,"Target":"example.com:0","PURPOSE":"DNS_REQUEST",'
 	assert_line --regexp '^\["BUILDTIMEOUT_SET",\{"Type":"RESET","TOTAL_TIMES":0,"TIMEOUT_MS":[0-9]+,'
 }
+
+@test "colours on a terminal; none with --no-color, NO_COLOR, or into a pipe" {
+	local cmd="'$TORSH' ${TORSH_CONNECT[*]} -c 'GETINFO no-such-key'"
+	script -qec "$cmd" "$BATS_TEST_TMPDIR/tty" >/dev/null || true
+	run cat "$BATS_TEST_TMPDIR/tty"
+	assert_output --partial $'\033[31merror 552 (InvalidArguments): '
+	script -qec "NO_COLOR=1 $cmd" "$BATS_TEST_TMPDIR/tty2" >/dev/null || true
+	run cat "$BATS_TEST_TMPDIR/tty2"
+	assert_output --partial 'error 552 (InvalidArguments): '
+	refute_output --partial $'\033'
+	script -qec "$cmd --no-color" "$BATS_TEST_TMPDIR/tty3" >/dev/null || true
+	run cat "$BATS_TEST_TMPDIR/tty3"
+	refute_output --partial $'\033'
+	run bash -c "$cmd --pretty"
+	assert_output 'error 552 (InvalidArguments): Unrecognized key "no-such-key"'
+}
