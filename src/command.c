@@ -74,7 +74,7 @@ void command_inspect(const char *line, size_t len, struct command_info *info)
 	struct cmd_error e;
 	if (cmd_parse(line, len, &c, &e) == 0) {
 		info->secret = c.secret || (c.def->flags & CMD_SENSITIVE);
-		info->dangerous = c.dangerous;
+		info->dangerous = c.dangerous || (c.def->flags & CMD_DANGEROUS);
 		cmd_free(&c);
 	} else if (c.def) {
 		/* even a mistyped AUTHENTICATE may hold a password */

@@ -35,7 +35,7 @@ struct options {
 	const char *socket_path, *interface, *cookie, *password_file, *tor_path;
 	char **commands;
 	size_t ncommands;
-	bool keep_going, launch, no_color, explain, verbose;
+	bool keep_going, launch, no_color, explain, verbose, yes;
 	int fmt;                  /* -1: by whether stdout is a terminal */
 	double linger_s, connect_timeout_s, timeout_s;
 };
@@ -60,6 +60,7 @@ static void usage(FILE *f)
 	      "Running commands:\n"
 	      "  -c, --command CMD          run CMD (repeatable), then exit\n"
 	      "  -k, --keep-going           do not stop at the first error reply\n"
+	      "  -y, --yes                  do not ask before dangerous commands (a terminal asks)\n"
 	      "      --linger S             after the last reply, keep printing events S seconds\n"
 	      "Output:\n"
 	      "      --pretty               timestamps, colours, enum names (default on a terminal)\n"
@@ -98,6 +99,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"interface", required_argument, NULL, 'i'},
 		{"command", required_argument, NULL, 'c'},
 		{"keep-going", no_argument, NULL, 'k'},
+		{"yes", no_argument, NULL, 'y'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -118,7 +120,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:i:c:kvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:i:c:kyvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->socket_path = optarg; break;
 		case 'i': o->interface = optarg; break;
@@ -147,6 +149,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_JSON: o->fmt = FMT_JSON; break;
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_NOCOLOR: o->no_color = true; break;
+		case 'y': o->yes = true; break;
 		case OPT_LIST: list_commands(stdout); exit(EXIT_ALL_OK);
 		case ':':
 			fprintf(stderr, "torsh: option %s needs an argument\n", argv[optind - 1]);
@@ -383,7 +386,7 @@ int main(int argc, char **argv)
 		printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, ar.pi.version, ep.display,
 		       auth_method_name(ar.used), o.launch ? ", a throwaway offline tor (DisableNetwork 1)" : "");
 		printf("Type control commands (e.g. GETINFO version), /help for a list; Ctrl-D or QUIT leaves.\n");
-		struct repl_opts ropt = {.render = ro, .prompt = prompt};
+		struct repl_opts ropt = {.render = ro, .prompt = prompt, .yes = o.yes};
 		rc = repl_run(&s, &ropt, &stop_requested);
 	} else {
 		struct script_opts so = {

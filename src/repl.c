@@ -1,13 +1,17 @@
 #include "repl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <histedit.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -25,7 +29,117 @@ struct repl {
 	bool line_shown;          /* a prompt and edit line are on screen */
 	const char *cur_prompt;
 	struct renderer out;
+	char hist_path[PATH_MAX];   /* "" when history is not kept on disk */
+	/* a dangerous command waiting for "y" */
+	bool confirming;
+	struct buf pend_line, pend_body;
+	bool pend_has_body;
+	char confirm_prompt[160];
 };
+
+#define HISTORY_KEEP 1000
+
+/* mkdir -p with mode 0700 for the components it creates. */
+static int make_dirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int rc = mkdir(path, 0700);
+		*p = '/';
+		if (rc < 0 && errno != EEXIST)
+			return -1;
+	}
+	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* $XDG_STATE_HOME/torsh/history, by default ~/.local/state/torsh/history. */
+static bool history_path(char *out, size_t n)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	int k;
+	if (x && x[0] == '/')
+		k = snprintf(out, n, "%s/torsh", x);
+	else if (home && home[0] == '/')
+		k = snprintf(out, n, "%s/.local/state/torsh", home);
+	else
+		return false;
+	if (k < 0 || (size_t)k + sizeof("/history") > n || make_dirs(out) < 0)
+		return false;
+	strcat(out, "/history");
+	return true;
+}
+
+/* The file is only ever opened with mode 0600, and an existing one is set
+ * back to 0600: a history of control commands is nobody else's business. */
+static int history_open(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		(void)fchmod(fd, 0600);
+	return fd;
+}
+
+/* Load the last entries; when the file has grown well past what is kept,
+ * rewrite it with only those. One entry per line. */
+static void history_load(struct repl *r)
+{
+	FILE *f = fopen(r->hist_path, "r");
+	if (f == NULL)
+		return;
+	char *line = NULL;
+	size_t cap = 0, n = 0;
+	ssize_t len;
+	HistEvent ev;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		if (line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (line[0]) {
+			history(r->hist, &ev, H_ENTER, line);
+			n++;
+		}
+	}
+	free(line);
+	fclose(f);
+	if (n <= 2 * HISTORY_KEEP)
+		return;
+	char tmp[PATH_MAX + 8];
+	snprintf(tmp, sizeof(tmp), "%s.new", r->hist_path);
+	(void)unlink(tmp);
+	int fd = history_open(tmp, O_WRONLY | O_EXCL);
+	FILE *w = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (w == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	/* oldest first: walk from the last (oldest) entry back to the first */
+	int ok = history(r->hist, &ev, H_LAST);
+	for (; ok == 0; ok = history(r->hist, &ev, H_PREV))
+		fprintf(w, "%s\n", ev.str);
+	if (fclose(w) == 0)
+		(void)rename(tmp, r->hist_path);
+}
+
+/* Remember a line, in memory and on disk, unless it carries a secret. */
+static void history_add(struct repl *r, const char *line, size_t len)
+{
+	struct command_info info;
+	command_inspect(line, len, &info);
+	if (info.secret)
+		return;
+	HistEvent ev;
+	history(r->hist, &ev, H_ENTER, line);
+	if (!r->hist_path[0])
+		return;
+	int fd = history_open(r->hist_path, O_WRONLY | O_APPEND);
+	if (fd < 0)
+		return;
+	if (write(fd, line, len) < 0 || write(fd, "\n", 1) < 0)
+		r->hist_path[0] = '\0'; /* stop trying; the session goes on */
+	close(fd);
+}
 
 static char *prompt_fn(EditLine *el)
 {
@@ -83,7 +197,50 @@ static void show_error(const char *line, size_t len, const char *msg)
 	fprintf(stderr, "torsh: %s\n", msg);
 }
 
+static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body);
+
+/* On a terminal, a command that stops tor or throws state away waits for
+ * a "y" (--yes skips the question). */
+static bool ask_first(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+{
+	struct command_info info;
+	command_inspect(line, len, &info);
+	if (!info.dangerous || r->o->yes)
+		return false;
+	buf_reset(&r->pend_line);
+	buf_reset(&r->pend_body);
+	buf_append(&r->pend_line, line, len, BUF_NOLIMIT);
+	if (body)
+		buf_append(&r->pend_body, body, blen, BUF_NOLIMIT);
+	r->pend_has_body = has_body;
+	r->confirming = true;
+	int shown = len > 60 ? 60 : (int)len;
+	snprintf(r->confirm_prompt, sizeof(r->confirm_prompt), "%.*s%s: really send it? [y/N] ", shown, line,
+		 shown < (int)len ? "..." : "");
+	r->cur_prompt = r->confirm_prompt;
+	return true;
+}
+
+static void answer_confirm(struct repl *r, const char *line, size_t len)
+{
+	r->confirming = false;
+	r->cur_prompt = r->o->prompt;
+	bool yes = (len == 1 && (line[0] == 'y' || line[0] == 'Y')) || (len == 3 && strncasecmp(line, "yes", 3) == 0);
+	if (!yes) {
+		fputs("not sent\n", stdout);
+		return;
+	}
+	submit_now(r, r->pend_line.p, r->pend_line.len, r->pend_body.p, r->pend_body.len, r->pend_has_body);
+}
+
 static void submit(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+{
+	if (!(len > 0 && line[0] == '/') && ask_first(r, line, len, body, blen, has_body))
+		return;
+	submit_now(r, line, len, body, blen, has_body);
+}
+
+static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
 	struct buf err = {0};
 	if (len > 0 && line[0] == '/') {
@@ -107,6 +264,10 @@ static void submit(struct repl *r, const char *line, size_t len, const char *bod
 
 static void take_line(struct repl *r, const char *line, size_t len)
 {
+	if (r->confirming) {
+		answer_confirm(r, line, len);
+		return;
+	}
 	if (r->in_body) {
 		if (len == 1 && line[0] == '.') {
 			r->in_body = false;
@@ -120,8 +281,7 @@ static void take_line(struct repl *r, const char *line, size_t len)
 	}
 	if (len == 0)
 		return;
-	HistEvent ev;
-	history(r->hist, &ev, H_ENTER, line);
+	history_add(r, line, len);
 	if (command_wants_body(line, len)) {
 		r->in_body = true;
 		r->cur_prompt = "... ";
@@ -145,8 +305,8 @@ static void cancel_line(struct repl *r)
 	const LineInfo *li = el_line(r->el);
 	el_cursor(r->el, (int)(li->lastchar - li->cursor));
 	el_deletestr(r->el, (int)(li->lastchar - li->buffer));
-	if (r->in_body) {
-		r->in_body = false;
+	if (r->in_body || r->confirming) {
+		r->in_body = r->confirming = false;
 		r->cur_prompt = r->o->prompt;
 	}
 	fputs("^C\n", stdout);
@@ -160,7 +320,12 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	r.el = el_init("torsh", stdin, stdout, stderr);
 	r.hist = history_init();
 	HistEvent ev;
-	history(r.hist, &ev, H_SETSIZE, 1000);
+	history(r.hist, &ev, H_SETSIZE, HISTORY_KEEP);
+	history(r.hist, &ev, H_SETUNIQUE, 1);
+	if (history_path(r.hist_path, sizeof(r.hist_path)))
+		history_load(&r);
+	else
+		r.hist_path[0] = '\0';
 	el_set(r.el, EL_CLIENTDATA, &r);
 	el_set(r.el, EL_EDITOR, "emacs");
 	el_set(r.el, EL_SIGNAL, 0);
@@ -241,6 +406,8 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	history_end(r.hist);
 	buf_free(&r.first);
 	buf_free(&r.body);
+	buf_free(&r.pend_line);
+	buf_free(&r.pend_body);
 	renderer_free(&r.out);
 	return rc;
 }

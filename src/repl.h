@@ -10,6 +10,7 @@
 struct repl_opts {
 	struct render_opts render;
 	const char *prompt;       /* e.g. "tor 0.4.9.11 /run/tor/control> " */
+	bool yes;                 /* send dangerous commands without asking */
 };
 
 /* Returns the exit status (EXIT_*). */

@@ -116,7 +116,7 @@ teardown() {
 	local tdir
 	tdir="$(short_tmpdir)"
 	tmux -S "$tdir/s" new-session -d -s t -x 120 -y 20 \
-		"env -u TOR_CONTROL_PASSWD '$TORSH' ${TORSH_CONNECT[*]}; echo EXITED rc=\$?; sleep 30"
+		"env -u TOR_CONTROL_PASSWD XDG_STATE_HOME='$tdir/state' '$TORSH' ${TORSH_CONNECT[*]}; echo EXITED rc=\$?; sleep 30"
 	for _ in $(seq 1 50); do tmux -S "$tdir/s" capture-pane -p -t t | grep -q 'tor control password:' && break; sleep 0.1; done
 	tmux -S "$tdir/s" send-keys -t t "$TOR_PASSWORD" Enter
 	for _ in $(seq 1 50); do tmux -S "$tdir/s" capture-pane -p -t t | grep -q 'HASHEDPASSWORD' && break; sleep 0.1; done

@@ -49,3 +49,20 @@ setup() {
 	assert_failure 2
 	assert_output --partial 'did you mean GETINFO?'
 }
+
+@test "every long option of --help is in the man page and all three completions" {
+	local opts
+	opts="$("$TORSH" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)"
+	[ "$(wc -l <<<"$opts")" -ge 20 ]
+	local missing=""
+	for o in $opts; do
+		grep -q -- "${o//-/\\\\-}" "$BATS_TEST_DIRNAME/../man/torsh.1" || missing+=" man:$o"
+		for f in torsh.bash _torsh torsh.fish; do
+			case "$f" in
+			torsh.fish) grep -q -- "-l ${o#--}\b" "$BATS_TEST_DIRNAME/../completions/$f" || missing+=" $f:$o" ;;
+			*) grep -q -- "$o\b" "$BATS_TEST_DIRNAME/../completions/$f" || missing+=" $f:$o" ;;
+			esac
+		done
+	done
+	[ -z "$missing" ] || { echo "missing:$missing"; false; }
+}

@@ -2,14 +2,22 @@
 # The interactive prompt, driven through tmux as a person would: replies,
 # events printed above a half-typed line that stays intact, Ctrl-C, Ctrl-D.
 
+# start_shell [ARGS...]: torsh in a tmux window; its history goes under the
+# test's own XDG_STATE_HOME.
+start_shell() {
+	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	tmux -S "$TMUX_SOCK" new-session -d -s t -x 120 -y 40 \
+		"XDG_STATE_HOME='$STATE' '$TORSH' ${TORSH_CONNECT[*]} $*; echo \"EXITED rc=\$?\"; sleep 60"
+	wait_screen 'Ctrl-D or QUIT leaves'
+}
+
 setup() {
 	load helpers
 	start_tor none unix
 	TMUX_DIR="$(short_tmpdir)"
 	TMUX_SOCK="$TMUX_DIR/tmux"
-	tmux -S "$TMUX_SOCK" new-session -d -s t -x 120 -y 40 \
-		"'$TORSH' ${TORSH_CONNECT[*]}; echo \"EXITED rc=\$?\"; sleep 60"
-	wait_screen 'Ctrl-D or QUIT leaves'
+	STATE="$TMUX_DIR/state"
+	start_shell
 }
 
 teardown() {
@@ -77,10 +85,17 @@ keys() {
 	refute_line 'ContactInfo = never-sent'
 }
 
-@test "a +LOADCONF body is read with a continuation prompt until '.'" {
+@test "a +LOADCONF body is read with a continuation prompt until '.', then confirmed" {
 	keys '+LOADCONF' Enter
 	wait_screen '...'
+	# the body keeps the offline settings; the unknown option makes tor
+	# reject all of it
+	keys 'DisableNetwork 1' Enter
+	keys 'DirAuthority dummy 127.0.0.1:1 ffffffffffffffffffffffffffffffffffffffff' Enter
+	keys 'UseDefaultFallbackDirs 0' Enter
 	keys 'ThisIsNotAnOption 1' Enter '.' Enter
+	wait_screen '+LOADCONF: really send it? [y/N]'
+	keys 'y' Enter
 	wait_screen "Unknown option 'ThisIsNotAnOption'"
 }
 
@@ -108,4 +123,69 @@ keys() {
 @test "/help COMMAND works at the prompt" {
 	keys '/help SIGNAL' Enter
 	wait_screen 'example: SIGNAL NEWNYM'
+}
+
+@test "history: kept in \$XDG_STATE_HOME/torsh/history, mode 0600, without secrets" {
+	local addr=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid
+	keys 'GETINFO version' Enter
+	wait_screen 'version = '
+	keys 'AUTHENTICATE "hunter2-secret"' Enter
+	keys 'ADD_ONION ED25519-V3:0GsZ4tIsvNcSd2vvNU5bXWuV0X0ymfsiHKtCZRlzilcAyvYk9oPLiqdJkeFWwy6dwkvVW5oS5FgotpvsWvUAbA== Port=80' Enter
+	keys "ONION_CLIENT_AUTH_ADD $addr x25519:yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o=" Enter
+	keys 'GETCONF ContactInfo' Enter
+	wait_screen 'ContactInfo (unset)'
+	local h="$STATE/torsh/history"
+	[ -f "$h" ]
+	[ "$(stat -c %a "$h")" = 600 ]
+	[ "$(stat -c %a "$STATE/torsh")" = 700 ]
+	run cat "$h"
+	assert_line 'GETINFO version'
+	assert_line 'GETCONF ContactInfo'
+	refute_output --partial 'hunter2'
+	refute_output --partial '0GsZ4tIsvNcSd2vvNU5b'
+	refute_output --partial 'yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o'
+	refute_output --partial 'AUTHENTICATE'
+}
+
+@test "history: an existing file is set back to 0600 and recalled with Up in the next session" {
+	mkdir -p "$STATE/torsh"
+	printf 'GETINFO process/pid\n' >"$STATE/torsh/history"
+	chmod 644 "$STATE/torsh/history"
+	start_shell
+	keys Up
+	wait_screen '> GETINFO process/pid'
+	keys Enter
+	wait_screen "process/pid = $TOR_PID"
+	[ "$(stat -c %a "$STATE/torsh/history")" = 600 ]
+}
+
+@test "a dangerous command asks first; anything but y sends nothing" {
+	keys 'SETEVENTS BUILDTIMEOUT_SET' Enter
+	wait_screen 'OK'
+	keys 'DROPTIMEOUTS' Enter
+	wait_screen 'DROPTIMEOUTS: really send it? [y/N]'
+	keys 'n' Enter
+	wait_screen 'not sent'
+	keys 'DROPTIMEOUTS' Enter
+	wait_screen 'really send it? [y/N]'
+	keys 'y' Enter
+	wait_screen 'BUILDTIMEOUT_SET RESET'
+	run screen
+	[ "$(grep -c 'BUILDTIMEOUT_SET RESET' <<<"$output")" -eq 1 ]
+}
+
+@test "--yes sends a dangerous command without asking" {
+	start_shell --yes
+	keys 'SETEVENTS BUILDTIMEOUT_SET' Enter
+	wait_screen 'OK'
+	keys 'DROPTIMEOUTS' Enter
+	wait_screen 'BUILDTIMEOUT_SET RESET'
+	run screen
+	refute_output --partial 'really send it'
+}
+
+@test "piped input never asks before a dangerous command" {
+	run bash -c "printf 'DROPTIMEOUTS\n' | '$TORSH' ${TORSH_CONNECT[*]}"
+	assert_success
+	assert_output '250 OK'
 }
