@@ -281,11 +281,14 @@ static int parse_authchallenge(struct pctx *p)
 	if (p_need(p, &t, "METHOD", "SAFECOOKIE") < 0 || arg_choice(p, t, "METHOD", methods, true) < 0 ||
 	    p_need(p, &t, "NONCE", "a client nonce in hex or \"quoted\"") < 0)
 		return -1;
+	/* tor answers 513 to any nonce but 32 bytes */
 	if (t->quoted) {
+		if (t->val_len != 32)
+			return p_fail(p, t, "NONCE: expected 32 bytes, got %zu", t->val_len);
 		if (out_hex(p, t->val, t->val_len) < 0)
 			return -1;
-	} else if (!val_is_hex(t->val, t->val_len) || t->val_len % 2 || t->val_len == 0) {
-		return p_fail(p, t, "NONCE: expected an even number of hex digits");
+	} else if (!val_is_hex(t->val, t->val_len) || t->val_len != 64) {
+		return p_fail(p, t, "NONCE: expected 64 hex digits (32 bytes)");
 	} else if (out_word(p, t->val, t->val_len) < 0) {
 		return -1;
 	}
@@ -412,6 +415,6 @@ const struct cmd_def cmd_authchallenge = {
 	.name = "AUTHCHALLENGE", .usage = "SAFECOOKIE NONCE", .since = "0.2.3.13-alpha",
 	.flags = CMD_PREAUTH,
 	.summary = "start SAFECOOKIE authentication (torsh does this itself)",
-	.help = "Only meaningful before AUTHENTICATE.", .example = "AUTHCHALLENGE SAFECOOKIE 0123...",
+	.help = "Only meaningful before AUTHENTICATE.", .example = "AUTHCHALLENGE SAFECOOKIE 5A0C1F2E3D4B5A6978877665544332211FFEEDDCCBBAA9988776655443322110",
 	.parse = parse_authchallenge, .hints = {{HINT_WORDS, "SAFECOOKIE"}, {HINT_NONE, NULL}},
 };

@@ -164,7 +164,7 @@ int arg_name(struct pctx *p, const struct tok *t, const char *name, const char *
 
 int arg_choice(struct pctx *p, const struct tok *t, const char *name, const char *const *choices, bool upcase)
 {
-	char shown[80], list[300] = "";
+	char shown[80], list[640] = "";
 	for (size_t i = 0; choices[i]; i++) {
 		if (strlen(choices[i]) == t->val_len && strncasecmp(choices[i], t->val, t->val_len) == 0 &&
 		    !t->quoted && !t->has_eq)
