@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "complete.h"
 #include "escape.h"
 #include "exitcode.h"
 #include "local.h"
@@ -35,6 +36,8 @@ struct repl {
 	struct buf pend_line, pend_body;
 	bool pend_has_body;
 	char confirm_prompt[160];
+	struct catalog cat;        /* completion data from tor */
+	struct completion comp;
 };
 
 #define HISTORY_KEEP 1000
@@ -177,12 +180,92 @@ static void redraw(struct repl *r)
 		el_set(r->el, EL_REFRESH);
 }
 
+static void request_all(struct repl *r, const char *const *reqs)
+{
+	for (size_t i = 0; reqs[i]; i++) {
+		char tag[16];
+		const char *sp = strchr(reqs[i], ' ');
+		snprintf(tag, sizeof(tag), "%.*s", (int)(sp - reqs[i]), reqs[i]);
+		if (session_internal(r->s, tag, sp + 1) < 0)
+			return;
+	}
+}
+
+static void on_internal(void *ud, const char *tag, const struct tc_msg *m)
+{
+	struct repl *r = ud;
+	catalog_take(&r->cat, tag, m);
+}
+
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct repl *r = ud;
 	clear_edit_area(r);
 	render(&r->out, stdout, m, r->s->reply_to);
 	redraw(r);
+	/* the command may have made or dropped circuits, streams, services */
+	if (!m->event)
+		request_all(r, catalog_live_requests);
+}
+
+/* Candidates above the prompt: the word and its description, as many as
+ * a screen holds. */
+static void show_candidates(const struct completion *c)
+{
+	size_t width = 0, shown = c->match.n < 40 ? c->match.n : 40;
+	for (size_t i = 0; i < shown; i++) {
+		size_t n = strlen(c->match.text.p + c->match.word[i]);
+		if (n > width)
+			width = n;
+	}
+	fputc('\n', stdout);
+	for (size_t i = 0; i < shown; i++) {
+		const char *w = c->match.text.p + c->match.word[i];
+		size_t d = c->match.desc[i];
+		fputs("  ", stdout);
+		term_safe_write(stdout, w, strlen(w));
+		if (d != (size_t)-1) {
+			fprintf(stdout, "%*s  ", (int)(width - strlen(w)), "");
+			const char *desc = c->match.text.p + d;
+			size_t dl = strlen(desc);
+			term_safe_write(stdout, desc, dl > 70 ? 70 : dl);
+		}
+		fputc('\n', stdout);
+	}
+	if (shown < c->match.n)
+		fprintf(stdout, "  ... and %zu more\n", c->match.n - shown);
+	fflush(stdout);
+}
+
+static unsigned char complete_fn(EditLine *el, int ch)
+{
+	(void)ch;
+	struct repl *r = NULL;
+	el_get(el, EL_CLIENTDATA, &r);
+	if (r == NULL || r->in_body || r->confirming)
+		return CC_ERROR;
+	const LineInfo *li = el_line(el);
+	size_t cursor = (size_t)(li->cursor - li->buffer);
+	complete(&r->cat, li->buffer, cursor, &r->comp);
+	/* ask for fresh live data for the next TAB */
+	request_all(r, catalog_live_requests);
+	if (r->comp.match.n == 0)
+		return CC_REFRESH_BEEP;
+	size_t typed = cursor - r->comp.start, common = completion_common(&r->comp);
+	const char *first = r->comp.match.text.p + r->comp.match.word[0];
+	if (common >= typed) {
+		/* replace the typed word: candidates may differ in case */
+		char ins[512];
+		snprintf(ins, sizeof(ins), "%.*s%s", (int)common, first,
+			 r->comp.match.n == 1 && !r->comp.no_space ? " " : "");
+		el_deletestr(el, (int)typed);
+		el_insertstr(el, ins);
+	}
+	if (r->comp.match.n > 1 && common <= typed) {
+		show_candidates(&r->comp);
+		return CC_REDISPLAY;
+	}
+	return CC_REFRESH;
 }
 
 /* The typed line again with a caret under the column the error names. */
@@ -331,9 +414,14 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	el_set(r.el, EL_SIGNAL, 0);
 	el_set(r.el, EL_HIST, history, r.hist);
 	el_set(r.el, EL_PROMPT, prompt_fn);
+	el_set(r.el, EL_ADDFN, "torsh-complete", "complete the word under the cursor", complete_fn);
+	el_set(r.el, EL_BIND, "^I", "torsh-complete", NULL);
 	el_source(r.el, NULL);
 	s->on_reply = s->on_event = on_msg;
+	s->on_internal = on_internal;
 	s->ud = &r;
+	request_all(&r, catalog_static_requests);
+	request_all(&r, catalog_live_requests);
 
 	struct sigaction sa = {.sa_handler = on_sigint};
 	sigemptyset(&sa.sa_mask);
@@ -407,6 +495,8 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	buf_free(&r.first);
 	buf_free(&r.body);
 	buf_free(&r.pend_line);
+	catalog_free(&r.cat);
+	completion_free(&r.comp);
 	buf_free(&r.pend_body);
 	renderer_free(&r.out);
 	return rc;

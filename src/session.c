@@ -15,6 +15,7 @@ void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_
 	memset(&s->wire, 0, sizeof(s->wire));
 	memset(&s->pending, 0, sizeof(s->pending));
 	s->reply_to = "";
+	s->on_internal = NULL;
 }
 
 void session_free(struct session *s)
@@ -37,6 +38,21 @@ static void push_pending(struct session *s, const char *wire, size_t len)
 		n++;
 	buf_append(&s->pending, wire, n, BUF_NOLIMIT);
 	buf_putc(&s->pending, '\0', BUF_NOLIMIT);
+}
+
+/* Internal entries are "\x01TAG". */
+#define INTERNAL_MARK '\x01'
+
+int session_internal(struct session *s, const char *tag, const char *command)
+{
+	buf_reset(&s->wire);
+	buf_printf(&s->wire, BUF_NOLIMIT, "%s\r\n", command);
+	if (ctl_send(&s->ctl, s->wire.p, s->wire.len) < 0)
+		return -1;
+	buf_putc(&s->pending, INTERNAL_MARK, BUF_NOLIMIT);
+	buf_append(&s->pending, tag, strlen(tag), BUF_NOLIMIT);
+	buf_putc(&s->pending, '\0', BUF_NOLIMIT);
+	return 0;
 }
 
 static void pop_pending(struct session *s)
@@ -74,6 +90,12 @@ static int dispatch(struct session *s)
 		if (m->event) {
 			if (s->on_event)
 				s->on_event(s->ud, m);
+			continue;
+		}
+		if (s->pending.len > 0 && s->pending.p[0] == INTERNAL_MARK) {
+			if (s->on_internal)
+				s->on_internal(s->ud, s->pending.p + 1, m);
+			pop_pending(s);
 			continue;
 		}
 		if (s->inflight > 0)
@@ -116,8 +138,13 @@ void session_quit(struct session *s, int timeout_ms)
 		s->on_reply = NULL;
 		s->on_event = NULL;
 	}
+	/* every reply still owed, ours and the user's, comes before QUIT's */
+	size_t owed = s->inflight;
+	for (size_t i = 0; i < s->pending.len; i += strlen(s->pending.p + i) + 1)
+		owed += s->pending.p[i] == INTERNAL_MARK;
 	struct tc_msg *m;
-	while (s->inflight > 0 && ctl_wait(&s->ctl, &m, timeout_ms) > 0)
+	while (owed > 0 && ctl_wait(&s->ctl, &m, timeout_ms) > 0)
 		if (!m->event)
-			s->inflight--;
+			owed--;
+	s->inflight = 0;
 }

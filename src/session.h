@@ -21,6 +21,8 @@ struct session {
 	struct buf wire;           /* scratch for serialising */
 	struct buf pending;        /* command words awaiting replies, NUL-separated, oldest first */
 	const char *reply_to;      /* during on_reply: the command word it answers ("" if unknown) */
+	/* replies to session_internal() requests go here, not to on_reply */
+	void (*on_internal)(void *ud, const char *tag, const struct tc_msg *m);
 };
 
 void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_event, void *ud);
@@ -29,6 +31,10 @@ void session_free(struct session *s);
  * is then no longer CTL_OPEN). */
 int session_submit(struct session *s, const char *line, size_t len, const char *body, size_t blen,
 		   bool has_body, struct buf *err);
+/* Send a command of torsh's own (completion data): its reply goes to
+ * on_internal with `tag`, in order with the user's replies, and does not
+ * count in inflight. The command is trusted text, CRLF added here. */
+int session_internal(struct session *s, const char *tag, const char *command);
 /* Read what the socket has and dispatch it. 0 fine, -1 connection gone
  * (check closed_by_quit: not an error then). */
 int session_pump(struct session *s);

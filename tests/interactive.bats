@@ -6,7 +6,7 @@
 # test's own XDG_STATE_HOME.
 start_shell() {
 	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
-	tmux -S "$TMUX_SOCK" new-session -d -s t -x 120 -y 40 \
+	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 40 \
 		"XDG_STATE_HOME='$STATE' '$TORSH' ${TORSH_CONNECT[*]} $*; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen 'Ctrl-D or QUIT leaves'
 }
@@ -188,4 +188,94 @@ keys() {
 	run bash -c "printf 'DROPTIMEOUTS\n' | '$TORSH' ${TORSH_CONNECT[*]}"
 	assert_success
 	assert_output '250 OK'
+}
+
+# complete_line TEXT: a fresh line with TEXT typed, then Tab.
+complete_line() {
+	keys C-u "$1" Tab
+}
+
+# at_cursor TEXT: the line ends in TEXT where the cursor is (tmux drops
+# trailing blanks, so a marker shows them), then the marker goes again.
+at_cursor() {
+	keys '#'
+	wait_screen "$1#"
+	keys BSpace
+}
+
+@test "completion: command words, case-insensitively, and / commands" {
+	complete_line 'GETI'
+	at_cursor '> GETINFO '
+	complete_line 'getc'
+	at_cursor '> GETCONF '
+	complete_line '/he'
+	at_cursor '> /help '
+	complete_line 'ONION_CLIENT_AUTH_'
+	wait_screen 'ONION_CLIENT_AUTH_REMOVE'
+	run screen
+	assert_line --regexp '^  ONION_CLIENT_AUTH_ADD +.+'
+	assert_line --regexp '^  ONION_CLIENT_AUTH_VIEW +.+'
+}
+
+@test "completion: GETINFO keys from info/names, prefix keys, several per line" {
+	complete_line 'GETINFO vers'
+	at_cursor '> GETINFO version '
+	keys 'process/p' Tab
+	at_cursor '> GETINFO version process/pid '
+	complete_line 'GETINFO ns/i'
+	at_cursor '> GETINFO ns/id/'
+}
+
+@test "completion: option names with '=', Boolean values, GETCONF names" {
+	complete_line 'SETCONF ContactI'
+	at_cursor '> SETCONF ContactInfo='
+	complete_line 'SETCONF ClientOnly='
+	wait_screen '  ClientOnly=1'
+	complete_line 'GETCONF DisableNet'
+	at_cursor '> GETCONF DisableNetwork '
+}
+
+@test "completion: SETEVENTS names (several), SIGNAL names, USEFEATURE, ADD_ONION key types and options" {
+	complete_line 'SETEVENTS CIRC STREAM_'
+	at_cursor '> SETEVENTS CIRC STREAM_BW '
+	complete_line 'SIGNAL NEWN'
+	at_cursor '> SIGNAL NEWNYM '
+	complete_line 'SIGNAL CLEARD'
+	at_cursor '> SIGNAL CLEARDNSCACHE '
+	complete_line 'USEFEATURE VERB'
+	at_cursor '> USEFEATURE VERBOSE_NAMES '
+	complete_line 'ADD_ONION NEW:ED'
+	at_cursor '> ADD_ONION NEW:ED25519-V3 '
+	keys 'Flags=Disc' Tab
+	at_cursor '> ADD_ONION NEW:ED25519-V3 Flags=DiscardPK '
+	keys 'Po' Tab
+	# ambiguous: Port= and the PoW options are listed
+	wait_screen '  PoWQueueRate='
+	keys 'rt' Tab
+	at_cursor 'Flags=DiscardPK Port='
+}
+
+@test "completion: a live onion service ID for DEL_ONION, and the ambiguous case lists candidates with descriptions" {
+	keys 'ADD_ONION NEW:ED25519-V3 Flags=DiscardPK Port=80' Enter
+	wait_screen 'ServiceID = '
+	local id
+	id="$(screen | sed -n 's/^ServiceID = //p')"
+	[ "${#id}" -eq 56 ]
+	complete_line 'DEL_ONION '
+	at_cursor "> DEL_ONION $id "
+	keys Enter
+	wait_screen 'OK'
+	complete_line 'SIGNAL '
+	wait_screen 'NEWNYM'
+	run screen
+	assert_line --regexp '^  CLEARDNSCACHE +clears cached DNS results$'
+}
+
+@test "completion: a client-authorization address for ONION_CLIENT_AUTH_REMOVE" {
+	local addr=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid
+	"$TORSH" "${TORSH_CONNECT[@]}" -c "ONION_CLIENT_AUTH_ADD $addr x25519:yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o="
+	keys 'GETINFO version' Enter
+	wait_screen 'version = '
+	complete_line 'ONION_CLIENT_AUTH_REMOVE 2g'
+	at_cursor "> ONION_CLIENT_AUTH_REMOVE $addr "
 }

@@ -1,0 +1,420 @@
+#include "complete.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "enums.h"
+#include "event.h"
+
+#define NO_DESC ((size_t)-1)
+
+/* ---- word lists ---- */
+
+static void wl_reset(struct wordlist *w)
+{
+	buf_reset(&w->text);
+	w->n = 0;
+}
+
+static void wl_free(struct wordlist *w)
+{
+	buf_free(&w->text);
+	free(w->word);
+	free(w->desc);
+	memset(w, 0, sizeof(*w));
+}
+
+static void wl_add(struct wordlist *w, const char *word, size_t wl, const char *desc, size_t dl)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		size_t *a = realloc(w->word, cap * sizeof(*a));
+		if (a == NULL)
+			return;
+		w->word = a;
+		size_t *d = realloc(w->desc, cap * sizeof(*d));
+		if (d == NULL)
+			return;
+		w->desc = d;
+		w->cap = cap;
+	}
+	w->word[w->n] = w->text.len;
+	buf_append(&w->text, word, wl, BUF_NOLIMIT);
+	buf_putc(&w->text, '\0', BUF_NOLIMIT);
+	w->desc[w->n] = NO_DESC;
+	if (desc) {
+		w->desc[w->n] = w->text.len;
+		buf_append(&w->text, desc, dl, BUF_NOLIMIT);
+		buf_putc(&w->text, '\0', BUF_NOLIMIT);
+	}
+	w->n++;
+}
+
+static const char *wl_word(const struct wordlist *w, size_t i)
+{
+	return w->text.p + w->word[i];
+}
+
+static const char *wl_desc(const struct wordlist *w, size_t i)
+{
+	return w->desc[i] == NO_DESC ? NULL : w->text.p + w->desc[i];
+}
+
+void catalog_free(struct catalog *c)
+{
+	wl_free(&c->conf);
+	wl_free(&c->info);
+	wl_free(&c->features);
+	wl_free(&c->circuits);
+	wl_free(&c->streams);
+	wl_free(&c->onions);
+	wl_free(&c->client_auth);
+	wl_free(&c->relays);
+}
+
+/* ---- filling the catalog from tor's replies ---- */
+
+const char *const catalog_static_requests[] = {
+	"conf GETINFO config/names",
+	"info GETINFO info/names",
+	"features GETINFO features/names",
+	NULL,
+};
+
+const char *const catalog_live_requests[] = {
+	"live GETINFO circuit-status stream-status onions/current onions/detached",
+	"auth ONION_CLIENT_AUTH_VIEW",
+	NULL,
+};
+
+/* The value of KEY in a GETINFO reply, single-line or data block. */
+static const char *reply_value(const struct tc_msg *m, const char *key, size_t *len)
+{
+	size_t kl = strlen(key);
+	for (size_t i = 0; i < m->nlines; i++) {
+		size_t tl;
+		const char *t = msg_text(m, i, &tl);
+		if (tl <= kl || memcmp(t, key, kl) != 0 || t[kl] != '=')
+			continue;
+		if (m->lines[i].sep == '+')
+			return msg_data(m, i, len);
+		*len = tl - kl - 1;
+		return t + kl + 1;
+	}
+	return NULL;
+}
+
+/* Calls fn for each line (or, with by_space, each word) of a value. */
+static void each_item(const char *v, size_t n, bool by_space, void (*fn)(void *, const char *, size_t), void *ud)
+{
+	const char *p = v, *end = v + n;
+	while (p < end) {
+		const char *q = p;
+		while (q < end && *q != '\n' && !(by_space && *q == ' '))
+			q++;
+		if (q > p)
+			fn(ud, p, (size_t)(q - p));
+		p = q + 1;
+	}
+}
+
+/* "Option Type" */
+static void add_conf(void *ud, const char *l, size_t n)
+{
+	const char *sp = memchr(l, ' ', n);
+	size_t k = sp ? (size_t)(sp - l) : n;
+	wl_add(ud, l, k, sp ? sp + 1 : NULL, sp ? n - k - 1 : 0);
+}
+
+/* "key -- description"; a prefix key "ns/id/STAR -- ..." completes as "ns/id/" */
+static void add_info(void *ud, const char *l, size_t n)
+{
+	const char *dash = NULL;
+	for (size_t i = 0; i + 3 < n && !dash; i++)
+		if (memcmp(l + i, " -- ", 4) == 0)
+			dash = l + i;
+	size_t k = dash ? (size_t)(dash - l) : n;
+	if (k > 0 && l[k - 1] == '*')
+		k--;
+	wl_add(ud, l, k, dash ? dash + 4 : NULL, dash ? n - k - 4 - (l[k] == '*') : 0);
+}
+
+static void add_word(void *ud, const char *l, size_t n)
+{
+	wl_add(ud, l, n, NULL, 0);
+}
+
+/* "ID STATUS [PATH] PURPOSE=..." -> ID, "STATUS PURPOSE path" */
+static void add_circuit(void *ud, const char *l, size_t n)
+{
+	const char *sp = memchr(l, ' ', n);
+	if (sp == NULL)
+		return;
+	size_t k = (size_t)(sp - l);
+	wl_add(ud, l, k, sp + 1, n - k - 1);
+}
+
+static void add_client(void *ud, const char *l, size_t n)
+{
+	/* "CLIENT ADDRESS KEY ..." */
+	if (n < 8 || memcmp(l, "CLIENT ", 7) != 0)
+		return;
+	const char *a = l + 7, *sp = memchr(a, ' ', n - 7);
+	wl_add(ud, a, sp ? (size_t)(sp - a) : n - 7, NULL, 0);
+}
+
+void catalog_take(struct catalog *c, const char *tag, const struct tc_msg *m)
+{
+	size_t len;
+	const char *v;
+	if (!msg_ok(m))
+		return;
+	if (strcmp(tag, "conf") == 0 && (v = reply_value(m, "config/names", &len))) {
+		wl_reset(&c->conf);
+		each_item(v, len, false, add_conf, &c->conf);
+	} else if (strcmp(tag, "info") == 0 && (v = reply_value(m, "info/names", &len))) {
+		wl_reset(&c->info);
+		each_item(v, len, false, add_info, &c->info);
+	} else if (strcmp(tag, "features") == 0 && (v = reply_value(m, "features/names", &len))) {
+		wl_reset(&c->features);
+		each_item(v, len, true, add_word, &c->features);
+	} else if (strcmp(tag, "live") == 0) {
+		wl_reset(&c->circuits);
+		wl_reset(&c->streams);
+		wl_reset(&c->onions);
+		if ((v = reply_value(m, "circuit-status", &len)))
+			each_item(v, len, false, add_circuit, &c->circuits);
+		if ((v = reply_value(m, "stream-status", &len)))
+			each_item(v, len, false, add_circuit, &c->streams);
+		if ((v = reply_value(m, "onions/current", &len)))
+			each_item(v, len, true, add_word, &c->onions);
+		if ((v = reply_value(m, "onions/detached", &len)))
+			each_item(v, len, true, add_word, &c->onions);
+	} else if (strcmp(tag, "auth") == 0) {
+		wl_reset(&c->client_auth);
+		for (size_t i = 0; i < m->nlines; i++) {
+			const char *t = msg_text(m, i, &len);
+			add_client(&c->client_auth, t, len);
+		}
+	}
+}
+
+/* ---- completing ---- */
+
+struct query {
+	const char *word;      /* the partial word */
+	size_t len;
+	struct completion *out;
+	bool upcase;           /* complete in upper case (command words, enum values) */
+};
+
+static bool has_prefix_ci(const char *s, const char *p, size_t n)
+{
+	return strncasecmp(s, p, n) == 0;
+}
+
+static void offer(struct query *q, const char *w, const char *desc)
+{
+	size_t n = strlen(w);
+	if (n < q->len || !has_prefix_ci(w, q->word, q->len))
+		return;
+	for (size_t i = 0; i < q->out->match.n; i++)
+		if (strcmp(wl_word(&q->out->match, i), w) == 0)
+			return;
+	wl_add(&q->out->match, w, n, desc, desc ? strlen(desc) : 0);
+}
+
+static void offer_list(struct query *q, const struct wordlist *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		offer(q, wl_word(w, i), wl_desc(w, i));
+}
+
+static void offer_words(struct query *q, const char *words)
+{
+	const char *p = words;
+	char one[128];
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, " ");
+		if (n == 0)
+			break;
+		if (n < sizeof(one)) {
+			memcpy(one, p, n);
+			one[n] = '\0';
+			offer(q, one, NULL);
+		}
+		p += n;
+	}
+}
+
+static void offer_enum(struct query *q, const struct enum_table *t)
+{
+	for (size_t i = 0; i < t->count; i++)
+		if (!(t->values[i].flags & ENUM_GONE))
+			offer(q, t->values[i].name, t->values[i].desc);
+}
+
+/* SETCONF Key=<TAB>: a Boolean takes 0 or 1. */
+static void offer_conf_value(struct query *q, const struct catalog *c)
+{
+	const char *eq = memchr(q->word, '=', q->len);
+	size_t kl = (size_t)(eq - q->word);
+	for (size_t i = 0; i < c->conf.n; i++) {
+		const char *name = wl_word(&c->conf, i), *type = wl_desc(&c->conf, i);
+		if (strlen(name) != kl || strncasecmp(name, q->word, kl) != 0 || type == NULL)
+			continue;
+		if (strcmp(type, "Boolean") == 0 || strcmp(type, "Autobool") == 0) {
+			char v[160];
+			snprintf(v, sizeof(v), "%s=0", name);
+			offer(q, v, NULL);
+			snprintf(v, sizeof(v), "%s=1", name);
+			offer(q, v, NULL);
+			if (type[0] == 'A') {
+				snprintf(v, sizeof(v), "%s=auto", name);
+				offer(q, v, NULL);
+			}
+		}
+	}
+}
+
+static void offer_hint(struct query *q, const struct catalog *c, const struct cmd_hint *h)
+{
+	switch (h->kind) {
+	case HINT_WORDS:
+		offer_words(q, h->words);
+		break;
+	case HINT_CONF_KEY:
+		offer_list(q, &c->conf);
+		break;
+	case HINT_CONF_SET:
+		if (memchr(q->word, '=', q->len)) {
+			offer_conf_value(q, c);
+			break;
+		}
+		for (size_t i = 0; i < c->conf.n; i++) {
+			char v[160];
+			snprintf(v, sizeof(v), "%s=", wl_word(&c->conf, i));
+			offer(q, v, wl_desc(&c->conf, i));
+		}
+		break;
+	case HINT_INFO_KEY:
+		offer_list(q, &c->info);
+		break;
+	case HINT_EVENT:
+		for (size_t i = 0; i < event_def_count; i++)
+			offer(q, event_defs[i].name, event_defs[i].summary);
+		break;
+	case HINT_SIGNAL:
+		offer_enum(q, ENUM_TABLE(ET_SIGNAL));
+		break;
+	case HINT_FEATURE:
+		offer_list(q, &c->features);
+		break;
+	case HINT_CIRC_ID:
+		offer_list(q, &c->circuits);
+		break;
+	case HINT_STREAM_ID:
+		offer_list(q, &c->streams);
+		break;
+	case HINT_ONION_ID:
+		offer_list(q, &c->onions);
+		break;
+	case HINT_CLIENT_AUTH:
+		offer_list(q, &c->client_auth);
+		break;
+	case HINT_RELAY:
+		offer_list(q, &c->relays);
+		break;
+	case HINT_COMMAND:
+		for (size_t i = 0; i < cmd_table_len; i++)
+			offer(q, cmd_table[i]->name, cmd_table[i]->summary);
+		break;
+	case HINT_FILE:
+	case HINT_NONE:
+		break;
+	}
+}
+
+/* The hint for argument `arg` (0-based). The last hint repeats for
+ * commands whose usage says so ("..."); others end there. */
+static const struct cmd_hint *hint_for(const struct cmd_def *d, size_t arg)
+{
+	size_t n = 0;
+	while (n < 4 && d->hints[n].kind != HINT_NONE)
+		n++;
+	if (arg < n)
+		return &d->hints[arg];
+	if (n > 0 && d->usage && strstr(d->usage, "..."))
+		return &d->hints[n - 1];
+	return NULL;
+}
+
+void complete(const struct catalog *c, const char *line, size_t cursor, struct completion *out)
+{
+	wl_reset(&out->match);
+	out->no_space = false;
+	/* split what is before the cursor into words, quote-aware */
+	size_t i = 0, nwords = 0, first_s = 0, first_e = 0, start = cursor;
+	while (i < cursor) {
+		while (i < cursor && line[i] == ' ')
+			i++;
+		if (i >= cursor)
+			break;
+		size_t k;
+		size_t tl = event_token(line + i, cursor - i, &k);
+		if (nwords == 0) {
+			first_s = i;
+			first_e = i + tl;
+		}
+		nwords++;
+		start = i;
+		i += tl;
+	}
+	bool fresh = cursor == 0 || line[cursor - 1] == ' ';
+	if (fresh)
+		start = cursor;
+	size_t argi = fresh ? nwords : nwords - 1; /* index of the word being completed */
+	out->start = start;
+	struct query q = {.word = line + start, .len = cursor - start, .out = out};
+	if (argi == 0) {
+		for (size_t t = 0; t < cmd_table_len; t++)
+			if (!(cmd_table[t]->flags & CMD_OBSOLETE))
+				offer(&q, cmd_table[t]->name, cmd_table[t]->summary);
+	} else {
+		const struct cmd_def *d = cmd_find(line + first_s, first_e - first_s);
+		const struct cmd_hint *h = d ? hint_for(d, argi - 1) : NULL;
+		if (h)
+			offer_hint(&q, c, h);
+	}
+	for (size_t m = 0; m < out->match.n; m++) {
+		const char *w = wl_word(&out->match, m);
+		char last = w[0] ? w[strlen(w) - 1] : 0;
+		if (out->match.n == 1 && (last == '=' || last == '/' || last == ':'))
+			out->no_space = true;
+	}
+}
+
+void completion_free(struct completion *out)
+{
+	wl_free(&out->match);
+}
+
+size_t completion_common(const struct completion *out)
+{
+	if (out->match.n == 0)
+		return 0;
+	const char *a = wl_word(&out->match, 0);
+	size_t n = strlen(a);
+	for (size_t i = 1; i < out->match.n; i++) {
+		const char *b = wl_word(&out->match, i);
+		size_t k = 0;
+		while (k < n && b[k] && b[k] == a[k])
+			k++;
+		n = k;
+	}
+	return n;
+}
