@@ -699,6 +699,9 @@ static void json_line_value(struct buf *b, const struct tc_msg *m, size_t i, con
 		if (m->lines[i].sep == '+') {
 			const char *d = msg_data(m, i, &len);
 			json_str(b, d, len);
+		} else if (strcmp(command, "GETCONF") == 0) {
+			/* GETCONF quotes a value (C escapes) only when it must */
+			json_unquoted(b, t + k->klen + 1, len - k->klen - 1);
 		} else {
 			json_str(b, t + k->klen + 1, len - k->klen - 1);
 		}
