@@ -28,8 +28,9 @@ UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%)
 FAKEBIN := $(BUILD)/fakeport
 
-.PHONY: all deps run check unit bats asan fuzz install uninstall clean
-all: torsh $(FAKEBIN) $(UNITBIN)
+.PHONY: all deps run check unit bats asan fuzz man install uninstall clean
+GENMAN  := $(BUILD)/gen-commands
+all: torsh $(FAKEBIN) $(UNITBIN) $(GENMAN)
 
 torsh: $(OBJS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(OBJS) $(PKG_LIBS)
@@ -39,6 +40,17 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 
 $(BUILD)/unit/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/unit
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+$(GENMAN): man/gen-commands.c $(LIBOBJS) | $(BUILD)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+# Splice the command list, generated from the command table, into the man
+# page between its BEGIN/END COMMANDS markers.
+man: $(GENMAN)
+	$(GENMAN) >$(BUILD)/commands.roff
+	awk -v f=$(BUILD)/commands.roff '/^\.\\" BEGIN COMMANDS/ { print; while ((getline l < f) > 0) print l; skip = 1; next } \
+	  /^\.\\" END COMMANDS/ { skip = 0 } !skip' man/torsh.1 >$(BUILD)/torsh.1.new
+	mv $(BUILD)/torsh.1.new man/torsh.1
 
 $(FAKEBIN): tests/fake/fakeport.c | $(BUILD)
 	$(CC) $(CFLAGS_ALL) -o $@ $<

@@ -66,3 +66,11 @@ setup() {
 	done
 	[ -z "$missing" ] || { echo "missing:$missing"; false; }
 }
+
+@test "the man page's command list is exactly what the command table generates (make man)" {
+	local root="$BATS_TEST_DIRNAME/.."
+	[ -x "$root/build/gen-commands" ]
+	run diff <(awk '/^\.\\" END COMMANDS/ { p = 0 } p; /^\.\\" BEGIN COMMANDS/ { p = 1 }' "$root/man/torsh.1") <("$root/build/gen-commands")
+	assert_success
+	[ "$(grep -c '^\.TP' <("$root/build/gen-commands"))" -eq "$("$TORSH" --list-commands | wc -l)" ]
+}
