@@ -11,7 +11,8 @@
 	X(cmd_onion_client_auth_view) X(cmd_usefeature) X(cmd_protocolinfo) X(cmd_takeownership) \
 	X(cmd_dropownership) X(cmd_dropguards) X(cmd_droptimeouts) X(cmd_authenticate) X(cmd_authchallenge) \
 	X(cmd_quit) X(cmd_setrouterpurpose) \
-	X(cmd_local_help) X(cmd_local_raw) X(cmd_local_quit)
+	X(cmd_local_help) X(cmd_local_events) X(cmd_local_mute) X(cmd_local_unmute) X(cmd_local_format) \
+	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_raw) X(cmd_local_quit)
 COMMANDS
 #undef X
 
@@ -33,4 +34,42 @@ const struct cmd_def cmd_local_raw = {
 const struct cmd_def cmd_local_quit = {
 	.name = "/quit", .usage = "", .flags = CMD_LOCAL,
 	.summary = "leave torsh (sends QUIT)", .help = "", .example = "/quit",
+};
+const struct cmd_def cmd_local_events = {
+	.name = "/events", .usage = "[list | clear | +TYPE | -TYPE | TYPE ...]", .flags = CMD_LOCAL,
+	.summary = "add or remove event subscriptions (SETEVENTS replaces the whole set; torsh keeps track)",
+	.help = "Without arguments or with list: the current set (and what is muted). TYPE or +TYPE adds,\n"
+		"-TYPE removes, clear empties the set; torsh then sends one SETEVENTS with the result.\n"
+		"Interactive shell only.",
+	.example = "/events +CIRC +STREAM -BW", .hints = {{HINT_EVENT, NULL}},
+};
+const struct cmd_def cmd_local_mute = {
+	.name = "/mute", .usage = "TYPE ...", .flags = CMD_LOCAL,
+	.summary = "stop showing events of a type (still subscribed; /unmute shows them again)",
+	.help = "Interactive shell only.", .example = "/mute BW", .hints = {{HINT_EVENT, NULL}},
+};
+const struct cmd_def cmd_local_unmute = {
+	.name = "/unmute", .usage = "TYPE ...", .flags = CMD_LOCAL,
+	.summary = "show events of a muted type again",
+	.help = "Interactive shell only.", .example = "/unmute BW", .hints = {{HINT_EVENT, NULL}},
+};
+const struct cmd_def cmd_local_format = {
+	.name = "/format", .usage = "[pretty | raw | json]", .flags = CMD_LOCAL,
+	.summary = "switch the output mode (as --pretty, --raw, --json); alone, show it",
+	.help = "Interactive shell only.", .example = "/format json", .hints = {{HINT_WORDS, "pretty raw json"}, {HINT_NONE, NULL}},
+};
+const struct cmd_def cmd_local_explain = {
+	.name = "/explain", .usage = "[on | off]", .flags = CMD_LOCAL,
+	.summary = "follow enum values with their description in pretty mode (as --explain)",
+	.help = "Interactive shell only.", .example = "/explain on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
+};
+const struct cmd_def cmd_local_circuits = {
+	.name = "/circuits", .usage = "", .flags = CMD_LOCAL,
+	.summary = "table of tor's circuits: id, status, purpose, path (from GETINFO circuit-status)",
+	.help = "Interactive shell only.", .example = "/circuits",
+};
+const struct cmd_def cmd_local_streams = {
+	.name = "/streams", .usage = "", .flags = CMD_LOCAL,
+	.summary = "table of tor's streams: id, status, circuit, target (from GETINFO stream-status)",
+	.help = "Interactive shell only.", .example = "/streams",
 };

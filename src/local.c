@@ -97,6 +97,6 @@ enum local_result local_run(const char *line, size_t len, FILE *out, struct buf 
 		}
 		return LOCAL_DONE;
 	}
-	buf_printf(err, BUF_NOLIMIT, "%s is not available here yet", d->name);
+	buf_printf(err, BUF_NOLIMIT, "%s works only in the interactive shell", d->name);
 	return LOCAL_ERROR;
 }

@@ -16,6 +16,7 @@
 
 #include "command.h"
 #include "complete.h"
+#include "shellcmd.h"
 #include "escape.h"
 #include "exitcode.h"
 #include "local.h"
@@ -36,6 +37,7 @@ struct repl {
 	struct buf pend_line, pend_body;
 	bool pend_has_body;
 	char confirm_prompt[160];
+	struct shell sh;           /* /events, /mute, /format ... */
 	struct catalog cat;        /* completion data from tor */
 	struct completion comp;
 };
@@ -194,12 +196,20 @@ static void request_all(struct repl *r, const char *const *reqs)
 static void on_internal(void *ud, const char *tag, const struct tc_msg *m)
 {
 	struct repl *r = ud;
-	catalog_take(&r->cat, tag, m);
+	clear_edit_area(r);
+	bool shown = shell_internal(&r->sh, tag, m, stdout);
+	redraw(r);
+	if (!shown)
+		catalog_take(&r->cat, tag, m);
 }
 
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct repl *r = ud;
+	if (m->event && shell_muted(&r->sh, m))
+		return;
+	if (!m->event)
+		shell_on_reply(&r->sh, r->s->reply_to, m);
 	clear_edit_area(r);
 	render(&r->out, stdout, m, r->s->reply_to);
 	redraw(r);
@@ -326,6 +336,14 @@ static void submit(struct repl *r, const char *line, size_t len, const char *bod
 static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
 	struct buf err = {0};
+	enum shell_result sr = shell_run(&r->sh, line, len, stdout, &err);
+	if (sr != SHELL_NOT_MINE) {
+		if (sr == SHELL_ERROR)
+			fprintf(stderr, "torsh: %s\n", err.p ? err.p : "failed");
+		fflush(stdout);
+		buf_free(&err);
+		return;
+	}
 	if (len > 0 && line[0] == '/') {
 		enum local_result lr = local_run(line, len, stdout, &err);
 		if (lr == LOCAL_ERROR)
@@ -340,7 +358,9 @@ static void submit_now(struct repl *r, const char *line, size_t len, const char 
 			return;
 		}
 	}
-	if (session_submit(r->s, line, len, body, blen, has_body, &err) < 0 && r->s->ctl.state == CTL_OPEN)
+	if (session_submit(r->s, line, len, body, blen, has_body, &err) == 0)
+		shell_note_submit(&r->sh, line, len);
+	else if (r->s->ctl.state == CTL_OPEN)
 		show_error(line, len, err.p ? err.p : "refused");
 	buf_free(&err);
 }
@@ -400,6 +420,8 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 {
 	struct repl r = {.o = o, .s = s, .cur_prompt = o->prompt};
 	renderer_init(&r.out, &o->render);
+	r.sh.s = s;
+	r.sh.out = &r.out;
 	r.el = el_init("torsh", stdin, stdout, stderr);
 	r.hist = history_init();
 	HistEvent ev;

@@ -279,3 +279,68 @@ at_cursor() {
 	complete_line 'ONION_CLIENT_AUTH_REMOVE 2g'
 	at_cursor "> ONION_CLIENT_AUTH_REMOVE $addr "
 }
+
+@test "/events adds and removes subscriptions; events from another connection show up or not" {
+	keys '/events +SIGNAL +CONF_CHANGED' Enter
+	wait_screen 'OK'
+	keys '/events list' Enter
+	wait_screen 'subscribed: SIGNAL CONF_CHANGED'
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SETCONF ContactInfo=from-elsewhere'
+	wait_screen 'CONF_CHANGED ContactInfo=from-elsewhere'
+	keys '/events -SIGNAL' Enter
+	keys '/events' Enter
+	wait_screen 'subscribed: CONF_CHANGED'
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT' -c 'RESETCONF ContactInfo'
+	wait_screen 'CONF_CHANGED ContactInfo (unset)'
+	run screen
+	refute_output --partial 'SIGNAL HEARTBEAT'
+	keys '/events NOPE' Enter
+	wait_screen "/events: unknown event type 'NOPE'"
+}
+
+@test "/mute hides a type without unsubscribing; /unmute shows it again" {
+	keys 'SETEVENTS SIGNAL' Enter
+	wait_screen 'OK'
+	keys '/mute SIGNAL' Enter
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	keys 'GETINFO version' Enter
+	wait_screen 'version = '
+	run screen
+	refute_output --partial 'SIGNAL HEARTBEAT'
+	keys '/unmute SIGNAL' Enter
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL CLEARDNSCACHE'
+	wait_screen 'SIGNAL CLEARDNSCACHE'
+}
+
+@test "/format switches between pretty, raw and json; /explain on adds descriptions" {
+	keys '/format raw' Enter
+	keys 'GETINFO process/pid' Enter
+	wait_screen "250-process/pid=$TOR_PID"
+	keys '/format json' Enter
+	keys 'GETINFO process/pid' Enter
+	wait_screen "\"values\":{\"process/pid\":\"$TOR_PID\"}"
+	keys '/format pretty' Enter
+	keys '/explain on' Enter
+	keys 'SETEVENTS SIGNAL' Enter
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL CLEARDNSCACHE'
+	wait_screen 'SIGNAL CLEARDNSCACHE (clears cached DNS results)'
+	keys '/format yaml' Enter
+	wait_screen "/format: expected pretty, raw or json, got 'yaml'"
+}
+
+@test "/circuits and /streams print tables from tor's status" {
+	keys '/circuits' Enter
+	wait_screen '(no circuits)'
+	run screen
+	assert_line --regexp '^ID +STATUS +PURPOSE +PATH$'
+	keys '/streams' Enter
+	wait_screen '(no streams)'
+	run screen
+	assert_line --regexp '^ID +STATUS +CIRC +TARGET$'
+}
+
+@test "shell-only commands say so in scripts" {
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c '/mute BW'
+	assert_failure 2
+	assert_output --partial '/mute works only in the interactive shell'
+}

@@ -1,0 +1,299 @@
+#include "shellcmd.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "event.h"
+
+static int event_bit(const char *name, size_t n)
+{
+	const struct event_def *d = event_def_find(name, n);
+	return d ? (int)(d - event_defs) : -1;
+}
+
+/* Words after the command word, one at a time. */
+static bool next_word(const char **p, const char *end, const char **w, size_t *n)
+{
+	while (*p < end && (**p == ' ' || **p == '\t'))
+		(*p)++;
+	if (*p >= end)
+		return false;
+	*w = *p;
+	while (*p < end && **p != ' ' && **p != '\t')
+		(*p)++;
+	*n = (size_t)(*p - *w);
+	return true;
+}
+
+static void print_set(FILE *out, const char *what, uint64_t set)
+{
+	fprintf(out, "%s:", what);
+	if (set == 0)
+		fputs(" (none)", out);
+	for (size_t i = 0; i < event_def_count; i++)
+		if (set & ((uint64_t)1 << i))
+			fprintf(out, " %s", event_defs[i].name);
+	fputc('\n', out);
+}
+
+/* SETEVENTS with exactly the events of `set`. */
+static int send_setevents(struct shell *sh, uint64_t set, struct buf *err)
+{
+	struct buf line = {0};
+	buf_append(&line, "SETEVENTS", 9, BUF_NOLIMIT);
+	for (size_t i = 0; i < event_def_count; i++)
+		if (set & ((uint64_t)1 << i))
+			buf_printf(&line, BUF_NOLIMIT, " %s", event_defs[i].name);
+	int rc = session_submit(sh->s, line.p, line.len, NULL, 0, false, err);
+	if (rc == 0) {
+		sh->events_sent = set;
+		sh->pending_setevents++;
+	}
+	buf_free(&line);
+	return rc;
+}
+
+/* /events [list|clear|+TYPE|-TYPE|TYPE ...] */
+static enum shell_result cmd_events(struct shell *sh, const char *p, const char *end, FILE *out, struct buf *err)
+{
+	const char *w;
+	size_t n;
+	uint64_t set = sh->events;
+	bool any = false;
+	while (next_word(&p, end, &w, &n)) {
+		any = true;
+		if (n == 4 && strncasecmp(w, "list", 4) == 0) {
+			print_set(out, "subscribed", sh->events);
+			if (sh->muted)
+				print_set(out, "muted", sh->muted);
+			return SHELL_DONE;
+		}
+		if (n == 5 && strncasecmp(w, "clear", 5) == 0) {
+			set = 0;
+			continue;
+		}
+		bool del = w[0] == '-', add = w[0] == '+';
+		int bit = event_bit(w + (del || add), n - (del || add));
+		if (bit < 0) {
+			buf_printf(err, BUF_NOLIMIT, "/events: unknown event type '%.*s' (/help SETEVENTS lists them)",
+				   (int)n, w);
+			return SHELL_ERROR;
+		}
+		if (del)
+			set &= ~((uint64_t)1 << bit);
+		else
+			set |= (uint64_t)1 << bit;
+	}
+	if (!any) {
+		print_set(out, "subscribed", sh->events);
+		return SHELL_DONE;
+	}
+	return send_setevents(sh, set, err) == 0 ? SHELL_DONE : SHELL_ERROR;
+}
+
+static enum shell_result cmd_mute(struct shell *sh, const char *p, const char *end, bool mute, struct buf *err)
+{
+	const char *w;
+	size_t n;
+	if (!next_word(&p, end, &w, &n)) {
+		buf_printf(err, BUF_NOLIMIT, "%s: missing TYPE: expected an event type such as BW", mute ? "/mute" : "/unmute");
+		return SHELL_ERROR;
+	}
+	do {
+		int bit = event_bit(w, n);
+		if (bit < 0) {
+			buf_printf(err, BUF_NOLIMIT, "%s: unknown event type '%.*s'", mute ? "/mute" : "/unmute", (int)n, w);
+			return SHELL_ERROR;
+		}
+		if (mute)
+			sh->muted |= (uint64_t)1 << bit;
+		else
+			sh->muted &= ~((uint64_t)1 << bit);
+	} while (next_word(&p, end, &w, &n));
+	return SHELL_DONE;
+}
+
+static enum shell_result cmd_format(struct shell *sh, const char *p, const char *end, FILE *out, struct buf *err)
+{
+	static const char *const names[] = {"raw", "pretty", "json"};
+	const char *w;
+	size_t n;
+	if (!next_word(&p, end, &w, &n)) {
+		fprintf(out, "format: %s\n", names[sh->out->o.fmt]);
+		return SHELL_DONE;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (strlen(names[i]) == n && strncasecmp(names[i], w, n) == 0) {
+			sh->out->o.fmt = (enum out_format)i;
+			return SHELL_DONE;
+		}
+	}
+	buf_printf(err, BUF_NOLIMIT, "/format: expected pretty, raw or json, got '%.*s'", (int)n, w);
+	return SHELL_ERROR;
+}
+
+static enum shell_result cmd_explain(struct shell *sh, const char *p, const char *end, FILE *out, struct buf *err)
+{
+	const char *w;
+	size_t n;
+	if (!next_word(&p, end, &w, &n)) {
+		fprintf(out, "explain: %s\n", sh->out->o.explain ? "on" : "off");
+		return SHELL_DONE;
+	}
+	if (n == 2 && strncasecmp(w, "on", 2) == 0)
+		sh->out->o.explain = true;
+	else if (n == 3 && strncasecmp(w, "off", 3) == 0)
+		sh->out->o.explain = false;
+	else {
+		buf_printf(err, BUF_NOLIMIT, "/explain: expected on or off, got '%.*s'", (int)n, w);
+		return SHELL_ERROR;
+	}
+	return SHELL_DONE;
+}
+
+enum shell_result shell_run(struct shell *sh, const char *line, size_t len, FILE *out, struct buf *err)
+{
+	const char *p = line, *end = line + len, *w;
+	size_t n;
+	if (!next_word(&p, end, &w, &n) || w[0] != '/')
+		return SHELL_NOT_MINE;
+#define IS(s) (n == sizeof(s) - 1 && strncasecmp(w, s, n) == 0)
+	if (IS("/events"))
+		return cmd_events(sh, p, end, out, err);
+	if (IS("/mute"))
+		return cmd_mute(sh, p, end, true, err);
+	if (IS("/unmute"))
+		return cmd_mute(sh, p, end, false, err);
+	if (IS("/format"))
+		return cmd_format(sh, p, end, out, err);
+	if (IS("/explain"))
+		return cmd_explain(sh, p, end, out, err);
+	if (IS("/circuits") || IS("/streams")) {
+		bool circ = IS("/circuits");
+		if (session_internal(sh->s, circ ? "show-circuits" : "show-streams",
+				     circ ? "GETINFO circuit-status" : "GETINFO stream-status") < 0) {
+			buf_printf(err, BUF_NOLIMIT, "%.*s: the connection is gone", (int)n, w);
+			return SHELL_ERROR;
+		}
+		return SHELL_DONE;
+	}
+#undef IS
+	return SHELL_NOT_MINE;
+}
+
+bool shell_muted(struct shell *sh, const struct tc_msg *m)
+{
+	if (!m->event || sh->muted == 0)
+		return false;
+	size_t len;
+	const char *t = msg_first(m, &len);
+	size_t k = 0;
+	while (k < len && t[k] != ' ')
+		k++;
+	int bit = event_bit(t, k);
+	if (bit >= 0 && (sh->muted & ((uint64_t)1 << bit))) {
+		sh->muted_count++;
+		return true;
+	}
+	return false;
+}
+
+void shell_note_submit(struct shell *sh, const char *line, size_t len)
+{
+	const char *p = line, *end = line + len, *w;
+	size_t n;
+	if (!next_word(&p, end, &w, &n) || n != 9 || strncasecmp(w, "SETEVENTS", 9) != 0)
+		return;
+	uint64_t set = 0;
+	while (next_word(&p, end, &w, &n)) {
+		int bit = event_bit(w, n);
+		if (bit >= 0)
+			set |= (uint64_t)1 << bit;
+	}
+	sh->events_sent = set;
+	sh->pending_setevents++;
+}
+
+void shell_on_reply(struct shell *sh, const char *reply_to, const struct tc_msg *m)
+{
+	if (strcmp(reply_to, "SETEVENTS") != 0 || sh->pending_setevents == 0)
+		return;
+	sh->pending_setevents--;
+	if (msg_ok(m))
+		sh->events = sh->events_sent;
+}
+
+/* One row per circuit or stream from a GETINFO circuit-status/stream-status
+ * value: "ID STATUS PATH PURPOSE=..." or "ID STATUS CIRC TARGET". */
+static void print_table(FILE *out, bool circ, const char *v, size_t n)
+{
+	if (circ)
+		fprintf(out, "%-6s %-10s %-18s %s\n", "ID", "STATUS", "PURPOSE", "PATH");
+	else
+		fprintf(out, "%-6s %-12s %-6s %s\n", "ID", "STATUS", "CIRC", "TARGET");
+	const char *p = v, *end = v + n;
+	size_t rows = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end, *q = p, *f[4] = {0};
+		size_t fl[4] = {0}, nf = 0;
+		const char *purpose = "";
+		size_t purpose_len = 0;
+		const char *w;
+		size_t wl;
+		while (next_word(&q, le, &w, &wl)) {
+			if (wl > 8 && memcmp(w, "PURPOSE=", 8) == 0) {
+				purpose = w + 8;
+				purpose_len = wl - 8;
+			} else if (nf < 4 && !memchr(w, '=', wl)) {
+				f[nf] = w;
+				fl[nf++] = wl;
+			}
+		}
+		if (nf >= 2) {
+			rows++;
+			if (circ) {
+				fprintf(out, "%-6.*s %-10.*s %-18.*s ", (int)fl[0], f[0], (int)fl[1], f[1], (int)purpose_len, purpose);
+				/* $FP~nick,... as nicknames */
+				const char *r = nf > 2 ? f[2] : "", *re = r + (nf > 2 ? fl[2] : 0);
+				bool first = true;
+				while (r < re) {
+					const char *c = memchr(r, ',', (size_t)(re - r));
+					const char *he = c ? c : re, *t = memchr(r, '~', (size_t)(he - r));
+					fprintf(out, "%s%.*s", first ? "" : " > ", (int)(he - (t ? t + 1 : r)), t ? t + 1 : r);
+					first = false;
+					r = he + 1;
+				}
+				fputc('\n', out);
+			} else {
+				fprintf(out, "%-6.*s %-12.*s %-6.*s %.*s\n", (int)fl[0], f[0], (int)fl[1], f[1],
+					(int)(nf > 2 ? fl[2] : 0), nf > 2 ? f[2] : "", (int)(nf > 3 ? fl[3] : 0), nf > 3 ? f[3] : "");
+			}
+		}
+		p = le + 1;
+	}
+	if (rows == 0)
+		fprintf(out, "(no %s)\n", circ ? "circuits" : "streams");
+}
+
+bool shell_internal(struct shell *sh, const char *tag, const struct tc_msg *m, FILE *out)
+{
+	(void)sh;
+	bool circ = strcmp(tag, "show-circuits") == 0;
+	if (!circ && strcmp(tag, "show-streams") != 0)
+		return false;
+	const char *key = circ ? "circuit-status" : "stream-status";
+	size_t kl = strlen(key);
+	for (size_t i = 0; i < m->nlines; i++) {
+		size_t tl;
+		const char *t = msg_text(m, i, &tl);
+		if (tl < kl + 1 || memcmp(t, key, kl) != 0 || t[kl] != '=')
+			continue;
+		size_t dl;
+		const char *d = m->lines[i].sep == '+' ? msg_data(m, i, &dl) : (dl = tl - kl - 1, t + kl + 1);
+		print_table(out, circ, d, dl);
+		return true;
+	}
+	fprintf(out, "%s: tor did not answer (%d)\n", circ ? "/circuits" : "/streams", m->code);
+	return true;
+}

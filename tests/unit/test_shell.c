@@ -1,0 +1,137 @@
+/* The shell's tables (/circuits, /streams) and completion, fed the replies
+ * tor gives (framed by the real reader), checked without a terminal. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "complete.h"
+#include "shellcmd.h"
+#include "tap.h"
+
+/* Frame one reply; the reader stays alive while the message is used. */
+static struct tc_msg *frame(struct reader *r, const char *wire)
+{
+	struct tc_msg *m = NULL;
+	reader_init(r, 1 << 20);
+	if (reader_feed(r, wire, strlen(wire)) < 0 || reader_next(r, &m) != 1)
+		return NULL;
+	return m;
+}
+
+static char *table(const char *tag, const char *wire)
+{
+	struct reader r;
+	struct tc_msg *m = frame(&r, wire);
+	char *p = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&p, &n);
+	struct shell sh = {0};
+	if (m)
+		shell_internal(&sh, tag, m, f);
+	fclose(f);
+	reader_free(&r);
+	return p;
+}
+
+static void check_tables(void)
+{
+	char *t = table("show-circuits",
+			"250+circuit-status=\r\n"
+			"12 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~guard,$FEDCBA9876543210FEDCBA9876543210FEDCBA98~exit "
+			"BUILD_FLAGS=NEED_CAPACITY PURPOSE=GENERAL TIME_CREATED=2025-11-02T10:21:07.1\r\n"
+			"13 LAUNCHED PURPOSE=HS_VANGUARDS TIME_CREATED=2025-11-02T10:21:08.1\r\n"
+			".\r\n250 OK\r\n");
+	CHECK(t && strstr(t, "ID     STATUS     PURPOSE            PATH\n"), "circuit table header");
+	CHECK(t && strstr(t, "12     BUILT      GENERAL            guard > exit\n"), "a built circuit: nicknames joined by >");
+	CHECK(t && strstr(t, "13     LAUNCHED   HS_VANGUARDS       \n"), "a launched circuit has no path yet");
+	free(t);
+	t = table("show-circuits", "250-circuit-status=\r\n250 OK\r\n");
+	CHECK(t && strstr(t, "(no circuits)"), "no circuits: said so");
+	free(t);
+	/* one circuit comes as a single line, not a data block */
+	t = table("show-circuits", "250-circuit-status=5 EXTENDED $0123456789ABCDEF0123456789ABCDEF01234567 PURPOSE=GENERAL\r\n250 OK\r\n");
+	CHECK(t && strstr(t, "5      EXTENDED   GENERAL            $0123456789ABCDEF0123456789ABCDEF01234567\n"),
+	      "a single-line circuit-status; a relay without nickname shows its fingerprint");
+	free(t);
+	t = table("show-streams", "250+stream-status=\r\n7 SUCCEEDED 12 example.com:443\r\n.\r\n250 OK\r\n");
+	CHECK(t && strstr(t, "7      SUCCEEDED    12     example.com:443\n"), "a stream row");
+	free(t);
+	t = table("show-streams", "552 Unrecognized key \"stream-status\"\r\n");
+	CHECK(t && strstr(t, "tor did not answer (552)"), "an error reply is reported");
+	free(t);
+	CHECK(table("other", "250 OK\r\n") != NULL, "other tags are not the shell's");
+}
+
+static void take(struct catalog *c, const char *tag, const char *wire)
+{
+	struct reader r;
+	struct tc_msg *m = frame(&r, wire);
+	if (m)
+		catalog_take(c, tag, m);
+	reader_free(&r);
+}
+
+/* Completing `line` (cursor at its end) gives exactly `want`
+ * (space-separated candidates). */
+static void check_complete(const struct catalog *c, const char *line, const char *want)
+{
+	struct completion out = {0};
+	complete(c, line, strlen(line), &out);
+	char got[2048] = "";
+	for (size_t i = 0; i < out.match.n; i++) {
+		size_t l = strlen(got);
+		snprintf(got + l, sizeof(got) - l, "%s%s", i ? " " : "", out.match.text.p + out.match.word[i]);
+	}
+	CHECK_STR(got, want, "complete '%s'", line);
+	completion_free(&out);
+}
+
+static void check_completion(void)
+{
+	struct catalog c = {0};
+	take(&c, "conf", "250+config/names=\r\nContactInfo String\r\nClientOnly Boolean\r\nSocksPort Port\r\n.\r\n250 OK\r\n");
+	take(&c, "info", "250+info/names=\r\nversion -- The current version of Tor.\r\nns/id/* -- Brief summary of router status by ID.\r\n.\r\n250 OK\r\n");
+	take(&c, "features", "250-features/names=VERBOSE_NAMES EXTENDED_EVENTS\r\n250 OK\r\n");
+	take(&c, "live", "250-circuit-status=12 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~g PURPOSE=GENERAL\r\n"
+			 "250-stream-status=\r\n250-onions/current=abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab\r\n"
+			 "250-onions/detached=\r\n250 OK\r\n");
+	take(&c, "auth", "250-ONION_CLIENT_AUTH_VIEW\r\n250-CLIENT 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid x25519:k\r\n250 OK\r\n");
+	check_complete(&c, "GETI", "GETINFO");
+	check_complete(&c, "geti", "GETINFO");
+	check_complete(&c, "SETEVENTS CIRC_", "CIRC_MINOR CIRC_BW");
+	check_complete(&c, "GETINFO ", "version ns/id/");
+	check_complete(&c, "GETINFO version ns", "ns/id/");
+	check_complete(&c, "SETCONF Cl", "ClientOnly=");
+	check_complete(&c, "SETCONF ClientOnly=", "ClientOnly=0 ClientOnly=1");
+	check_complete(&c, "SETCONF ContactInfo=", "");
+	check_complete(&c, "GETCONF So", "SocksPort");
+	check_complete(&c, "USEFEATURE ", "VERBOSE_NAMES EXTENDED_EVENTS");
+	check_complete(&c, "CLOSECIRCUIT ", "12");
+	check_complete(&c, "CLOSECIRCUIT 12 ", "IfUnused");
+	check_complete(&c, "CLOSECIRCUIT 12 IfUnused ", "");
+	check_complete(&c, "DEL_ONION ", "abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab");
+	check_complete(&c, "DEL_ONION x ", "");
+	check_complete(&c, "ONION_CLIENT_AUTH_REMOVE ", "2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid");
+	check_complete(&c, "SIGNAL NEWN", "NEWNYM");
+	check_complete(&c, "SIGNAL NEWNYM ", "");
+	check_complete(&c, "/he", "/help");
+	check_complete(&c, "/help ADD_", "ADD_ONION");
+	check_complete(&c, "/format ", "pretty raw json");
+	check_complete(&c, "ADD_ONION NEW:", "NEW:BEST NEW:ED25519-V3");
+	check_complete(&c, "SETROUTER", "");
+	check_complete(&c, "NOSUCH ", "");
+	struct completion one = {0};
+	complete(&c, "SETCONF Cl", 10, &one);
+	CHECK(one.no_space && one.start == 8 && completion_common(&one) == strlen("ClientOnly="),
+	      "a KEY= completion wants no space after it, and replaces from the word's start");
+	completion_free(&one);
+	catalog_free(&c);
+}
+
+int main(void)
+{
+	check_tables();
+	check_completion();
+	return tap_done();
+}
