@@ -12,7 +12,7 @@
 	X(cmd_dropownership) X(cmd_dropguards) X(cmd_droptimeouts) X(cmd_authenticate) X(cmd_authchallenge) \
 	X(cmd_quit) X(cmd_setrouterpurpose) \
 	X(cmd_local_help) X(cmd_local_events) X(cmd_local_mute) X(cmd_local_unmute) X(cmd_local_format) \
-	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_raw) X(cmd_local_quit)
+	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_reconnect) X(cmd_local_raw) X(cmd_local_quit)
 COMMANDS
 #undef X
 
@@ -72,4 +72,10 @@ const struct cmd_def cmd_local_streams = {
 	.name = "/streams", .usage = "", .flags = CMD_LOCAL,
 	.summary = "table of tor's streams: id, status, circuit, target (from GETINFO stream-status)",
 	.help = "Interactive shell only.", .example = "/streams",
+};
+const struct cmd_def cmd_local_reconnect = {
+	.name = "/reconnect", .usage = "", .flags = CMD_LOCAL,
+	.summary = "connect and authenticate again now (after a lost connection torsh also retries by itself)",
+	.help = "Events subscribed before are subscribed again. Interactive shell only; not for --launch.",
+	.example = "/reconnect",
 };

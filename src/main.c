@@ -242,6 +242,60 @@ static int get_password(void *ud, struct buf *out)
 	return -1;
 }
 
+/* What a reconnect needs: where, and how to authenticate. A password typed
+ * at the prompt is kept (in memory only) so tor restarting does not ask
+ * again. */
+struct reconnector {
+	struct options *o;
+	struct endpoint ep;
+	struct buf password;
+};
+
+static void forget_password(struct buf *b)
+{
+	if (b->p)
+		memset(b->p, 0, b->cap);
+	buf_free(b);
+}
+
+static int cached_password(void *ud, struct buf *out)
+{
+	struct reconnector *rc = ud;
+	if (rc->password.len > 0) {
+		buf_append(out, rc->password.p, rc->password.len, 65536);
+		return 0;
+	}
+	if (get_password(rc->o, out) < 0)
+		return -1;
+	buf_reset(&rc->password);
+	buf_append(&rc->password, out->p, out->len, 65536);
+	return 0;
+}
+
+static int reconnect(void *ud, struct session *s, struct buf *why)
+{
+	struct reconnector *rc = ud;
+	char err[300];
+	int fd = conn_open(&rc->ep, (int)(rc->o->connect_timeout_s * 1000), err, sizeof(err));
+	if (fd < 0) {
+		buf_printf(why, BUF_NOLIMIT, "%s", err);
+		return -1;
+	}
+	session_reset(s, fd);
+	struct auth_result ar;
+	struct auth_opts ao = {
+		.cookie_path = rc->o->cookie ? rc->o->cookie : getenv("TOR_CONTROL_COOKIE_AUTH_FILE"),
+		.get_password = cached_password,
+		.password_ud = rc,
+		.endpoint = rc->ep.display,
+	};
+	int r = auth_run(&s->ctl, &ao, &ar);
+	if (r < 0)
+		buf_printf(why, BUF_NOLIMIT, "%s", ar.msg.p ? ar.msg.p : "authentication failed");
+	auth_result_free(&ar);
+	return r;
+}
+
 static int connect_endpoint(const struct options *o, const struct tor_proc *launched, struct endpoint *used)
 {
 	struct candidates cand = {0};
@@ -354,11 +408,12 @@ int main(int argc, char **argv)
 	ctl_init(&s.ctl, fd, CTL_DEFAULT_LIMIT, (int)(o.timeout_s * 1000));
 	session_init(&s, NULL, NULL, NULL);
 
+	struct reconnector recon = {.o = &o, .ep = ep};
 	struct auth_result ar;
 	struct auth_opts ao = {
 		.cookie_path = o.cookie ? o.cookie : getenv("TOR_CONTROL_COOKIE_AUTH_FILE"),
-		.get_password = get_password,
-		.password_ud = &o,
+		.get_password = cached_password,
+		.password_ud = &recon,
 		.endpoint = ep.display,
 	};
 	if (auth_run(&s.ctl, &ao, &ar) < 0) {
@@ -366,6 +421,7 @@ int main(int argc, char **argv)
 		rc = ar.exit_code;
 		auth_result_free(&ar);
 		session_free(&s);
+		forget_password(&recon.password);
 		goto out;
 	}
 	if (o.verbose)
@@ -386,7 +442,8 @@ int main(int argc, char **argv)
 		printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, ar.pi.version, ep.display,
 		       auth_method_name(ar.used), o.launch ? ", a throwaway offline tor (DisableNetwork 1)" : "");
 		printf("Type control commands (e.g. GETINFO version), /help for a list; Ctrl-D or QUIT leaves.\n");
-		struct repl_opts ropt = {.render = ro, .prompt = prompt, .yes = o.yes};
+		struct repl_opts ropt = {.render = ro, .prompt = prompt, .yes = o.yes,
+					 .reconnect = o.launch ? NULL : reconnect, .reconnect_ud = &recon};
 		rc = repl_run(&s, &ropt, &stop_requested);
 	} else {
 		struct script_opts so = {
@@ -397,6 +454,7 @@ int main(int argc, char **argv)
 	}
 	auth_result_free(&ar);
 	session_free(&s);
+	forget_password(&recon.password);
 out:
 	if (o.launch)
 		tor_reap(&tor, 5000);

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -38,6 +39,10 @@ struct repl {
 	bool pend_has_body;
 	char confirm_prompt[160];
 	struct shell sh;           /* /events, /mute, /format ... */
+	bool disconnected;         /* lost the connection; retrying */
+	long next_try_ms;          /* when to retry */
+	long backoff_ms;
+	bool told_retry;           /* the first failed retry was reported */
 	struct catalog cat;        /* completion data from tor */
 	struct completion comp;
 };
@@ -290,6 +295,61 @@ static void show_error(const char *line, size_t len, const char *msg)
 	fprintf(stderr, "torsh: %s\n", msg);
 }
 
+static long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#define BACKOFF_FIRST_MS 500
+#define BACKOFF_MAX_MS 10000
+
+/* The connection is gone: say so once, then retry in the background; the
+ * editor, history and scrollback stay. */
+static void connection_lost(struct repl *r)
+{
+	clear_edit_area(r);
+	fprintf(stderr, "torsh: %s\n", r->s->ctl.err[0] ? r->s->ctl.err : "connection lost");
+	if (r->o->reconnect)
+		fprintf(stderr, "torsh: reconnecting (/reconnect retries now; Ctrl-D leaves)\n");
+	r->disconnected = true;
+	r->backoff_ms = BACKOFF_FIRST_MS;
+	r->next_try_ms = mono_ms() + r->backoff_ms;
+	r->told_retry = false;
+	r->in_body = r->confirming = false;
+	r->cur_prompt = "disconnected> ";
+	redraw(r);
+}
+
+static void try_reconnect(struct repl *r)
+{
+	struct buf why = {0};
+	clear_edit_area(r);
+	if (r->o->reconnect(r->o->reconnect_ud, r->s, &why) < 0) {
+		if (!r->told_retry)
+			fprintf(stderr, "torsh: still disconnected: %s%s", why.p ? why.p : "?",
+				why.len && why.p[why.len - 1] == '\n' ? "" : "\n");
+		r->told_retry = true;
+		r->backoff_ms = r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
+		r->next_try_ms = mono_ms() + r->backoff_ms;
+		buf_free(&why);
+		redraw(r);
+		return;
+	}
+	buf_free(&why);
+	r->disconnected = false;
+	r->cur_prompt = r->o->prompt;
+	fprintf(stderr, "torsh: reconnected\n");
+	struct buf err = {0};
+	if (shell_resubscribe(&r->sh, &err) < 0)
+		fprintf(stderr, "torsh: could not subscribe to events again: %s\n", err.p ? err.p : "?");
+	buf_free(&err);
+	request_all(r, catalog_static_requests);
+	request_all(r, catalog_live_requests);
+	redraw(r);
+}
+
 static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body);
 
 /* On a terminal, a command that stops tor or throws state away waits for
@@ -336,6 +396,25 @@ static void submit(struct repl *r, const char *line, size_t len, const char *bod
 static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
 	struct buf err = {0};
+	if (len >= 10 && strncasecmp(line, "/reconnect", 10) == 0 && (len == 10 || line[10] == ' ')) {
+		if (r->o->reconnect == NULL) {
+			fputs("torsh: /reconnect: not for a tor torsh launched itself\n", stderr);
+			return;
+		}
+		if (!r->disconnected) {
+			ctl_close(&r->s->ctl);
+			snprintf(r->s->ctl.err, sizeof(r->s->ctl.err), "closed by /reconnect");
+			connection_lost(r);
+		}
+		try_reconnect(r);
+		return;
+	}
+	if (r->disconnected && !(len >= 5 && strncmp(line, "/help", 5) == 0)) {
+		long left = r->next_try_ms - mono_ms();
+		fprintf(stderr, "torsh: not connected, nothing was sent; retrying in %ld s (/reconnect retries now)\n",
+			left > 0 ? (left + 999) / 1000 : 0);
+		return;
+	}
 	enum shell_result sr = shell_run(&r->sh, line, len, stdout, &err);
 	if (sr != SHELL_NOT_MINE) {
 		if (sr == SHELL_ERROR)
@@ -462,21 +541,31 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 			got_sigint = 0;
 			cancel_line(&r);
 		}
+		if (r.disconnected && mono_ms() >= r.next_try_ms)
+			try_reconnect(&r);
 		struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = s->ctl.fd, .events = POLLIN}};
-		int n = poll(p, 2, -1);
+		int timeout = -1;
+		if (r.disconnected) {
+			long left = r.next_try_ms - mono_ms();
+			timeout = left < 0 ? 0 : (int)left;
+		}
+		int n = poll(p, r.disconnected ? 1 : 2, timeout);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			break;
-		if (p[1].revents) {
+		if (!r.disconnected && p[1].revents) {
 			if (session_pump(s) < 0) {
-				clear_edit_area(&r);
-				if (!s->closed_by_quit) {
-					fprintf(stderr, "torsh: %s\n", s->ctl.err);
-					rc = EXIT_LOST;
+				if (s->closed_by_quit || r.o->reconnect == NULL) {
+					clear_edit_area(&r);
+					if (!s->closed_by_quit) {
+						fprintf(stderr, "torsh: %s\n", s->ctl.err);
+						rc = EXIT_LOST;
+					}
+					r.line_shown = false;
+					break;
 				}
-				r.line_shown = false;
-				break;
+				connection_lost(&r);
 			}
 		}
 		if (!p[0].revents)
@@ -487,6 +576,8 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		 * one-character line holding ^D. */
 		if ((line == NULL && count == 0) || (count == 1 && line[0] == '\004')) {
 			fputc('\n', stdout);
+			if (r.disconnected)
+				rc = EXIT_LOST;
 			break;
 		}
 		if (line == NULL || count <= 0 || line[count - 1] != '\n')
@@ -510,7 +601,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		r.line_shown = true;
 		fflush(stdout);
 	}
-	if (s->ctl.state == CTL_OPEN)
+	if (s->ctl.state == CTL_OPEN && !r.disconnected)
 		session_quit(s, 2000);
 	el_end(r.el);
 	history_end(r.hist);

@@ -61,6 +61,18 @@ static void pop_pending(struct session *s)
 		buf_consume(&s->pending, strlen(s->pending.p) + 1);
 }
 
+void session_reset(struct session *s, int fd)
+{
+	size_t limit = s->ctl.rd.limit;
+	int timeout = s->ctl.io_timeout_ms;
+	ctl_close(&s->ctl);
+	ctl_init(&s->ctl, fd, limit, timeout);
+	s->inflight = 0;
+	s->quit_sent = s->closed_by_quit = false;
+	buf_reset(&s->pending);
+	s->reply_to = "";
+}
+
 static bool is_quit(const char *line, size_t len)
 {
 	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))

@@ -27,6 +27,9 @@ struct session {
 
 void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_event, void *ud);
 void session_free(struct session *s);
+/* After a lost connection: carry on over a new, not yet authenticated
+ * socket. Nothing is in flight any more; callbacks are kept. */
+void session_reset(struct session *s, int fd);
 /* 0 sent; -1 refused (err says why, nothing sent) or send failed (ctl.state
  * is then no longer CTL_OPEN). */
 int session_submit(struct session *s, const char *line, size_t len, const char *body, size_t blen,

@@ -181,6 +181,12 @@ enum shell_result shell_run(struct shell *sh, const char *line, size_t len, FILE
 	return SHELL_NOT_MINE;
 }
 
+int shell_resubscribe(struct shell *sh, struct buf *err)
+{
+	sh->pending_setevents = 0;
+	return sh->events ? send_setevents(sh, sh->events, err) : 0;
+}
+
 bool shell_muted(struct shell *sh, const struct tc_msg *m)
 {
 	if (!m->event || sh->muted == 0)

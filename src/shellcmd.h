@@ -26,6 +26,8 @@ enum shell_result { SHELL_NOT_MINE, SHELL_DONE, SHELL_ERROR };
 
 /* Runs LINE if it is one of the shell's commands. SHELL_ERROR: err says why. */
 enum shell_result shell_run(struct shell *sh, const char *line, size_t len, FILE *out, struct buf *err);
+/* After a reconnect: subscribe to the same events again. */
+int shell_resubscribe(struct shell *sh, struct buf *err);
 /* Whether an event is muted (it is then counted, not shown). */
 bool shell_muted(struct shell *sh, const struct tc_msg *m);
 /* A SETEVENTS the user typed: its set takes effect when tor says OK. */

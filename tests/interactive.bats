@@ -26,6 +26,14 @@ teardown() {
 	stop_tor
 }
 
+# stop_tor_keep_dir: end our tor by its PID, keeping its directory (torrc,
+# data, socket path) for a restart.
+stop_tor_keep_dir() {
+	kill "$TOR_PID"
+	for _ in $(seq 1 50); do kill -0 "$TOR_PID" 2>/dev/null || break; sleep 0.1; done
+	rm -f "$TOR_DIR/port"
+}
+
 screen() {
 	tmux -S "$TMUX_SOCK" capture-pane -p -t t
 }
@@ -104,11 +112,47 @@ keys() {
 	wait_screen 'EXITED rc=0'
 }
 
-@test "the connection dropping is reported, exit 5" {
+@test "the connection dropping is reported; the shell stays, disconnected; Ctrl-D then exits 5" {
 	stop_tor
+	wait_screen 'torsh: tor closed the connection'
+	wait_screen 'reconnecting (/reconnect retries now; Ctrl-D leaves)'
+	wait_screen 'disconnected>'
+	keys 'GETINFO version' Enter
+	wait_screen 'not connected, nothing was sent'
+	keys C-d
 	wait_screen 'EXITED rc=5'
-	run screen
-	assert_output --partial 'torsh: tor closed the connection'
+}
+
+@test "reconnect: tor restarts on the same socket; the shell reconnects, resubscribes, events resume" {
+	keys '/events +SIGNAL' Enter
+	wait_screen 'OK'
+	keys 'GETINFO version' Enter
+	wait_screen 'version = '
+	stop_tor_keep_dir
+	wait_screen 'disconnected>'
+	tor -f "$TOR_DIR/torrc" --defaults-torrc /dev/null >/dev/null 2>&1 &
+	TOR_PID=$!
+	echo "$TOR_PID" >"$TOR_DIR/tor.pid"
+	for _ in $(seq 1 100); do [ -s "$TOR_DIR/port" ] && break; sleep 0.1; done
+	keys '/reconnect' Enter
+	wait_screen 'torsh: reconnected'
+	keys 'GETINFO process/pid' Enter
+	wait_screen "process/pid = $TOR_PID"
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	wait_screen 'SIGNAL HEARTBEAT'
+	# the history of the first session is still there
+	keys Up Up
+	wait_screen '> GETINFO version'
+}
+
+@test "reconnect: retried by itself with backoff, without /reconnect" {
+	stop_tor_keep_dir
+	wait_screen 'disconnected>'
+	tor -f "$TOR_DIR/torrc" --defaults-torrc /dev/null >/dev/null 2>&1 &
+	TOR_PID=$!
+	echo "$TOR_PID" >"$TOR_DIR/tor.pid"
+	for _ in $(seq 1 150); do screen | grep -qF 'torsh: reconnected' && break; sleep 0.1; done
+	wait_screen 'torsh: reconnected'
 }
 
 @test "a typo gets a caret under the argument and nothing is sent" {
