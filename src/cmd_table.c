@@ -12,7 +12,7 @@
 	X(cmd_dropownership) X(cmd_dropguards) X(cmd_droptimeouts) X(cmd_authenticate) X(cmd_authchallenge) \
 	X(cmd_quit) X(cmd_setrouterpurpose) \
 	X(cmd_local_help) X(cmd_local_events) X(cmd_local_mute) X(cmd_local_unmute) X(cmd_local_format) \
-	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_reconnect) X(cmd_local_raw) X(cmd_local_quit)
+	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_reconnect) X(cmd_local_trace) X(cmd_local_raw) X(cmd_local_quit)
 COMMANDS
 #undef X
 
@@ -78,4 +78,11 @@ const struct cmd_def cmd_local_reconnect = {
 	.summary = "connect and authenticate again now (after a lost connection torsh also retries by itself)",
 	.help = "Events subscribed before are subscribed again. Interactive shell only; not for --launch.",
 	.example = "/reconnect",
+};
+const struct cmd_def cmd_local_trace = {
+	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL,
+	.summary = "show every line sent (>) and received (<), timestamped, secrets replaced by [redacted]",
+	.help = "Redacted: AUTHENTICATE secrets, SAFECOOKIE hashes and nonces, private keys (ADD_ONION,\n"
+		"client authorization). Control characters are escaped. Interactive shell only.",
+	.example = "/trace on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
 };

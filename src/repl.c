@@ -18,6 +18,7 @@
 #include "command.h"
 #include "complete.h"
 #include "shellcmd.h"
+#include "trace.h"
 #include "escape.h"
 #include "exitcode.h"
 #include "local.h"
@@ -43,6 +44,9 @@ struct repl {
 	long next_try_ms;          /* when to retry */
 	long backoff_ms;
 	bool told_retry;           /* the first failed retry was reported */
+	bool tracing;              /* /trace on */
+	struct tracer tracer;
+	struct buf trace_out;
 	struct catalog cat;        /* completion data from tor */
 	struct completion comp;
 };
@@ -295,6 +299,25 @@ static void show_error(const char *line, size_t len, const char *msg)
 	fprintf(stderr, "torsh: %s\n", msg);
 }
 
+static void on_trace(void *ud, char dir, const char *p, size_t n)
+{
+	struct repl *r = ud;
+	buf_reset(&r->trace_out);
+	trace_chunk(&r->tracer, dir, p, n, &r->trace_out);
+	if (r->trace_out.len == 0)
+		return;
+	clear_edit_area(r);
+	fwrite(r->trace_out.p, 1, r->trace_out.len, stdout);
+	redraw(r);
+}
+
+static void set_trace(struct repl *r, bool on)
+{
+	r->tracing = on;
+	r->s->ctl.trace = on ? on_trace : NULL;
+	r->s->ctl.trace_ud = on ? r : NULL;
+}
+
 static long mono_ms(void)
 {
 	struct timespec ts;
@@ -340,6 +363,7 @@ static void try_reconnect(struct repl *r)
 	buf_free(&why);
 	r->disconnected = false;
 	r->cur_prompt = r->o->prompt;
+	set_trace(r, r->tracing);
 	fprintf(stderr, "torsh: reconnected\n");
 	struct buf err = {0};
 	if (shell_resubscribe(&r->sh, &err) < 0)
@@ -348,6 +372,25 @@ static void try_reconnect(struct repl *r)
 	request_all(r, catalog_static_requests);
 	request_all(r, catalog_live_requests);
 	redraw(r);
+}
+
+/* /trace [on|off] */
+static void trace_command(struct repl *r, const char *line, size_t len)
+{
+	const char *a = line + 6;
+	size_t n = len - 6;
+	while (n > 0 && *a == ' ') {
+		a++;
+		n--;
+	}
+	if (n == 0)
+		printf("trace: %s\n", r->tracing ? "on" : "off");
+	else if (n == 2 && strncasecmp(a, "on", 2) == 0)
+		set_trace(r, true);
+	else if (n == 3 && strncasecmp(a, "off", 3) == 0)
+		set_trace(r, false);
+	else
+		fprintf(stderr, "torsh: /trace: expected on or off, got '%.*s'\n", (int)n, a);
 }
 
 static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body);
@@ -407,6 +450,10 @@ static void submit_now(struct repl *r, const char *line, size_t len, const char 
 			connection_lost(r);
 		}
 		try_reconnect(r);
+		return;
+	}
+	if (len >= 6 && strncasecmp(line, "/trace", 6) == 0 && (len == 6 || line[6] == ' ')) {
+		trace_command(r, line, len);
 		return;
 	}
 	if (r->disconnected && !(len >= 5 && strncmp(line, "/help", 5) == 0)) {
@@ -609,6 +656,8 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	buf_free(&r.body);
 	buf_free(&r.pend_line);
 	catalog_free(&r.cat);
+	tracer_free(&r.tracer);
+	buf_free(&r.trace_out);
 	completion_free(&r.comp);
 	buf_free(&r.pend_body);
 	renderer_free(&r.out);

@@ -388,3 +388,23 @@ at_cursor() {
 	assert_failure 2
 	assert_output --partial '/mute works only in the interactive shell'
 }
+
+@test "/trace shows both directions, timestamped, with secrets redacted" {
+	keys '/trace on' Enter
+	keys 'GETINFO version' Enter
+	wait_screen '> GETINFO version'
+	wait_screen '< 250-version=0.4.'
+	run screen
+	assert_line --regexp '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} > GETINFO version$'
+	keys 'AUTHENTICATE "hunter2-trace"' Enter
+	wait_screen '> AUTHENTICATE [redacted]'
+	keys 'ADD_ONION NEW:ED25519-V3 Port=80' Enter
+	wait_screen '< 250-PrivateKey=[redacted]'
+	run screen
+	refute_output --partial '68756E74657232'
+	keys '/trace off' Enter
+	keys 'GETINFO process/pid' Enter
+	wait_screen "process/pid = $TOR_PID"
+	run screen
+	refute_line --regexp '^[0-9:.]+ > GETINFO process/pid$'
+}

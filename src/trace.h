@@ -1,0 +1,20 @@
+/* The protocol trace behind /trace: what went over the control connection,
+ * line by line, timestamped, with secrets blanked out. Pure formatting; the
+ * REPL decides where it goes. */
+#ifndef TORSH_TRACE_H
+#define TORSH_TRACE_H
+#include <stddef.h>
+
+#include "buf.h"
+
+struct tracer {
+	struct buf partial[2];   /* an incomplete line per direction (0: sent, 1: received) */
+};
+
+/* Append the complete lines in this chunk to `out`, each as
+ * "HH:MM:SS.mmm > LINE" or "... < LINE": control characters escaped,
+ * AUTHENTICATE secrets, private keys (ADD_ONION's PrivateKey=, client
+ * authorization keys) and SAFECOOKIE hashes replaced by [redacted]. */
+void trace_chunk(struct tracer *t, char dir, const char *p, size_t n, struct buf *out);
+void tracer_free(struct tracer *t);
+#endif
