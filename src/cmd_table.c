@@ -12,7 +12,7 @@
 	X(cmd_dropownership) X(cmd_dropguards) X(cmd_droptimeouts) X(cmd_authenticate) X(cmd_authchallenge) \
 	X(cmd_quit) X(cmd_setrouterpurpose) \
 	X(cmd_local_help) X(cmd_local_events) X(cmd_local_mute) X(cmd_local_unmute) X(cmd_local_format) \
-	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_reconnect) X(cmd_local_trace) X(cmd_local_raw) X(cmd_local_quit)
+	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_reconnect) X(cmd_local_trace) X(cmd_local_scrollback) X(cmd_local_raw) X(cmd_local_quit)
 COMMANDS
 #undef X
 
@@ -85,4 +85,11 @@ const struct cmd_def cmd_local_trace = {
 	.help = "Redacted: AUTHENTICATE secrets, SAFECOOKIE hashes and nonces, private keys (ADD_ONION,\n"
 		"client authorization). Control characters are escaped. Interactive shell only.",
 	.example = "/trace on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
+};
+const struct cmd_def cmd_local_scrollback = {
+	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL,
+	.summary = "the last N events (default 20, up to 1000), including those a flood summary held back",
+	.help = "Past 50 events in a second the rest are not printed but summarised per type once the\n"
+		"second is over (\"... 4,211 BW events in the last second\"). Interactive shell only.",
+	.example = "/scrollback 100",
 };

@@ -18,6 +18,7 @@
 #include "command.h"
 #include "complete.h"
 #include "shellcmd.h"
+#include "flood.h"
 #include "trace.h"
 #include "escape.h"
 #include "exitcode.h"
@@ -44,12 +45,21 @@ struct repl {
 	long next_try_ms;          /* when to retry */
 	long backoff_ms;
 	bool told_retry;           /* the first failed retry was reported */
+	struct flood flood;        /* rate summary and scrollback of events */
+	struct buf summary;
 	bool tracing;              /* /trace on */
 	struct tracer tracer;
 	struct buf trace_out;
 	struct catalog cat;        /* completion data from tor */
 	struct completion comp;
 };
+
+static long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 #define HISTORY_KEEP 1000
 
@@ -217,6 +227,8 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	struct repl *r = ud;
 	if (m->event && shell_muted(&r->sh, m))
 		return;
+	if (m->event && !flood_admit(&r->flood, mono_ms(), m))
+		return;
 	if (!m->event)
 		shell_on_reply(&r->sh, r->s->reply_to, m);
 	clear_edit_area(r);
@@ -316,13 +328,6 @@ static void set_trace(struct repl *r, bool on)
 	r->tracing = on;
 	r->s->ctl.trace = on ? on_trace : NULL;
 	r->s->ctl.trace_ud = on ? r : NULL;
-}
-
-static long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 #define BACKOFF_FIRST_MS 500
@@ -450,6 +455,15 @@ static void submit_now(struct repl *r, const char *line, size_t len, const char 
 			connection_lost(r);
 		}
 		try_reconnect(r);
+		return;
+	}
+	if (len >= 11 && strncasecmp(line, "/scrollback", 11) == 0 && (len == 11 || line[11] == ' ')) {
+		char *end = NULL;
+		long n = len > 11 ? strtol(line + 11, &end, 10) : 20;
+		if (len > 11 && (end == line + 11 || n <= 0 || n > FLOOD_SCROLLBACK || *end != '\0'))
+			fprintf(stderr, "torsh: /scrollback: N: expected a number 1-%d\n", FLOOD_SCROLLBACK);
+		else
+			flood_scrollback(&r->flood, (size_t)n, stdout);
 		return;
 	}
 	if (len >= 6 && strncasecmp(line, "/trace", 6) == 0 && (len == 6 || line[6] == ' ')) {
@@ -596,6 +610,16 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 			long left = r.next_try_ms - mono_ms();
 			timeout = left < 0 ? 0 : (int)left;
 		}
+		long flood_wait;
+		buf_reset(&r.summary);
+		flood_tick(&r.flood, mono_ms(), &r.summary, &flood_wait);
+		if (r.summary.len > 0) {
+			clear_edit_area(&r);
+			fwrite(r.summary.p, 1, r.summary.len, stdout);
+			redraw(&r);
+		}
+		if (flood_wait >= 0 && (timeout < 0 || flood_wait < timeout))
+			timeout = (int)flood_wait;
 		int n = poll(p, r.disconnected ? 1 : 2, timeout);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -657,6 +681,8 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	buf_free(&r.pend_line);
 	catalog_free(&r.cat);
 	tracer_free(&r.tracer);
+	flood_free(&r.flood);
+	buf_free(&r.summary);
 	buf_free(&r.trace_out);
 	completion_free(&r.comp);
 	buf_free(&r.pend_body);

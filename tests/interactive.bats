@@ -408,3 +408,27 @@ at_cursor() {
 	run screen
 	refute_line --regexp '^[0-9:.]+ > GETINFO process/pid$'
 }
+
+@test "an event flood is summarised per type instead of scrolling past; /scrollback shows the latest" {
+	local script="$BATS_TEST_TMPDIR/flood.script"
+	{
+		echo auth-null
+		echo 'sleep 300'
+		echo 'repeat 5000 650 BW 1024 2048\r\n'
+		echo 'line 650 SIGNAL NEWNYM'
+		echo drain
+	} >"$script"
+	start_fake "$script"
+	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	TMUX_SOCK="$TMUX_DIR/tmux-flood"
+	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 60 \
+		"XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK'; echo \"EXITED rc=\$?\"; sleep 60"
+	wait_screen '... 4,950 BW events in the last second (not shown; /scrollback lists them)'
+	run screen
+	[ "$(grep -c '^[0-9:]* BW 1024 2048$' <<<"$output")" -le 50 ]
+	keys '/scrollback 3' Enter
+	wait_screen '650 SIGNAL NEWNYM'
+	run screen
+	assert_line '650 BW 1024 2048'
+	stop_fake
+}

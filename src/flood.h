@@ -1,0 +1,38 @@
+/* Keeping a person's screen readable under an event flood: past a number of
+ * events per second the rest are held back and summarised per type
+ * ("... 4,211 BW events in the last second"), and every event is kept in a
+ * bounded scrollback. Memory stays flat whatever tor sends. Pure: no I/O
+ * but formatting into buffers and FILEs the caller gives. */
+#ifndef TORSH_FLOOD_H
+#define TORSH_FLOOD_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "event.h"
+#include "reply.h"
+
+#define FLOOD_SHOWN_PER_SECOND 50
+#define FLOOD_SCROLLBACK 1000
+#define FLOOD_LINE_MAX 1024
+
+struct flood {
+	long win_start;                  /* ms; the current one-second window */
+	unsigned shown;                  /* events shown in it */
+	unsigned long held[64];          /* held back, per event_defs[] index; the last slot: other types */
+	unsigned long held_total;
+	struct buf ring[FLOOD_SCROLLBACK];
+	size_t head, count;
+};
+
+/* Whether to show this event now; when not, it is counted. Every event
+ * goes to the scrollback either way. */
+bool flood_admit(struct flood *f, long now_ms, const struct tc_msg *m);
+/* When the window is over and events were held: the summary lines into
+ * `out` (appended) and a fresh window. The ms until the window ends is
+ * written to *wait_ms (-1: nothing held, no need to wake up). */
+void flood_tick(struct flood *f, long now_ms, struct buf *out, long *wait_ms);
+/* The last n events, oldest first, control characters escaped. */
+void flood_scrollback(const struct flood *f, size_t n, FILE *out);
+void flood_free(struct flood *f);
+#endif
