@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "complete.h"
+#include "flood.h"
 #include "shellcmd.h"
 #include "tap.h"
 
@@ -129,8 +130,42 @@ static void check_completion(void)
 	catalog_free(&c);
 }
 
+static void check_flood(void)
+{
+	struct flood *f = calloc(1, sizeof(*f));
+	struct reader r;
+	struct tc_msg *bw = frame(&r, "650 BW 1 2\r\n");
+	unsigned shown = 0;
+	for (int i = 0; i < 5000; i++)
+		shown += flood_admit(f, 10000 + i / 10, bw); /* 5000 events within 0.5 s */
+	CHECK(shown == FLOOD_SHOWN_PER_SECOND, "%u of 5000 events shown in the first second", shown);
+	struct buf out = {0};
+	long wait;
+	flood_tick(f, 10400, &out, &wait);
+	CHECK(out.len == 0 && wait == 600, "no summary before the second is over (wakes in %ld ms)", wait);
+	flood_tick(f, 11000, &out, &wait);
+	CHECK_STR(out.p, "... 4,950 BW events in the last second (not shown; /scrollback lists them)\n", "the summary");
+	CHECK(flood_admit(f, 11001, bw), "a new second shows events again");
+	buf_reset(&out);
+	flood_tick(f, 12500, &out, &wait);
+	CHECK(out.len == 0 && wait == -1, "nothing held: no summary, no wake-up");
+	CHECK(f->count == FLOOD_SCROLLBACK, "the scrollback holds at most %d events", FLOOD_SCROLLBACK);
+	char *p = NULL;
+	size_t n = 0;
+	FILE *mf = open_memstream(&p, &n);
+	flood_scrollback(f, 2, mf);
+	fclose(mf);
+	CHECK_STR(p, "650 BW 1 2\n650 BW 1 2\n", "the last two events from the scrollback");
+	free(p);
+	buf_free(&out);
+	flood_free(f);
+	free(f);
+	reader_free(&r);
+}
+
 int main(void)
 {
+	check_flood();
 	check_tables();
 	check_completion();
 	return tap_done();
