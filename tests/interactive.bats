@@ -432,3 +432,27 @@ at_cursor() {
 	assert_line '650 BW 1024 2048'
 	stop_fake
 }
+
+@test "UTF-8 input is edited and sent intact" {
+	keys 'SETCONF ContactInfo="café ☕ ok"' Enter
+	wait_screen 'OK'
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} --json -c 'GETCONF ContactInfo' | jq -r .values.ContactInfo"
+	assert_output 'café ☕ ok'
+	# editing in the middle of multi-byte text: cursor moves by characters
+	keys 'GETCONF Contactéé' BSpace BSpace 'Info' Enter
+	wait_screen 'ContactInfo = "caf'
+}
+
+@test "a window resize keeps the half-typed line, and events still print above it" {
+	keys 'SETEVENTS SIGNAL' Enter
+	wait_screen 'OK'
+	keys 'GETCONF Nickn'
+	tmux -S "$TMUX_SOCK" resize-window -t t -x 90 -y 30
+	sleep 0.3
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	wait_screen 'SIGNAL HEARTBEAT'
+	run screen
+	assert_line --regexp '> GETCONF Nickn$'
+	keys 'ame' Enter
+	wait_screen 'Nickname (unset)'
+}
