@@ -12,7 +12,7 @@
 	X(cmd_dropownership) X(cmd_dropguards) X(cmd_droptimeouts) X(cmd_authenticate) X(cmd_authchallenge) \
 	X(cmd_quit) X(cmd_setrouterpurpose) \
 	X(cmd_local_help) X(cmd_local_events) X(cmd_local_mute) X(cmd_local_unmute) X(cmd_local_format) \
-	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_reconnect) X(cmd_local_trace) X(cmd_local_scrollback) X(cmd_local_raw) X(cmd_local_quit)
+	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_reconnect) X(cmd_local_trace) X(cmd_local_scrollback) X(cmd_local_wait) X(cmd_local_raw) X(cmd_local_quit)
 COMMANDS
 #undef X
 
@@ -92,4 +92,12 @@ const struct cmd_def cmd_local_scrollback = {
 	.help = "Past 50 events in a second the rest are not printed but summarised per type once the\n"
 		"second is over (\"... 4,211 BW events in the last second\"). Interactive shell only.",
 	.example = "/scrollback 100",
+};
+const struct cmd_def cmd_local_wait = {
+	.name = "/wait", .usage = "EVENT [FIELD=VALUE ...] [--timeout S]", .flags = CMD_LOCAL,
+	.summary = "hold the next command until such an event arrives (default timeout 30 s; scripts too)",
+	.help = "FIELD is a schema name (Status, CircID, Signal...) or a keyword (PURPOSE, REASON...);\n"
+		"names and enum values match case-insensitively. The event must be subscribed (SETEVENTS).\n"
+		"One that arrived since the previous command was sent counts. A timeout is an error (exit 1).",
+	.example = "/wait SIGNAL Signal=NEWNYM --timeout 5", .hints = {{HINT_EVENT, NULL}, {HINT_WORDS, "--timeout"}},
 };

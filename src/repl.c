@@ -20,6 +20,7 @@
 #include "shellcmd.h"
 #include "flood.h"
 #include "trace.h"
+#include "waiter.h"
 #include "escape.h"
 #include "exitcode.h"
 #include "local.h"
@@ -46,6 +47,8 @@ struct repl {
 	long backoff_ms;
 	bool told_retry;           /* the first failed retry was reported */
 	struct flood flood;        /* rate summary and scrollback of events */
+	struct waiter wait;        /* /wait in progress */
+	char wait_prompt[96];
 	struct buf summary;
 	bool tracing;              /* /trace on */
 	struct tracer tracer;
@@ -227,6 +230,15 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	struct repl *r = ud;
 	if (m->event && shell_muted(&r->sh, m))
 		return;
+	bool awaited = m->event && r->wait.active && waiter_match(&r->wait, m);
+	if (awaited) {
+		r->cur_prompt = r->disconnected ? "disconnected> " : r->o->prompt;
+		clear_edit_area(r);
+		render(&r->out, stdout, m, "");
+		fputs("/wait: done\n", stdout);
+		redraw(r);
+		return;
+	}
 	if (m->event && !flood_admit(&r->flood, mono_ms(), m))
 		return;
 	if (!m->event)
@@ -466,6 +478,25 @@ static void submit_now(struct repl *r, const char *line, size_t len, const char 
 			flood_scrollback(&r->flood, (size_t)n, stdout);
 		return;
 	}
+	if (r->wait.active) {
+		fprintf(stderr, "torsh: still waiting for %s (Ctrl-C stops waiting); nothing was sent\n", r->wait.def->name);
+		return;
+	}
+	if (len >= 5 && strncmp(line, "/wait", 5) == 0 && (len == 5 || line[5] == ' ')) {
+		struct buf werr = {0};
+		if (waiter_start(&r->wait, line, len, mono_ms(), &werr) < 0) {
+			fprintf(stderr, "torsh: %s\n", werr.p);
+		} else if (!(r->sh.events & ((uint64_t)1 << (r->wait.def - event_defs)))) {
+			r->wait.active = false;
+			fprintf(stderr, "torsh: /wait: not subscribed to %s; /events +%s first\n", r->wait.def->name,
+				r->wait.def->name);
+		} else {
+			snprintf(r->wait_prompt, sizeof(r->wait_prompt), "waiting for %s (Ctrl-C stops)> ", r->wait.def->name);
+			r->cur_prompt = r->wait_prompt;
+		}
+		buf_free(&werr);
+		return;
+	}
 	if (len >= 6 && strncasecmp(line, "/trace", 6) == 0 && (len == 6 || line[6] == ' ')) {
 		trace_command(r, line, len);
 		return;
@@ -548,9 +579,9 @@ static void cancel_line(struct repl *r)
 	const LineInfo *li = el_line(r->el);
 	el_cursor(r->el, (int)(li->lastchar - li->cursor));
 	el_deletestr(r->el, (int)(li->lastchar - li->buffer));
-	if (r->in_body || r->confirming) {
-		r->in_body = r->confirming = false;
-		r->cur_prompt = r->o->prompt;
+	if (r->in_body || r->confirming || r->wait.active) {
+		r->in_body = r->confirming = r->wait.active = false;
+		r->cur_prompt = r->disconnected ? "disconnected> " : r->o->prompt;
 	}
 	fputs("^C\n", stdout);
 	el_set(r->el, EL_REFRESH);
@@ -620,6 +651,20 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		}
 		if (flood_wait >= 0 && (timeout < 0 || flood_wait < timeout))
 			timeout = (int)flood_wait;
+		if (r.wait.active) {
+			long left = r.wait.deadline_ms - mono_ms();
+			if (left <= 0) {
+				r.wait.active = false;
+				r.cur_prompt = r.disconnected ? "disconnected> " : o->prompt;
+				clear_edit_area(&r);
+				fprintf(stderr, "torsh: /wait: no %s event %swithin %g s\n", r.wait.def->name,
+					r.wait.ncond ? "with those fields " : "", r.wait.timeout_s);
+				redraw(&r);
+				continue;
+			}
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
+		}
 		int n = poll(p, r.disconnected ? 1 : 2, timeout);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -682,6 +727,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	catalog_free(&r.cat);
 	tracer_free(&r.tracer);
 	flood_free(&r.flood);
+	waiter_free(&r.wait);
 	buf_free(&r.summary);
 	buf_free(&r.trace_out);
 	completion_free(&r.comp);

@@ -7,9 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "command.h"
 #include "exitcode.h"
 #include "local.h"
+#include "waiter.h"
 
 /* Lines from a file descriptor, read without blocking the event loop (stdio
  * buffering would hide ready lines from poll). */
@@ -68,12 +70,25 @@ struct runner {
 	bool in_body;
 	unsigned long body_start;
 	struct renderer out;
+	struct waiter wait;       /* a /wait holding the next command */
+	unsigned long wait_line;
 };
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
 
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct runner *r = ud;
 	render(&r->out, stdout, m, r->s->reply_to);
+	if (m->event) {
+		waiter_remember(&r->wait, m);
+		waiter_match(&r->wait, m);
+	}
 	if (!m->event && !msg_ok(m)) {
 		if (r->rc == EXIT_ALL_OK)
 			r->rc = EXIT_TOR_ERROR;
@@ -99,6 +114,14 @@ static void submit(struct runner *r, const char *line, size_t len, const char *b
 		   bool has_body, unsigned long lineno)
 {
 	struct buf err = {0};
+	if (len >= 5 && strncmp(line, "/wait", 5) == 0 && (len == 5 || line[5] == ' ')) {
+		if (waiter_start(&r->wait, line, len, now_ms(), &err) < 0)
+			refused(r, lineno, err.p);
+		else if (!waiter_match_recent(&r->wait))
+			r->wait_line = lineno;
+		buf_free(&err);
+		return;
+	}
 	if (len > 0 && line[0] == '/') {
 		switch (local_run(line, len, stdout, &err)) {
 		case LOCAL_DONE:
@@ -116,6 +139,7 @@ static void submit(struct runner *r, const char *line, size_t len, const char *b
 			break;
 		}
 	}
+	waiter_forget(&r->wait);
 	if (session_submit(r->s, line, len, body, blen, has_body, &err) < 0 && r->s->ctl.state == CTL_OPEN)
 		refused(r, lineno, err.p ? err.p : "refused");
 	if (r->s->quit_sent)
@@ -149,12 +173,6 @@ static void take_line(struct runner *r, const char *line, size_t len, unsigned l
 	submit(r, line, len, NULL, 0, false, lineno);
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* -c '+LOADCONF<newline>body' carries its body inline; an optional final
  * "." line ends it, as in a pipe. */
@@ -182,6 +200,25 @@ static void split_command(const char *c, struct split_cmd *sc)
 		sc->blen--;
 }
 
+/* A torsh command a script can run: /help, /quit, /raw, /wait. */
+static int script_local_ok(const char *line, size_t len, struct buf *err)
+{
+	size_t w = 0;
+	while (w < len && line[w] != ' ')
+		w++;
+	const struct cmd_def *d = cmd_find(line, w);
+	if (d == NULL || !(d->flags & CMD_LOCAL)) {
+		buf_printf(err, BUF_NOLIMIT, "unknown torsh command %.*s (/help lists them)", (int)w, line);
+		return -1;
+	}
+	static const char *const ok[] = {"/help", "/quit", "/raw", "/wait", NULL};
+	for (size_t i = 0; ok[i]; i++)
+		if (strcmp(d->name, ok[i]) == 0)
+			return 0;
+	buf_printf(err, BUF_NOLIMIT, "%s works only in the interactive shell", d->name);
+	return -1;
+}
+
 int script_precheck(const struct script_opts *o)
 {
 	int rc = EXIT_ALL_OK;
@@ -189,9 +226,23 @@ int script_precheck(const struct script_opts *o)
 	for (size_t i = 0; i < o->ncommands; i++) {
 		struct split_cmd sc;
 		split_command(o->commands[i], &sc);
-		if (sc.len > 0 && sc.line[0] == '/' && strncmp(sc.line, "/raw", 4) != 0)
-			continue;
 		buf_reset(&err);
+		if (sc.len >= 5 && strncmp(sc.line, "/wait", 5) == 0 && (sc.len == 5 || sc.line[5] == ' ')) {
+			struct waiter w = {0};
+			if (waiter_start(&w, sc.line, sc.len, 0, &err) < 0) {
+				fprintf(stderr, "torsh: %s\n", err.p);
+				rc = EXIT_USAGE;
+			}
+			waiter_free(&w);
+			continue;
+		}
+		if (sc.len > 0 && sc.line[0] == '/' && strncmp(sc.line, "/raw", 4) != 0) {
+			if (script_local_ok(sc.line, sc.len, &err) < 0) {
+				fprintf(stderr, "torsh: %s\n", err.p);
+				rc = EXIT_USAGE;
+			}
+			continue;
+		}
 		if (command_prepare(sc.line, sc.len, sc.body, sc.blen, sc.has_body, &wire, &err) < 0) {
 			fprintf(stderr, "torsh: %s\n", err.p);
 			rc = EXIT_USAGE;
@@ -211,7 +262,7 @@ static size_t window(const struct runner *r)
 
 static void feed_commands(struct runner *r, size_t *next)
 {
-	while (!r->stop_input && *next < r->o->ncommands && r->s->inflight < window(r)) {
+	while (!r->stop_input && !r->wait.active && *next < r->o->ncommands && r->s->inflight < window(r)) {
 		struct split_cmd sc;
 		split_command(r->o->commands[(*next)++], &sc);
 		submit(r, sc.line, sc.len, sc.body, sc.blen, sc.has_body, 0);
@@ -236,7 +287,7 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 		else {
 			const char *line;
 			size_t len;
-			while (!r.stop_input && s->inflight < window(&r) && lines_next(&in, &line, &len) > 0)
+			while (!r.stop_input && !r.wait.active && s->inflight < window(&r) && lines_next(&in, &line, &len) > 0)
 				take_line(&r, line, len, in.lineno);
 			if (in.eof && in.pos >= in.b.len) {
 				if (r.in_body && !r.stop_input) {
@@ -254,7 +305,22 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 			input_done = true;
 		if (s->ctl.state != CTL_OPEN)
 			break;
-		bool finished = (input_done || r.stop_input) && s->inflight == 0;
+		if (r.wait.active && now_ms() >= r.wait.deadline_ms) {
+			r.wait.active = false;
+			char msg[160];
+			snprintf(msg, sizeof(msg), "/wait: no %s event %swithin %g s", r.wait.def->name,
+				 r.wait.ncond ? "with those fields " : "", r.wait.timeout_s);
+			fflush(stdout);
+			if (r.wait_line)
+				fprintf(stderr, "torsh: line %lu: %s\n", r.wait_line, msg);
+			else
+				fprintf(stderr, "torsh: %s\n", msg);
+			if (r.rc == EXIT_ALL_OK)
+				r.rc = EXIT_TOR_ERROR;
+			if (!o->keep_going)
+				r.stop_input = true;
+		}
+		bool finished = (input_done || r.stop_input) && s->inflight == 0 && !r.wait.active;
 		if (finished && linger_until < 0 && o->linger_s > 0 && r.rc == EXIT_ALL_OK)
 			linger_until = now_ms() + (long)(o->linger_s * 1000);
 		if (finished && (linger_until < 0 || now_ms() >= linger_until))
@@ -264,12 +330,14 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 
 		fflush(stdout);
 		struct pollfd p[2] = {{.fd = s->ctl.fd, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
-		bool want_input = from_stdin && !input_done && !r.stop_input && s->inflight < window(&r);
+		bool want_input = from_stdin && !input_done && !r.stop_input && !r.wait.active && s->inflight < window(&r);
 		int timeout = -1;
 		if (s->inflight > 0 && s->ctl.io_timeout_ms > 0)
 			timeout = (int)(last_rx + s->ctl.io_timeout_ms - now_ms());
 		if (linger_until >= 0 && s->inflight == 0)
 			timeout = (int)(linger_until - now_ms());
+		if (r.wait.active && (timeout < 0 || r.wait.deadline_ms - now_ms() < timeout))
+			timeout = (int)(r.wait.deadline_ms - now_ms());
 		if (timeout < -1)
 			timeout = 0;
 		int n = poll(p, want_input ? 2 : 1, timeout);
@@ -302,5 +370,6 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 	buf_free(&r.body);
 	buf_free(&r.first);
 	renderer_free(&r.out);
+	waiter_free(&r.wait);
 	return r.rc;
 }

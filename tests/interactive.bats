@@ -456,3 +456,23 @@ at_cursor() {
 	keys 'ame' Enter
 	wait_screen 'Nickname (unset)'
 }
+
+@test "/wait at the prompt: waits for the event, refuses commands meanwhile, times out, Ctrl-C stops it" {
+	keys '/wait SIGNAL' Enter
+	wait_screen '/wait: not subscribed to SIGNAL; /events +SIGNAL first'
+	keys '/events +SIGNAL' Enter
+	wait_screen 'OK'
+	keys '/wait SIGNAL Signal=HEARTBEAT --timeout 20' Enter
+	wait_screen 'waiting for SIGNAL (Ctrl-C stops)>'
+	keys 'GETINFO version' Enter
+	wait_screen 'still waiting for SIGNAL'
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	wait_screen '/wait: done'
+	keys '/wait SIGNAL --timeout 0.5' Enter
+	wait_screen '/wait: no SIGNAL event within 0.5 s'
+	keys '/wait SIGNAL' Enter
+	wait_screen 'waiting for SIGNAL'
+	keys C-c
+	keys 'GETINFO process/pid' Enter
+	wait_screen "process/pid = $TOR_PID"
+}

@@ -168,3 +168,33 @@ setup() {
 	assert_success
 	assert_output ''
 }
+
+@test "/wait holds the next command until the event, also one that came before the reply" {
+	run "$TORSH" "${TORSH_CONNECT[@]}" --raw -c 'SETEVENTS SIGNAL CONF_CHANGED' -c "SETCONF ContactInfo=wait-$BATS_TEST_NUMBER" \
+		-c "/wait CONF_CHANGED ContactInfo=wait-$BATS_TEST_NUMBER --timeout 5" -c 'SIGNAL HEARTBEAT' \
+		-c '/wait SIGNAL Signal=heartbeat' -c 'GETINFO process/pid'
+	assert_success
+	assert_equal "${lines[-2]}" "250-process/pid=$TOR_PID"
+	# the GETINFO came after the awaited SIGNAL event
+	local sig pid
+	sig="$(grep -n '^650 SIGNAL HEARTBEAT$' <<<"$output" | cut -d: -f1)"
+	pid="$(grep -n '^250-process/pid=' <<<"$output" | cut -d: -f1)"
+	[ "$sig" -lt "$pid" ]
+}
+
+@test "/wait that times out: error, exit 1, nothing after it is sent" {
+	run "$TORSH" "${TORSH_CONNECT[@]}" --raw -c 'SETEVENTS SIGNAL' -c '/wait SIGNAL Signal=NEWNYM --timeout 0.5' -c 'SETCONF ContactInfo=after-wait'
+	assert_failure 1
+	assert_output --partial '/wait: no SIGNAL event with those fields within 0.5 s'
+	run "$TORSH" "${TORSH_CONNECT[@]}" --raw -c 'GETCONF ContactInfo'
+	refute_output --partial 'after-wait'
+}
+
+@test "/wait usage errors are caught before connecting" {
+	run "$TORSH" -s /nonexistent -c '/wait NOSUCH'
+	assert_failure 2
+	assert_output --partial "unknown event type 'NOSUCH'"
+	run "$TORSH" -s /nonexistent -c '/wait SIGNAL --timeout x'
+	assert_failure 2
+	assert_output --partial '--timeout'
+}

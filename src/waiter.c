@@ -1,0 +1,154 @@
+#include "waiter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool next_word(const char **p, const char *end, const char **w, size_t *n)
+{
+	while (*p < end && **p == ' ')
+		(*p)++;
+	if (*p >= end)
+		return false;
+	*w = *p;
+	while (*p < end && **p != ' ')
+		(*p)++;
+	*n = (size_t)(*p - *w);
+	return true;
+}
+
+int waiter_start(struct waiter *w, const char *line, size_t len, long now_ms, struct buf *err)
+{
+	const char *p = line, *end = line + len, *word;
+	size_t n;
+	w->active = false;
+	w->ncond = 0;
+	w->timeout_s = WAIT_DEFAULT_S;
+	next_word(&p, end, &word, &n); /* "/wait" */
+	if (!next_word(&p, end, &word, &n)) {
+		buf_printf(err, BUF_NOLIMIT, "/wait: missing EVENT: expected an event type such as CIRC");
+		return -1;
+	}
+	w->def = event_def_find(word, n);
+	if (w->def == NULL) {
+		buf_printf(err, BUF_NOLIMIT, "/wait: EVENT: unknown event type '%.*s'", (int)n, word);
+		return -1;
+	}
+	while (next_word(&p, end, &word, &n)) {
+		if (n == 9 && strncmp(word, "--timeout", 9) == 0) {
+			char num[32];
+			char *e;
+			if (!next_word(&p, end, &word, &n) || n >= sizeof(num)) {
+				buf_printf(err, BUF_NOLIMIT, "/wait: --timeout: expected seconds");
+				return -1;
+			}
+			memcpy(num, word, n);
+			num[n] = '\0';
+			w->timeout_s = strtod(num, &e);
+			if (*e || w->timeout_s <= 0 || w->timeout_s > 86400) {
+				buf_printf(err, BUF_NOLIMIT, "/wait: --timeout: expected seconds (0-86400], got '%s'", num);
+				return -1;
+			}
+			continue;
+		}
+		const char *eq = memchr(word, '=', n);
+		if (eq == NULL || eq == word || w->ncond == WAIT_MAX_CONDS ||
+		    (size_t)(eq - word) >= sizeof(w->cond[0].key) || n - (size_t)(eq - word) - 1 >= sizeof(w->cond[0].val)) {
+			buf_printf(err, BUF_NOLIMIT, "/wait: expected FIELD=VALUE (at most %d), got '%.*s'", WAIT_MAX_CONDS,
+				   (int)n, word);
+			return -1;
+		}
+		struct wait_cond *c = &w->cond[w->ncond++];
+		snprintf(c->key, sizeof(c->key), "%.*s", (int)(eq - word), word);
+		snprintf(c->val, sizeof(c->val), "%.*s", (int)(n - (size_t)(eq - word) - 1), eq + 1);
+	}
+	w->deadline_ms = now_ms + (long)(w->timeout_s * 1000);
+	w->active = true;
+	return 0;
+}
+
+/* Field names and enum values match case-insensitively; other values exactly. */
+static bool cond_holds(const struct event *ev, const struct wait_cond *c)
+{
+	for (size_t i = 0; i < ev->nfields; i++) {
+		const struct ev_field *f = &ev->fields[i];
+		if (f->name_len != strlen(c->key) || strncasecmp(f->name, c->key, f->name_len) != 0)
+			continue;
+		size_t vl = strlen(c->val);
+		if (f->val_len != vl)
+			continue;
+		if (f->type == FT_ENUM ? strncasecmp(f->val, c->val, vl) == 0 : memcmp(f->val, c->val, vl) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool waiter_match(struct waiter *w, const struct tc_msg *m)
+{
+	if (!w->active || !m->event || event_parse(m, &w->ev) < 0 || w->ev.def != w->def)
+		return false;
+	for (size_t i = 0; i < w->ncond; i++)
+		if (!cond_holds(&w->ev, &w->cond[i]))
+			return false;
+	w->active = false;
+	return true;
+}
+
+/* The message as it came on the wire, to frame it again later. */
+static void to_wire(const struct tc_msg *m, struct buf *b)
+{
+	buf_reset(b);
+	for (size_t i = 0; i < m->nlines; i++) {
+		size_t len;
+		const char *t = msg_text(m, i, &len);
+		buf_printf(b, BUF_NOLIMIT, "%03d%c", m->lines[i].code, m->lines[i].sep);
+		buf_append(b, t, len, BUF_NOLIMIT);
+		buf_append(b, "\r\n", 2, BUF_NOLIMIT);
+		if (m->lines[i].sep != '+')
+			continue;
+		const char *d = msg_data(m, i, &len), *end = d + len;
+		while (d < end) {
+			const char *nl = memchr(d, '\n', (size_t)(end - d));
+			size_t k = nl ? (size_t)(nl - d) : (size_t)(end - d);
+			if (k > 0 && d[0] == '.')
+				buf_putc(b, '.', BUF_NOLIMIT);
+			buf_append(b, d, k, BUF_NOLIMIT);
+			buf_append(b, "\r\n", 2, BUF_NOLIMIT);
+			d += k + 1;
+		}
+		buf_append(b, ".\r\n", 3, BUF_NOLIMIT);
+	}
+}
+
+void waiter_remember(struct waiter *w, const struct tc_msg *m)
+{
+	if (!m->event || w->nrecent == WAIT_RECENT || m->bytes.len > 65536)
+		return;
+	to_wire(m, &w->recent[w->nrecent++]);
+}
+
+void waiter_forget(struct waiter *w)
+{
+	w->nrecent = 0;
+}
+
+bool waiter_match_recent(struct waiter *w)
+{
+	for (size_t i = 0; i < w->nrecent && w->active; i++) {
+		struct reader r;
+		struct tc_msg *m;
+		reader_init(&r, 1 << 20);
+		if (reader_feed(&r, w->recent[i].p, w->recent[i].len) == 0 && reader_next(&r, &m) == 1)
+			waiter_match(w, m);
+		reader_free(&r);
+	}
+	return !w->active;
+}
+
+void waiter_free(struct waiter *w)
+{
+	event_free(&w->ev);
+	for (size_t i = 0; i < WAIT_RECENT; i++)
+		buf_free(&w->recent[i]);
+}

@@ -1,0 +1,45 @@
+/* /wait EVENT [FIELD=VALUE ...] [--timeout S]: hold the next command until
+ * an event of that type with those fields arrives, or say it did not in
+ * time. Shared by the script runner and the REPL; pure matching. */
+#ifndef TORSH_WAITER_H
+#define TORSH_WAITER_H
+#include <stdbool.h>
+
+#include "buf.h"
+#include "event.h"
+#include "reply.h"
+
+#define WAIT_DEFAULT_S 30
+#define WAIT_MAX_CONDS 8
+#define WAIT_RECENT 64
+
+struct wait_cond {
+	char key[64];
+	char val[256];
+};
+
+struct waiter {
+	bool active;
+	const struct event_def *def;
+	struct wait_cond cond[WAIT_MAX_CONDS];
+	size_t ncond;
+	double timeout_s;
+	long deadline_ms;
+	struct event ev;                 /* scratch for parsing */
+	/* events since the last command was sent: the one awaited may come
+	 * before its command's reply, i.e. before /wait is reached */
+	struct buf recent[WAIT_RECENT];
+	size_t nrecent;
+};
+
+/* Parse the /wait line and arm the waiter. -1 with err for a usage error. */
+int waiter_start(struct waiter *w, const char *line, size_t len, long now_ms, struct buf *err);
+/* Whether this event is the one awaited (disarms the waiter when it is). */
+bool waiter_match(struct waiter *w, const struct tc_msg *m);
+/* Remember an event that arrived; forget them all when a command is sent. */
+void waiter_remember(struct waiter *w, const struct tc_msg *m);
+void waiter_forget(struct waiter *w);
+/* After waiter_start: whether a remembered event already matches. */
+bool waiter_match_recent(struct waiter *w);
+void waiter_free(struct waiter *w);
+#endif
