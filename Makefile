@@ -91,7 +91,7 @@ check: deps
 # Sanitized objects must not mix with normal ones: clean before and after.
 asan:
 	$(MAKE) clean
-	$(MAKE) check CC=clang OPT="-O1 -g -fno-omit-frame-pointer" SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) check CC=clang OPT="-O1 -g -fno-omit-frame-pointer" SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  || { $(MAKE) clean; exit 1; }
 	$(MAKE) clean
 

@@ -80,6 +80,7 @@ const char *const catalog_static_requests[] = {
 	"conf GETINFO config/names",
 	"info GETINFO info/names",
 	"features GETINFO features/names",
+	"relays GETINFO ns/all",
 	NULL,
 };
 
@@ -165,6 +166,43 @@ static void add_client(void *ud, const char *l, size_t n)
 	wl_add(ud, a, sp ? (size_t)(sp - a) : n - 7, NULL, 0);
 }
 
+/* "r NICK IDENTITY-BASE64 ..." -> "$HEXFINGERPRINT~NICK" */
+static void add_relay(void *ud, const char *l, size_t n)
+{
+	if (n < 4 || l[0] != 'r' || l[1] != ' ')
+		return;
+	const char *nick = l + 2, *sp = memchr(nick, ' ', n - 2);
+	if (sp == NULL)
+		return;
+	const char *id = sp + 1, *end = l + n, *ie = memchr(id, ' ', (size_t)(end - id));
+	size_t il = ie ? (size_t)(ie - id) : (size_t)(end - id);
+	/* 27 base64 characters (unpadded) are the 20-byte identity */
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char raw[21];
+	size_t nraw = 0;
+	unsigned acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < il && id[i] != '='; i++) {
+		const char *q = memchr(b64, id[i], 64);
+		if (q == NULL)
+			return;
+		acc = (acc << 6) | (unsigned)(q - b64);
+		bits += 6;
+		if (bits >= 8 && nraw < sizeof(raw)) {
+			bits -= 8;
+			raw[nraw++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (nraw != 20)
+		return;
+	char word[64] = "$";
+	for (size_t i = 0; i < 20; i++)
+		snprintf(word + 1 + 2 * i, 3, "%02X", raw[i]);
+	snprintf(word + 41, sizeof(word) - 41, "~%.*s", (int)(sp - nick) > 19 ? 19 : (int)(sp - nick), nick);
+	wl_add(ud, word, strlen(word), NULL, 0);
+}
+
 void catalog_take(struct catalog *c, const char *tag, const struct tc_msg *m)
 {
 	size_t len;
@@ -180,6 +218,9 @@ void catalog_take(struct catalog *c, const char *tag, const struct tc_msg *m)
 	} else if (strcmp(tag, "features") == 0 && (v = reply_value(m, "features/names", &len))) {
 		wl_reset(&c->features);
 		each_item(v, len, true, add_word, &c->features);
+	} else if (strcmp(tag, "relays") == 0 && (v = reply_value(m, "ns/all", &len))) {
+		wl_reset(&c->relays);
+		each_item(v, len, false, add_relay, &c->relays);
 	} else if (strcmp(tag, "live") == 0) {
 		wl_reset(&c->circuits);
 		wl_reset(&c->streams);
@@ -281,8 +322,45 @@ static void offer_conf_value(struct query *q, const struct catalog *c)
 	}
 }
 
+/* A relay, after whatever fixed text precedes it in the word: earlier
+ * hops of a path ("$A~a,$B~b,") or "SERVER=". Matched on fingerprint or
+ * nickname. */
+static void offer_relays_after(struct query *q, const struct catalog *c, size_t fixed)
+{
+	for (size_t i = 0; i < c->relays.n; i++) {
+		const char *w = wl_word(&c->relays, i), *tilde = strchr(w, '~');
+		const char *part = q->word + fixed;
+		size_t pl = q->len - fixed;
+		bool hit = strncasecmp(w, part, pl) == 0 || strncasecmp(w + 1, part, pl) == 0 ||
+			   (tilde && strncasecmp(tilde + 1, part, pl) == 0);
+		if (!hit)
+			continue;
+		char full[320];
+		snprintf(full, sizeof(full), "%.*s%s", (int)fixed, q->word, w);
+		/* offer() checks the typed prefix; nickname matches are offered as is */
+		for (size_t k = 0; k < q->out->match.n; k++)
+			if (strcmp(wl_word(&q->out->match, k), full) == 0)
+				goto next;
+		wl_add(&q->out->match, full, strlen(full), NULL, 0);
+	next:;
+	}
+}
+
+static void offer_relays(struct query *q, const struct catalog *c)
+{
+	size_t fixed = 0;
+	for (size_t i = 0; i < q->len; i++)
+		if (q->word[i] == ',')
+			fixed = i + 1;
+	offer_relays_after(q, c, fixed);
+}
+
 static void offer_hint(struct query *q, const struct catalog *c, const struct cmd_hint *h)
 {
+	if (q->len >= 7 && strncasecmp(q->word, "SERVER=", 7) == 0) {
+		offer_relays_after(q, c, 7);
+		return;
+	}
 	switch (h->kind) {
 	case HINT_WORDS:
 		offer_words(q, h->words);
@@ -327,7 +405,7 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 		offer_list(q, &c->client_auth);
 		break;
 	case HINT_RELAY:
-		offer_list(q, &c->relays);
+		offer_relays(q, c);
 		break;
 	case HINT_COMMAND:
 		for (size_t i = 0; i < cmd_table_len; i++)
