@@ -567,7 +567,15 @@ static void take_line(struct repl *r, const char *line, size_t len)
 	submit(r, line, len, NULL, 0, false);
 }
 
-static volatile sig_atomic_t got_sigint;
+static volatile sig_atomic_t got_sigint, got_sigwinch;
+
+/* libedit's own handlers are off (EL_SIGNAL 0: torsh owns its signals), so
+ * a resize is passed on to it from the loop. */
+static void on_sigwinch(int sig)
+{
+	(void)sig;
+	got_sigwinch = 1;
+}
 static void on_sigint(int sig)
 {
 	(void)sig;
@@ -619,6 +627,9 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	struct sigaction sa = {.sa_handler = on_sigint};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
+	struct sigaction sw = {.sa_handler = on_sigwinch};
+	sigemptyset(&sw.sa_mask);
+	sigaction(SIGWINCH, &sw, NULL);
 
 	int rc = EXIT_ALL_OK;
 	/* Entering unbuffered mode draws the prompt (libedit's read_prepare);
@@ -629,6 +640,10 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	for (;;) {
 		if (stop_flag && *stop_flag)
 			break;
+		if (got_sigwinch) {
+			got_sigwinch = 0;
+			el_resize(r.el);
+		}
 		if (got_sigint) {
 			got_sigint = 0;
 			cancel_line(&r);
