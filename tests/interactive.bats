@@ -176,6 +176,8 @@ keys() {
 	keys 'AUTHENTICATE "hunter2-secret"' Enter
 	keys 'ADD_ONION ED25519-V3:0GsZ4tIsvNcSd2vvNU5bXWuV0X0ymfsiHKtCZRlzilcAyvYk9oPLiqdJkeFWwy6dwkvVW5oS5FgotpvsWvUAbA== Port=80' Enter
 	keys "ONION_CLIENT_AUTH_ADD $addr x25519:yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o=" Enter
+	# an invalid hash: tor refuses it, but the line still must not be kept
+	keys 'SETCONF HashedControlPassword=16:NOTAHASHsecretish' Enter
 	keys 'GETCONF ContactInfo' Enter
 	wait_screen 'ContactInfo (unset)'
 	local h="$STATE/torsh/history"
@@ -189,6 +191,14 @@ keys() {
 	refute_output --partial '0GsZ4tIsvNcSd2vvNU5b'
 	refute_output --partial 'yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o'
 	refute_output --partial 'AUTHENTICATE'
+	refute_output --partial 'NOTAHASHsecretish'
+	# nor recalled with Up
+	keys Up
+	wait_screen '> GETCONF ContactInfo'
+	keys Up
+	sleep 0.3
+	# the entry before GETCONF is GETINFO: the secret lines were skipped
+	[[ "$(screen | grep -v '^$' | tail -n 1)" == *'> GETINFO version' ]]
 }
 
 @test "history: an existing file is set back to 0600 and recalled with Up in the next session" {
