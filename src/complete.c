@@ -7,6 +7,7 @@
 
 #include "enums.h"
 #include "event.h"
+#include "status.h"
 
 #define NO_DESC ((size_t)-1)
 
@@ -52,6 +53,35 @@ static void wl_add(struct wordlist *w, const char *word, size_t wl, const char *
 	w->n++;
 }
 
+/* Live lists follow CIRC and STREAM events: bounded, so that a flood of
+ * made-up ids from a hostile peer cannot grow them. */
+#define LIVE_MAX 1024
+#define LIVE_DESC_MAX 160
+#define LIVE_TEXT_MAX ((size_t)2 << 20)
+
+static void wl_remove(struct wordlist *w, size_t i)
+{
+	memmove(w->word + i, w->word + i + 1, (w->n - i - 1) * sizeof(*w->word));
+	memmove(w->desc + i, w->desc + i + 1, (w->n - i - 1) * sizeof(*w->desc));
+	w->n--;
+}
+
+/* Removed entries leave their text behind; past a bound, copy out what is
+ * still referenced. */
+static void wl_compact(struct wordlist *w)
+{
+	if (w->text.len < LIVE_TEXT_MAX)
+		return;
+	struct wordlist fresh = {0};
+	for (size_t i = 0; i < w->n; i++) {
+		const char *word = w->text.p + w->word[i];
+		const char *desc = w->desc[i] == NO_DESC ? NULL : w->text.p + w->desc[i];
+		wl_add(&fresh, word, strlen(word), desc, desc ? strlen(desc) : 0);
+	}
+	wl_free(w);
+	*w = fresh;
+}
+
 static const char *wl_word(const struct wordlist *w, size_t i)
 {
 	return w->text.p + w->word[i];
@@ -76,19 +106,35 @@ void catalog_free(struct catalog *c)
 
 /* ---- filling the catalog from tor's replies ---- */
 
+static const char req_relays[] = "relays GETINFO ns/all";
+static const char req_live[] = "live GETINFO circuit-status stream-status onions/current onions/detached";
+static const char req_auth[] = "auth ONION_CLIENT_AUTH_VIEW";
+
 const char *const catalog_static_requests[] = {
 	"conf GETINFO config/names",
 	"info GETINFO info/names",
 	"features GETINFO features/names",
-	"relays GETINFO ns/all",
+	req_relays,
 	NULL,
 };
 
-const char *const catalog_live_requests[] = {
-	"live GETINFO circuit-status stream-status onions/current onions/detached",
-	"auth ONION_CLIENT_AUTH_VIEW",
-	NULL,
-};
+const char *const catalog_live_requests[] = {req_live, req_auth, NULL};
+
+const char *catalog_request_for(enum hint_kind source)
+{
+	switch (source) {
+	case HINT_CIRC_ID:
+	case HINT_STREAM_ID:
+	case HINT_ONION_ID:
+		return req_live;
+	case HINT_CLIENT_AUTH:
+		return req_auth;
+	case HINT_RELAY:
+		return req_relays;
+	default:
+		return NULL;
+	}
+}
 
 /* The value of KEY in a GETINFO reply, single-line or data block. */
 static const char *reply_value(const struct tc_msg *m, const char *key, size_t *len)
@@ -147,14 +193,66 @@ static void add_word(void *ud, const char *l, size_t n)
 	wl_add(ud, l, n, NULL, 0);
 }
 
-/* "ID STATUS [PATH] PURPOSE=..." -> ID, "STATUS PURPOSE path" */
+/* A circuit's description: "BUILT GENERAL guard > middle > exit"; a
+ * stream's: "SUCCEEDED example.com:443 on circuit 12". */
+static void row_desc(const struct status_row *r, bool circ, struct buf *d)
+{
+	buf_reset(d);
+	buf_append(d, r->status.p, r->status.n, BUF_NOLIMIT);
+	if (circ) {
+		if (r->purpose.n) {
+			buf_putc(d, ' ', BUF_NOLIMIT);
+			buf_append(d, r->purpose.p, r->purpose.n, BUF_NOLIMIT);
+		}
+		if (r->path.n) {
+			buf_putc(d, ' ', BUF_NOLIMIT);
+			status_path_names(r->path, d);
+		}
+	} else {
+		buf_printf(d, BUF_NOLIMIT, " %.*s on circuit %.*s", (int)r->target.n, r->target.p, (int)r->circ.n,
+			   r->circ.p);
+	}
+	if (d->len > LIVE_DESC_MAX) {
+		d->len = LIVE_DESC_MAX;
+		d->p[d->len] = '\0';
+	}
+}
+
+static size_t wl_find(const struct wordlist *w, const char *word, size_t n)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (strncmp(wl_word(w, i), word, n) == 0 && wl_word(w, i)[n] == '\0')
+			return i;
+	return NO_DESC;
+}
+
+/* Add, replace or (when the status says it is gone) drop one circuit or
+ * stream, from a status line or an event. */
+static void live_update(struct wordlist *w, bool circ, const char *l, size_t n)
+{
+	struct status_row r;
+	if (!status_row_parse(l, n, circ, &r))
+		return;
+	size_t at = wl_find(w, r.id.p, r.id.n);
+	if (at != NO_DESC)
+		wl_remove(w, at);
+	if (status_is_gone(r.status) || w->n >= LIVE_MAX)
+		return;
+	struct buf d = {0};
+	row_desc(&r, circ, &d);
+	wl_add(w, r.id.p, r.id.n, d.p, d.len);
+	buf_free(&d);
+	wl_compact(w);
+}
+
 static void add_circuit(void *ud, const char *l, size_t n)
 {
-	const char *sp = memchr(l, ' ', n);
-	if (sp == NULL)
-		return;
-	size_t k = (size_t)(sp - l);
-	wl_add(ud, l, k, sp + 1, n - k - 1);
+	live_update(ud, true, l, n);
+}
+
+static void add_stream(void *ud, const char *l, size_t n)
+{
+	live_update(ud, false, l, n);
 }
 
 static void add_client(void *ud, const char *l, size_t n)
@@ -228,7 +326,7 @@ void catalog_take(struct catalog *c, const char *tag, const struct tc_msg *m)
 		if ((v = reply_value(m, "circuit-status", &len)))
 			each_item(v, len, false, add_circuit, &c->circuits);
 		if ((v = reply_value(m, "stream-status", &len)))
-			each_item(v, len, false, add_circuit, &c->streams);
+			each_item(v, len, false, add_stream, &c->streams);
 		if ((v = reply_value(m, "onions/current", &len)))
 			each_item(v, len, true, add_word, &c->onions);
 		if ((v = reply_value(m, "onions/detached", &len)))
@@ -240,6 +338,16 @@ void catalog_take(struct catalog *c, const char *tag, const struct tc_msg *m)
 			add_client(&c->client_auth, t, len);
 		}
 	}
+}
+
+void catalog_event(struct catalog *c, const struct tc_msg *m)
+{
+	size_t n;
+	const char *t = msg_first(m, &n);
+	if (n > 5 && memcmp(t, "CIRC ", 5) == 0)
+		live_update(&c->circuits, true, t + 5, n - 5);
+	else if (n > 7 && memcmp(t, "STREAM ", 7) == 0)
+		live_update(&c->streams, false, t + 7, n - 7);
 }
 
 /* ---- completing ---- */
@@ -357,7 +465,9 @@ static void offer_relays(struct query *q, const struct catalog *c)
 
 static void offer_hint(struct query *q, const struct catalog *c, const struct cmd_hint *h)
 {
+	q->out->source = h->kind;
 	if (q->len >= 7 && strncasecmp(q->word, "SERVER=", 7) == 0) {
+		q->out->source = HINT_RELAY;
 		offer_relays_after(q, c, 7);
 		return;
 	}
@@ -435,6 +545,7 @@ void complete(const struct catalog *c, const char *line, size_t cursor, struct c
 {
 	wl_reset(&out->match);
 	out->no_space = false;
+	out->source = HINT_NONE;
 	/* split what is before the cursor into words, quote-aware */
 	size_t i = 0, nwords = 0, first_s = 0, first_e = 0, start = cursor;
 	while (i < cursor) {
@@ -459,6 +570,7 @@ void complete(const struct catalog *c, const char *line, size_t cursor, struct c
 	out->start = start;
 	struct query q = {.word = line + start, .len = cursor - start, .out = out};
 	if (argi == 0) {
+		out->source = HINT_COMMAND;
 		for (size_t t = 0; t < cmd_table_len; t++)
 			if (!(cmd_table[t]->flags & CMD_OBSOLETE))
 				offer(&q, cmd_table[t]->name, cmd_table[t]->summary);

@@ -40,11 +40,19 @@ extern const char *const catalog_static_requests[];
 extern const char *const catalog_live_requests[];
 /* Take a reply to one of those requests. */
 void catalog_take(struct catalog *c, const char *tag, const struct tc_msg *m);
+/* Keep circuits and streams current from CIRC and STREAM events between
+ * two refreshes (other events are ignored; cheap enough for a flood). */
+void catalog_event(struct catalog *c, const struct tc_msg *m);
+
+/* The request ("TAG COMMAND", one of those above) that brings the data
+ * of this source up to date, or NULL when it never changes. */
+const char *catalog_request_for(enum hint_kind source);
 
 struct completion {
 	size_t start;          /* where the word being completed starts in the line */
 	struct wordlist match; /* candidates, in order */
 	bool no_space;         /* the completed word wants more (ends in '=', '/', ':') */
+	enum hint_kind source; /* where the candidates came from */
 };
 
 /* Candidates for the word that ends at `cursor` in `line`. */

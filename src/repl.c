@@ -54,6 +54,7 @@ struct repl {
 	struct tracer tracer;
 	struct buf trace_out;
 	struct catalog cat;        /* completion data from tor */
+	long relays_asked_ms;      /* when ns/all was last requested */
 	struct completion comp;
 };
 
@@ -204,15 +205,37 @@ static void redraw(struct repl *r)
 		el_set(r->el, EL_REFRESH);
 }
 
+/* One "TAG COMMAND" request of the completion catalog. */
+static int request_one(struct repl *r, const char *req)
+{
+	char tag[16];
+	const char *sp = strchr(req, ' ');
+	snprintf(tag, sizeof(tag), "%.*s", (int)(sp - req), req);
+	return session_internal(r->s, tag, sp + 1);
+}
+
 static void request_all(struct repl *r, const char *const *reqs)
 {
-	for (size_t i = 0; reqs[i]; i++) {
-		char tag[16];
-		const char *sp = strchr(reqs[i], ' ');
-		snprintf(tag, sizeof(tag), "%.*s", (int)(sp - reqs[i]), reqs[i]);
-		if (session_internal(r->s, tag, sp + 1) < 0)
+	for (size_t i = 0; reqs[i]; i++)
+		if (request_one(r, reqs[i]) < 0)
 			return;
+}
+
+/* After a Tab: bring what it completed from up to date for the next one.
+ * The relay list (ns/all) can be megabytes: at most once a minute. */
+#define RELAYS_REFRESH_MS 60000
+static void refresh_source(struct repl *r, enum hint_kind source)
+{
+	const char *req = catalog_request_for(source);
+	if (req == NULL || r->disconnected)
+		return;
+	if (source == HINT_RELAY) {
+		long now = mono_ms();
+		if (now - r->relays_asked_ms < RELAYS_REFRESH_MS)
+			return;
+		r->relays_asked_ms = now;
 	}
+	request_one(r, req);
 }
 
 static void on_internal(void *ud, const char *tag, const struct tc_msg *m)
@@ -228,6 +251,9 @@ static void on_internal(void *ud, const char *tag, const struct tc_msg *m)
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct repl *r = ud;
+	/* muted or held back by a flood, a CIRC or STREAM event still counts */
+	if (m->event)
+		catalog_event(&r->cat, m);
 	if (m->event && shell_muted(&r->sh, m))
 		return;
 	bool awaited = m->event && r->wait.active && waiter_match(&r->wait, m);
@@ -290,8 +316,7 @@ static unsigned char complete_fn(EditLine *el, int ch)
 	const LineInfo *li = el_line(el);
 	size_t cursor = (size_t)(li->cursor - li->buffer);
 	complete(&r->cat, li->buffer, cursor, &r->comp);
-	/* ask for fresh live data for the next TAB */
-	request_all(r, catalog_live_requests);
+	refresh_source(r, r->comp.source);
 	if (r->comp.match.n == 0)
 		return CC_REFRESH_BEEP;
 	size_t typed = cursor - r->comp.start, common = completion_common(&r->comp);
@@ -623,6 +648,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	s->ud = &r;
 	request_all(&r, catalog_static_requests);
 	request_all(&r, catalog_live_requests);
+	r.relays_asked_ms = mono_ms();
 
 	struct sigaction sa = {.sa_handler = on_sigint};
 	sigemptyset(&sa.sa_mask);

@@ -4,6 +4,8 @@
 #include <strings.h>
 
 #include "event.h"
+#include "escape.h"
+#include "status.h"
 
 static int event_bit(const char *name, size_t n)
 {
@@ -239,45 +241,31 @@ static void print_table(FILE *out, bool circ, const char *v, size_t n)
 		fprintf(out, "%-6s %-12s %-6s %s\n", "ID", "STATUS", "CIRC", "TARGET");
 	const char *p = v, *end = v + n;
 	size_t rows = 0;
+	struct buf names = {0}, row = {0};
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end, *q = p, *f[4] = {0};
-		size_t fl[4] = {0}, nf = 0;
-		const char *purpose = "";
-		size_t purpose_len = 0;
-		const char *w;
-		size_t wl;
-		while (next_word(&q, le, &w, &wl)) {
-			if (wl > 8 && memcmp(w, "PURPOSE=", 8) == 0) {
-				purpose = w + 8;
-				purpose_len = wl - 8;
-			} else if (nf < 4 && !memchr(w, '=', wl)) {
-				f[nf] = w;
-				fl[nf++] = wl;
-			}
-		}
-		if (nf >= 2) {
+		const char *le = nl ? nl : end;
+		struct status_row r;
+		if (status_row_parse(p, (size_t)(le - p), circ, &r)) {
 			rows++;
+			buf_reset(&row);
 			if (circ) {
-				fprintf(out, "%-6.*s %-10.*s %-18.*s ", (int)fl[0], f[0], (int)fl[1], f[1], (int)purpose_len, purpose);
-				/* $FP~nick,... as nicknames */
-				const char *r = nf > 2 ? f[2] : "", *re = r + (nf > 2 ? fl[2] : 0);
-				bool first = true;
-				while (r < re) {
-					const char *c = memchr(r, ',', (size_t)(re - r));
-					const char *he = c ? c : re, *t = memchr(r, '~', (size_t)(he - r));
-					fprintf(out, "%s%.*s", first ? "" : " > ", (int)(he - (t ? t + 1 : r)), t ? t + 1 : r);
-					first = false;
-					r = he + 1;
-				}
-				fputc('\n', out);
+				buf_reset(&names);
+				status_path_names(r.path, &names);
+				buf_printf(&row, BUF_NOLIMIT, "%-6.*s %-10.*s %-18.*s %s", (int)r.id.n, r.id.p, (int)r.status.n,
+					   r.status.p, (int)r.purpose.n, r.purpose.p, names.p ? names.p : "");
 			} else {
-				fprintf(out, "%-6.*s %-12.*s %-6.*s %.*s\n", (int)fl[0], f[0], (int)fl[1], f[1],
-					(int)(nf > 2 ? fl[2] : 0), nf > 2 ? f[2] : "", (int)(nf > 3 ? fl[3] : 0), nf > 3 ? f[3] : "");
+				buf_printf(&row, BUF_NOLIMIT, "%-6.*s %-12.*s %-6.*s %.*s", (int)r.id.n, r.id.p, (int)r.status.n,
+					   r.status.p, (int)r.circ.n, r.circ.p, (int)r.target.n, r.target.p);
 			}
+			/* tor's text (nicknames, targets) never reaches the terminal raw */
+			term_safe_write(out, row.p, row.len);
+			fputc('\n', out);
 		}
 		p = le + 1;
 	}
+	buf_free(&names);
+	buf_free(&row);
 	if (rows == 0)
 		fprintf(out, "(no %s)\n", circ ? "circuits" : "streams");
 }

@@ -486,3 +486,129 @@ at_cursor() {
 	keys 'GETINFO process/pid' Enter
 	wait_screen "process/pid = $TOR_PID"
 }
+
+@test "completion: a live stream ID from tor (a pending RESOLVE) for CLOSESTREAM, with its target" {
+	keys 'RESOLVE example.com' Enter
+	wait_screen 'OK'
+	keys 'RESOLVE example.net' Enter
+	keys '/streams' Enter
+	wait_screen 'example.net:0'
+	local a
+	# two streams: a data block, one "ID STATUS CIRC TARGET" line each
+	a="$("$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO stream-status' | sed -n 's/^\([0-9]*\) NEWRESOLVE 0 example\.com:0$/\1/p')"
+	[ -n "$a" ]
+	complete_line 'CLOSESTREAM '
+	# both streams are candidates, described by status and target
+	wait_screen 'NEWRESOLVE example.net:0 on circuit 0'
+	run screen
+	assert_line --regexp "^  $a +NEWRESOLVE example.com:0 on circuit 0\$"
+	complete_line "CLOSESTREAM $a"
+	at_cursor "> CLOSESTREAM $a "
+	keys 'MISC' Tab
+	at_cursor "> CLOSESTREAM $a MISC "
+	keys Enter
+	wait_screen 'OK'
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO stream-status'
+	refute_output --partial 'example.com'
+	assert_output --partial 'example.net'
+}
+
+# start_fake_shell SCRIPT-LINES...: a fake control port that first answers
+# the requests torsh makes after connecting (completion data), then plays
+# the given lines; torsh in tmux on it.
+start_fake_shell() {
+	local script="$BATS_TEST_TMPDIR/fake.script"
+	{
+		echo auth-null
+		local req
+		for req in 'GETINFO config/names' 'GETINFO info/names' 'GETINFO features/names' 'GETINFO ns/all'; do
+			echo "expect $req"
+			echo 'line 250 OK'
+		done
+		printf '%s\n' "$@"
+	} >"$script"
+	start_fake "$script"
+	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	TMUX_SOCK="$TMUX_DIR/tmux-fake"
+	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 40 \
+		"XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK'; echo \"EXITED rc=\$?\"; sleep 60"
+	wait_screen 'Ctrl-D or QUIT leaves'
+}
+
+FP_A='$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+FP_B='$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'
+FP_C='$CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'
+
+# An offline tor has no circuits, so circuits come from the fake port: one
+# in circuit-status, one made later and known only from its CIRC event.
+@test "completion: live circuit IDs from circuit-status and from CIRC events, listed with purpose and path" {
+	start_fake_shell \
+		'expect GETINFO circuit-status' \
+		"line 250-circuit-status=7 BUILT $FP_A~guardA,$FP_B~middleB,$FP_C~exitC PURPOSE=GENERAL TIME_CREATED=2026-12-01T10:00:00.0" \
+		'line 250-stream-status=' 'line 250-onions/current=' 'line 250-onions/detached=' 'line 250 OK' \
+		'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
+		'sleep 500' \
+		"line 650 CIRC 9 EXTENDED $FP_A~guardA,$FP_C~exitC BUILD_FLAGS=IS_INTERNAL PURPOSE=HS_SERVICE_INTRO" \
+		'drain'
+	wait_screen 'CIRC 9 EXTENDED'
+	complete_line 'CLOSECIRCUIT '
+	wait_screen '  9  EXTENDED HS_SERVICE_INTRO guardA > exitC'
+	run screen
+	assert_line '  7  BUILT GENERAL guardA > middleB > exitC'
+	keys '9' Tab
+	at_cursor '> CLOSECIRCUIT 9 '
+	keys 'If' Tab
+	at_cursor '> CLOSECIRCUIT 9 IfUnused '
+	# the Tab asked tor for fresh circuit data
+	run cat "$FAKE_LOG"
+	assert_line 'GETINFO circuit-status stream-status onions/current onions/detached\r'
+	stop_fake
+}
+
+@test "commands typed while a reply is pending are sent in order and each reply is shown with its command" {
+	start_fake_shell \
+		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
+		'expect GETINFO version' \
+		'sleep 1500' \
+		'line 250-version=0.4.9.11' 'line 250 OK' \
+		'expect GETCONF Nickname' 'line 250 Nickname=second' \
+		'expect GETINFO process/pid' 'line 250-process/pid=4242' 'line 250 OK' \
+		'drain'
+	keys 'GETINFO version' Enter
+	keys 'GETCONF Nickname' Enter
+	keys 'GETINFO process/pid' Enter
+	wait_screen 'process/pid = 4242'
+	run screen
+	# the replies come in the order the commands were typed, after them
+	local order
+	order="$(grep -nE '^(version = 0.4.9.11|Nickname = second|process/pid = 4242)$' <<<"$output" | cut -d: -f2 | tr '\n' ,)"
+	[ "$order" = 'version = 0.4.9.11,Nickname = second,process/pid = 4242,' ]
+	run cat "$FAKE_LOG"
+	assert_line 'GETCONF Nickname\r'
+	refute_output --partial 'UNEXPECTED'
+	stop_fake
+}
+
+@test "Ctrl-C cancels a body being typed; nothing is sent" {
+	keys '+LOADCONF' Enter
+	wait_screen '...'
+	keys 'DisableNetwork 1' Enter
+	keys 'ContactInfo cancelled-body' Enter
+	keys C-c
+	wait_screen '^C'
+	# back at the normal prompt: a command is a command again
+	keys 'GETCONF ContactInfo' Enter
+	wait_screen 'ContactInfo (unset)'
+	run screen
+	refute_output --partial 'really send it'
+}
+
+@test "a dangerous SIGNAL asks first; n keeps tor running" {
+	keys 'SIGNAL SHUTDOWN' Enter
+	wait_screen 'SIGNAL SHUTDOWN: really send it? [y/N]'
+	keys Enter
+	wait_screen 'not sent'
+	keys 'GETINFO process/pid' Enter
+	wait_screen "process/pid = $TOR_PID"
+	kill -0 "$TOR_PID"
+}

@@ -90,6 +90,78 @@ static void check_complete(const struct catalog *c, const char *line, const char
 	completion_free(&out);
 }
 
+/* The description listed next to candidate `word` when completing `line`. */
+static void check_desc(const struct catalog *c, const char *line, const char *word, const char *want)
+{
+	struct completion out = {0};
+	complete(c, line, strlen(line), &out);
+	const char *got = NULL;
+	for (size_t i = 0; i < out.match.n; i++)
+		if (strcmp(out.match.text.p + out.match.word[i], word) == 0 && out.match.desc[i] != (size_t)-1)
+			got = out.match.text.p + out.match.desc[i];
+	CHECK_STR(got ? got : "(none)", want, "description of %s after '%s'", word, line);
+	completion_free(&out);
+}
+
+static void check_descs(const struct catalog *c)
+{
+	check_desc(c, "CLOSECIRCUIT ", "12", "BUILT GENERAL g");
+	check_desc(c, "SIGNAL NEW", "NEWNYM", "switch to new circuits, so new application requests don't share any circuits with old ones (this also clears our DNS cache)");
+	struct completion out = {0};
+	complete(c, "CLOSECIRCUIT ", 13, &out);
+	CHECK(out.source == HINT_CIRC_ID && catalog_request_for(out.source) != NULL,
+	      "a circuit id completion names the request that refreshes it");
+	complete(c, "GETINFO ver", 11, &out);
+	CHECK(out.source == HINT_INFO_KEY && catalog_request_for(out.source) == NULL,
+	      "GETINFO keys are loaded once: nothing to refresh");
+	complete(c, "HSFETCH x SERVER=", 17, &out);
+	CHECK(out.source == HINT_RELAY, "SERVER= completes relays");
+	completion_free(&out);
+}
+
+/* CIRC and STREAM events keep the live lists current between refreshes. */
+static void check_events(struct catalog *c)
+{
+	struct reader r;
+	struct tc_msg *m = frame(&r, "650 CIRC 14 LAUNCHED BUILD_FLAGS=NEED_CAPACITY PURPOSE=HS_CLIENT_REND TIME_CREATED=2025-11-02T10:21:08.1\r\n");
+	catalog_event(c, m);
+	reader_free(&r);
+	check_complete(c, "CLOSECIRCUIT ", "12 14");
+	m = frame(&r, "650 CIRC 14 EXTENDED $0123456789ABCDEF0123456789ABCDEF01234567~guard,$FEDCBA9876543210FEDCBA9876543210FEDCBA98 PURPOSE=HS_CLIENT_REND\r\n");
+	catalog_event(c, m);
+	reader_free(&r);
+	check_desc(c, "CLOSECIRCUIT 1", "14", "EXTENDED HS_CLIENT_REND guard > $FEDCBA9876543210FEDCBA9876543210FEDCBA98");
+	m = frame(&r, "650 CIRC 12 CLOSED $0123456789ABCDEF0123456789ABCDEF01234567~g PURPOSE=GENERAL REASON=FINISHED\r\n");
+	catalog_event(c, m);
+	reader_free(&r);
+	check_complete(c, "CLOSECIRCUIT ", "14");
+	m = frame(&r, "650 CIRC_MINOR 14 PURPOSE_CHANGED PURPOSE=GENERAL\r\n");
+	catalog_event(c, m);
+	reader_free(&r);
+	check_desc(c, "CLOSECIRCUIT ", "14", "EXTENDED HS_CLIENT_REND guard > $FEDCBA9876543210FEDCBA9876543210FEDCBA98");
+	m = frame(&r, "650 STREAM 21 NEW 0 example.com:443 SOURCE_ADDR=127.0.0.1:4000 PURPOSE=USER\r\n");
+	catalog_event(c, m);
+	reader_free(&r);
+	check_complete(c, "CLOSESTREAM ", "21");
+	check_desc(c, "ATTACHSTREAM ", "21", "NEW example.com:443 on circuit 0");
+	m = frame(&r, "650 STREAM 21 FAILED 14 example.com:443 REASON=TIMEOUT\r\n");
+	catalog_event(c, m);
+	reader_free(&r);
+	check_complete(c, "CLOSESTREAM ", "");
+	/* a flood of made-up ids stays bounded */
+	char line[128];
+	for (int i = 0; i < 20000; i++) {
+		snprintf(line, sizeof(line), "650 CIRC %d LAUNCHED PURPOSE=GENERAL\r\n", 1000 + i);
+		m = frame(&r, line);
+		catalog_event(c, m);
+		reader_free(&r);
+	}
+	CHECK(c->circuits.n == 1024 && c->circuits.text.len < ((size_t)4 << 20),
+	      "a flood of new circuit ids keeps %zu entries, %zu bytes", c->circuits.n, c->circuits.text.len);
+	take(c, "live", "250-circuit-status=\r\n250-stream-status=\r\n250-onions/current=\r\n250-onions/detached=\r\n250 OK\r\n");
+	check_complete(c, "CLOSECIRCUIT ", "");
+}
+
 static void check_completion(void)
 {
 	struct catalog c = {0};
@@ -135,6 +207,8 @@ static void check_completion(void)
 	check_complete(&c, "ADD_ONION NEW:", "NEW:BEST NEW:ED25519-V3");
 	check_complete(&c, "SETROUTER", "");
 	check_complete(&c, "NOSUCH ", "");
+	check_descs(&c);
+	check_events(&c);
 	struct completion one = {0};
 	complete(&c, "SETCONF Cl", 10, &one);
 	CHECK(one.no_space && one.start == 8 && completion_common(&one) == strlen("ClientOnly="),
