@@ -53,6 +53,8 @@ int main(void)
 			puts(".br\nAsks for confirmation on a terminal.");
 		if (d->flags & CMD_SENSITIVE)
 			puts(".br\nNever stored in history.");
+		if (d->flags & CMD_SHELL_ONLY)
+			puts(".br\nInteractive shell only.");
 	}
 	return 0;
 }

@@ -15,6 +15,15 @@ enum cmd_flag {
 	CMD_LOCAL = 1 << 3,     /* a torsh command, never sent to tor */
 	CMD_OBSOLETE = 1 << 4,  /* refused, with the reason in help */
 	CMD_PREAUTH = 1 << 5,   /* part of authentication; torsh does it itself */
+	CMD_SHELL_ONLY = 1 << 6, /* a torsh command for the interactive shell only */
+};
+
+/* torsh's own commands: what the front ends dispatch on. */
+enum local_cmd {
+	LC_NONE, /* a tor command */
+	LC_HELP, LC_RAW, LC_QUIT, LC_WAIT,
+	LC_EVENTS, LC_MUTE, LC_UNMUTE, LC_FORMAT, LC_EXPLAIN, LC_CIRCUITS, LC_STREAMS,
+	LC_RECONNECT, LC_TRACE, LC_SCROLLBACK,
 };
 
 /* What completes an argument position. */
@@ -86,6 +95,7 @@ struct cmd_def {
 	const char *example;
 	const char *since;    /* tor version that introduced it */
 	unsigned flags;
+	enum local_cmd local; /* CMD_LOCAL: which one */
 	int (*parse)(struct pctx *p);
 	struct cmd_hint hints[4]; /* per argument position; the last repeats */
 };

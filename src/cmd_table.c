@@ -22,79 +22,78 @@ const struct cmd_def *const cmd_table[] = {COMMANDS};
 const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
 const struct cmd_def cmd_local_help = {
-	.name = "/help", .usage = "[COMMAND]", .flags = CMD_LOCAL,
+	.name = "/help", .usage = "[COMMAND]", .flags = CMD_LOCAL, .local = LC_HELP,
 	.summary = "list commands, or show one command's usage, arguments and an example",
 	.help = "", .example = "/help ADD_ONION", .hints = {{HINT_COMMAND, NULL}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_raw = {
-	.name = "/raw", .usage = "LINE", .flags = CMD_LOCAL,
+	.name = "/raw", .usage = "LINE", .flags = CMD_LOCAL, .local = LC_RAW,
 	.summary = "send LINE as typed, unchecked (for commands newer than torsh); CR, LF, NUL still refused",
 	.help = "A LINE starting with + takes a body, as +LOADCONF does.", .example = "/raw GETINFO version",
 };
 const struct cmd_def cmd_local_quit = {
-	.name = "/quit", .usage = "", .flags = CMD_LOCAL,
+	.name = "/quit", .usage = "", .flags = CMD_LOCAL, .local = LC_QUIT,
 	.summary = "leave torsh (sends QUIT)", .help = "", .example = "/quit",
 };
 const struct cmd_def cmd_local_events = {
-	.name = "/events", .usage = "[list | clear | +TYPE | -TYPE | TYPE ...]", .flags = CMD_LOCAL,
+	.name = "/events", .usage = "[list | clear | +TYPE | -TYPE | TYPE ...]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_EVENTS,
 	.summary = "add or remove event subscriptions (SETEVENTS replaces the whole set; torsh keeps track)",
 	.help = "Without arguments or with list: the current set (and what is muted). TYPE or +TYPE adds,\n"
-		"-TYPE removes, clear empties the set; torsh then sends one SETEVENTS with the result.\n"
-		"Interactive shell only.",
+		"-TYPE removes, clear empties the set; torsh then sends one SETEVENTS with the result.",
 	.example = "/events +CIRC +STREAM -BW", .hints = {{HINT_EVENT, NULL}},
 };
 const struct cmd_def cmd_local_mute = {
-	.name = "/mute", .usage = "TYPE ...", .flags = CMD_LOCAL,
+	.name = "/mute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_MUTE,
 	.summary = "stop showing events of a type (still subscribed; /unmute shows them again)",
-	.help = "Interactive shell only.", .example = "/mute BW", .hints = {{HINT_EVENT, NULL}},
+	.help = "", .example = "/mute BW", .hints = {{HINT_EVENT, NULL}},
 };
 const struct cmd_def cmd_local_unmute = {
-	.name = "/unmute", .usage = "TYPE ...", .flags = CMD_LOCAL,
+	.name = "/unmute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_UNMUTE,
 	.summary = "show events of a muted type again",
-	.help = "Interactive shell only.", .example = "/unmute BW", .hints = {{HINT_EVENT, NULL}},
+	.help = "", .example = "/unmute BW", .hints = {{HINT_EVENT, NULL}},
 };
 const struct cmd_def cmd_local_format = {
-	.name = "/format", .usage = "[pretty | raw | json]", .flags = CMD_LOCAL,
+	.name = "/format", .usage = "[pretty | raw | json]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_FORMAT,
 	.summary = "switch the output mode (as --pretty, --raw, --json); alone, show it",
-	.help = "Interactive shell only.", .example = "/format json", .hints = {{HINT_WORDS, "pretty raw json"}, {HINT_NONE, NULL}},
+	.help = "", .example = "/format json", .hints = {{HINT_WORDS, "pretty raw json"}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_explain = {
-	.name = "/explain", .usage = "[on | off]", .flags = CMD_LOCAL,
+	.name = "/explain", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_EXPLAIN,
 	.summary = "follow enum values with their description in pretty mode (as --explain)",
-	.help = "Interactive shell only.", .example = "/explain on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
+	.help = "", .example = "/explain on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_circuits = {
-	.name = "/circuits", .usage = "", .flags = CMD_LOCAL,
+	.name = "/circuits", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_CIRCUITS,
 	.summary = "table of tor's circuits: id, status, purpose, path (from GETINFO circuit-status)",
-	.help = "Interactive shell only.", .example = "/circuits",
+	.help = "", .example = "/circuits",
 };
 const struct cmd_def cmd_local_streams = {
-	.name = "/streams", .usage = "", .flags = CMD_LOCAL,
+	.name = "/streams", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_STREAMS,
 	.summary = "table of tor's streams: id, status, circuit, target (from GETINFO stream-status)",
-	.help = "Interactive shell only.", .example = "/streams",
+	.help = "", .example = "/streams",
 };
 const struct cmd_def cmd_local_reconnect = {
-	.name = "/reconnect", .usage = "", .flags = CMD_LOCAL,
+	.name = "/reconnect", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_RECONNECT,
 	.summary = "connect and authenticate again now (after a lost connection torsh also retries by itself)",
-	.help = "Events subscribed before are subscribed again. Interactive shell only; not for --launch.",
+	.help = "Events subscribed before are subscribed again. Not for a tor started by --launch.",
 	.example = "/reconnect",
 };
 const struct cmd_def cmd_local_trace = {
-	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL,
+	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_TRACE,
 	.summary = "show every line sent (>) and received (<), timestamped, secrets replaced by [redacted]",
 	.help = "Redacted: AUTHENTICATE secrets, SAFECOOKIE hashes and nonces, private keys (ADD_ONION,\n"
-		"client authorization). Control characters are escaped. Interactive shell only.",
+		"client authorization). Control characters are escaped.",
 	.example = "/trace on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_scrollback = {
-	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL,
+	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_SCROLLBACK,
 	.summary = "the last N events (default 20, up to 1000), including those a flood summary held back",
 	.help = "Past 50 events in a second the rest are not printed but summarised per type once the\n"
-		"second is over (\"... 4,211 BW events in the last second\"). Interactive shell only.",
+		"second is over (\"... 4,211 BW events in the last second\").",
 	.example = "/scrollback 100",
 };
 const struct cmd_def cmd_local_wait = {
-	.name = "/wait", .usage = "EVENT [FIELD=VALUE ...] [--timeout S]", .flags = CMD_LOCAL,
+	.name = "/wait", .usage = "EVENT [FIELD=VALUE ...] [--timeout S]", .flags = CMD_LOCAL, .local = LC_WAIT,
 	.summary = "hold the next command until such an event arrives (default timeout 30 s; scripts too)",
 	.help = "FIELD is a schema name (Status, CircID, Signal...) or a keyword (PURPOSE, REASON...);\n"
 		"names and enum values match case-insensitively. The event must be subscribed (SETEVENTS).\n"

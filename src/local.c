@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "argval.h"
 #include "cmd.h"
 
 void help_list(FILE *out)
@@ -53,6 +54,8 @@ int help_command(FILE *out, const char *name, size_t len)
 		fputs("  asks for confirmation on a terminal\n", out);
 	if (d->flags & CMD_SENSITIVE)
 		fputs("  never stored in history\n", out);
+	if (d->flags & CMD_SHELL_ONLY)
+		fputs("  interactive shell only\n", out);
 	return 0;
 }
 
@@ -62,7 +65,7 @@ void list_commands(FILE *out)
 		fprintf(out, "%s\n", cmd_table[i]->name);
 }
 
-enum local_result local_run(const char *line, size_t len, FILE *out, struct buf *err)
+const struct cmd_def *local_find(const char *line, size_t len, size_t *args, struct buf *err)
 {
 	size_t w = 0;
 	while (w < len && line[w] != ' ' && line[w] != '\t')
@@ -70,33 +73,54 @@ enum local_result local_run(const char *line, size_t len, FILE *out, struct buf 
 	size_t a = w;
 	while (a < len && (line[a] == ' ' || line[a] == '\t'))
 		a++;
+	*args = a;
 	const struct cmd_def *d = cmd_find(line, w);
-	if (d == NULL || !(d->flags & CMD_LOCAL)) {
-		const struct cmd_def *s = cmd_suggest(line, w);
-		buf_printf(err, BUF_NOLIMIT, "unknown torsh command %.*s%s%s%s (/help lists them)", (int)w, line,
-			   s ? "; did you mean " : "", s ? s->name : "", s ? "?" : "");
-		return LOCAL_ERROR;
-	}
-	if (strcmp(d->name, "/raw") == 0)
-		return LOCAL_SEND;
-	if (strcmp(d->name, "/quit") == 0)
-		return LOCAL_QUIT;
-	if (strcmp(d->name, "/help") == 0) {
-		if (a >= len) {
-			help_list(out);
-			return LOCAL_DONE;
-		}
-		size_t e = a;
-		while (e < len && line[e] != ' ')
-			e++;
-		if (help_command(out, line + a, e - a) < 0) {
-			const struct cmd_def *s = cmd_suggest(line + a, e - a);
-			buf_printf(err, BUF_NOLIMIT, "/help: no command %.*s%s%s%s", (int)(e - a), line + a,
-				   s ? "; did you mean " : "", s ? s->name : "", s ? "?" : "");
-			return LOCAL_ERROR;
-		}
+	if (d != NULL && (d->flags & CMD_LOCAL))
+		return d;
+	const struct cmd_def *s = cmd_suggest(line, w);
+	char shown[80];
+	val_display(line, w, shown, sizeof(shown));
+	buf_printf(err, BUF_NOLIMIT, "unknown torsh command %s%s%s%s (/help lists them)", shown,
+		   s ? "; did you mean " : "", s ? s->name : "", s ? "?" : "");
+	return NULL;
+}
+
+static enum local_result help(const char *a, size_t n, FILE *out, struct buf *err)
+{
+	if (n == 0) {
+		help_list(out);
 		return LOCAL_DONE;
 	}
-	buf_printf(err, BUF_NOLIMIT, "%s works only in the interactive shell", d->name);
+	size_t e = 0;
+	while (e < n && a[e] != ' ')
+		e++;
+	if (help_command(out, a, e) == 0)
+		return LOCAL_DONE;
+	const struct cmd_def *s = cmd_suggest(a, e);
+	char shown[80];
+	val_display(a, e, shown, sizeof(shown));
+	buf_printf(err, BUF_NOLIMIT, "/help: no command %s%s%s%s", shown, s ? "; did you mean " : "",
+		   s ? s->name : "", s ? "?" : "");
+	return LOCAL_ERROR;
+}
+
+enum local_result local_run(const char *line, size_t len, FILE *out, struct buf *err)
+{
+	size_t a;
+	const struct cmd_def *d = local_find(line, len, &a, err);
+	if (d == NULL)
+		return LOCAL_ERROR;
+	switch (d->local) {
+	case LC_RAW:
+		return LOCAL_SEND;
+	case LC_QUIT:
+		return LOCAL_QUIT;
+	case LC_HELP:
+		return help(line + a, len - a, out, err);
+	default:
+		break;
+	}
+	buf_printf(err, BUF_NOLIMIT, "%s %s", d->name,
+		   (d->flags & CMD_SHELL_ONLY) ? "works only in the interactive shell" : "is not available here");
 	return LOCAL_ERROR;
 }

@@ -5,9 +5,15 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "cmd.h"
 #include "session.h"
 
 enum local_result { LOCAL_DONE, LOCAL_SEND, LOCAL_QUIT, LOCAL_ERROR };
+
+/* The table entry of a '/' line's command word, with *args where its
+ * arguments start; NULL with err set (naming the closest command) when
+ * there is none. */
+const struct cmd_def *local_find(const char *line, size_t len, size_t *args, struct buf *err);
 
 /* Runs a '/' command. LOCAL_SEND: not local after all (/raw), submit it as
  * usual. LOCAL_ERROR: err says why. */

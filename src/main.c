@@ -352,9 +352,13 @@ int main(int argc, char **argv)
 	}
 	/* /help needs no tor: answer it without connecting. */
 	bool only_help = o.ncommands > 0;
-	for (size_t i = 0; i < o.ncommands; i++)
-		if (strncmp(o.commands[i], "/help", 5) != 0 || (o.commands[i][5] != '\0' && o.commands[i][5] != ' '))
-			only_help = false;
+	for (size_t i = 0; i < o.ncommands && only_help; i++) {
+		struct buf ignored = {0};
+		size_t a;
+		const struct cmd_def *d = local_find(o.commands[i], strlen(o.commands[i]), &a, &ignored);
+		only_help = d != NULL && d->local == LC_HELP;
+		buf_free(&ignored);
+	}
 	if (only_help) {
 		int hrc = EXIT_ALL_OK;
 		for (size_t i = 0; i < o.ncommands; i++) {

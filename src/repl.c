@@ -43,6 +43,7 @@ struct repl {
 	char confirm_prompt[160];
 	struct shell sh;           /* /events, /mute, /format ... */
 	bool disconnected;         /* lost the connection; retrying */
+	bool leave;                /* QUIT or /quit typed while disconnected */
 	long next_try_ms;          /* when to retry */
 	long backoff_ms;
 	bool told_retry;           /* the first failed retry was reported */
@@ -196,6 +197,8 @@ static void clear_edit_area(struct repl *r)
 	for (size_t i = 0; i < rows; i++)
 		fputs("\033[A", stdout);
 	fputs("\r\033[J", stdout);
+	/* messages may follow on stderr, which is not buffered */
+	fflush(stdout);
 }
 
 static void redraw(struct repl *r)
@@ -417,14 +420,8 @@ static void try_reconnect(struct repl *r)
 }
 
 /* /trace [on|off] */
-static void trace_command(struct repl *r, const char *line, size_t len)
+static void trace_command(struct repl *r, const char *a, size_t n)
 {
-	const char *a = line + 6;
-	size_t n = len - 6;
-	while (n > 0 && *a == ' ') {
-		a++;
-		n--;
-	}
 	if (n == 0)
 		printf("trace: %s\n", r->tracing ? "on" : "off");
 	else if (n == 2 && strncasecmp(a, "on", 2) == 0)
@@ -433,6 +430,55 @@ static void trace_command(struct repl *r, const char *line, size_t len)
 		set_trace(r, false);
 	else
 		fprintf(stderr, "torsh: /trace: expected on or off, got '%.*s'\n", (int)n, a);
+}
+
+static void reconnect_command(struct repl *r)
+{
+	if (r->o->reconnect == NULL) {
+		fputs("torsh: /reconnect: not for a tor torsh launched itself\n", stderr);
+		return;
+	}
+	if (!r->disconnected) {
+		ctl_close(&r->s->ctl);
+		snprintf(r->s->ctl.err, sizeof(r->s->ctl.err), "closed by /reconnect");
+		connection_lost(r);
+	}
+	try_reconnect(r);
+}
+
+/* /scrollback [N] */
+static void scrollback_command(struct repl *r, const char *a, size_t n)
+{
+	char num[16];
+	long count = 20;
+	if (n > 0) {
+		char *end = NULL;
+		snprintf(num, sizeof(num), "%.*s", (int)(n < sizeof(num) - 1 ? n : sizeof(num) - 1), a);
+		count = strtol(num, &end, 10);
+		if (n >= sizeof(num) || end == num || *end != '\0' || count <= 0 || count > FLOOD_SCROLLBACK) {
+			fprintf(stderr, "torsh: /scrollback: N: expected a number 1-%d, got '%.*s'\n", FLOOD_SCROLLBACK,
+				(int)(n > 40 ? 40 : n), a);
+			return;
+		}
+	}
+	flood_scrollback(&r->flood, (size_t)count, stdout);
+}
+
+/* /wait EVENT [FIELD=VALUE ...] [--timeout S] */
+static void wait_command(struct repl *r, const char *line, size_t len)
+{
+	struct buf werr = {0};
+	if (waiter_start(&r->wait, line, len, mono_ms(), &werr) < 0) {
+		fprintf(stderr, "torsh: %s\n", werr.p);
+	} else if (!(r->sh.events & ((uint64_t)1 << (r->wait.def - event_defs)))) {
+		r->wait.active = false;
+		fprintf(stderr, "torsh: /wait: not subscribed to %s; /events +%s first\n", r->wait.def->name,
+			r->wait.def->name);
+	} else {
+		snprintf(r->wait_prompt, sizeof(r->wait_prompt), "waiting for %s (Ctrl-C stops)> ", r->wait.def->name);
+		r->cur_prompt = r->wait_prompt;
+	}
+	buf_free(&werr);
 }
 
 static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body);
@@ -478,87 +524,105 @@ static void submit(struct repl *r, const char *line, size_t len, const char *bod
 	submit_now(r, line, len, body, blen, has_body);
 }
 
-static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+/* Whether a torsh command can run while torsh waits for an event or for
+ * the connection to come back. */
+static void not_connected(struct repl *r)
+{
+	long left = r->next_try_ms - mono_ms();
+	fprintf(stderr, "torsh: not connected, nothing was sent; retrying in %ld s (/reconnect retries now)\n",
+		left > 0 ? (left + 999) / 1000 : 0);
+}
+
+static bool runs_while_waiting(enum local_cmd c)
+{
+	return c == LC_SCROLLBACK || c == LC_RECONNECT || c == LC_HELP || c == LC_TRACE;
+}
+static bool runs_disconnected(enum local_cmd c)
+{
+	return runs_while_waiting(c) || c == LC_MUTE || c == LC_UNMUTE || c == LC_FORMAT || c == LC_EXPLAIN ||
+	       c == LC_QUIT;
+}
+
+static void send_line(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
 	struct buf err = {0};
-	if (len >= 10 && strncasecmp(line, "/reconnect", 10) == 0 && (len == 10 || line[10] == ' ')) {
-		if (r->o->reconnect == NULL) {
-			fputs("torsh: /reconnect: not for a tor torsh launched itself\n", stderr);
-			return;
+	if (session_submit(r->s, line, len, body, blen, has_body, &err) == 0)
+		shell_note_submit(&r->sh, line, len);
+	else if (r->s->ctl.state == CTL_OPEN)
+		show_error(line, len, err.p ? err.p : "refused");
+	buf_free(&err);
+}
+
+/* A '/' command, dispatched on its entry in the command table. */
+static void run_local(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+{
+	struct buf err = {0};
+	size_t a;
+	const struct cmd_def *d = local_find(line, len, &a, &err);
+	const char *args = line + a;
+	size_t alen = len - a;
+	if (d == NULL) {
+		fprintf(stderr, "torsh: %s\n", err.p);
+	} else if (r->wait.active && !runs_while_waiting(d->local)) {
+		fprintf(stderr, "torsh: still waiting for %s (Ctrl-C stops waiting); nothing was sent\n", r->wait.def->name);
+	} else if (r->disconnected && !runs_disconnected(d->local)) {
+		not_connected(r);
+	} else {
+		switch (d->local) {
+		case LC_RECONNECT:
+			reconnect_command(r);
+			break;
+		case LC_SCROLLBACK:
+			scrollback_command(r, args, alen);
+			break;
+		case LC_WAIT:
+			wait_command(r, line, len);
+			break;
+		case LC_TRACE:
+			trace_command(r, args, alen);
+			break;
+		case LC_QUIT:
+			if (r->disconnected)
+				r->leave = true;
+			else
+				send_line(r, "QUIT", 4, NULL, 0, false);
+			break;
+		case LC_RAW:
+			send_line(r, line, len, body, blen, has_body);
+			break;
+		case LC_HELP:
+			if (local_run(line, len, stdout, &err) == LOCAL_ERROR)
+				fprintf(stderr, "torsh: %s\n", err.p);
+			break;
+		default:
+			if (shell_run(&r->sh, d->local, args, alen, stdout, &err) == SHELL_ERROR)
+				fprintf(stderr, "torsh: %s\n", err.p ? err.p : "failed");
+			break;
 		}
-		if (!r->disconnected) {
-			ctl_close(&r->s->ctl);
-			snprintf(r->s->ctl.err, sizeof(r->s->ctl.err), "closed by /reconnect");
-			connection_lost(r);
-		}
-		try_reconnect(r);
-		return;
 	}
-	if (len >= 11 && strncasecmp(line, "/scrollback", 11) == 0 && (len == 11 || line[11] == ' ')) {
-		char *end = NULL;
-		long n = len > 11 ? strtol(line + 11, &end, 10) : 20;
-		if (len > 11 && (end == line + 11 || n <= 0 || n > FLOOD_SCROLLBACK || *end != '\0'))
-			fprintf(stderr, "torsh: /scrollback: N: expected a number 1-%d\n", FLOOD_SCROLLBACK);
-		else
-			flood_scrollback(&r->flood, (size_t)n, stdout);
+	fflush(stdout);
+	buf_free(&err);
+}
+
+static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+{
+	if (len > 0 && line[0] == '/') {
+		run_local(r, line, len, body, blen, has_body);
 		return;
 	}
 	if (r->wait.active) {
 		fprintf(stderr, "torsh: still waiting for %s (Ctrl-C stops waiting); nothing was sent\n", r->wait.def->name);
 		return;
 	}
-	if (len >= 5 && strncmp(line, "/wait", 5) == 0 && (len == 5 || line[5] == ' ')) {
-		struct buf werr = {0};
-		if (waiter_start(&r->wait, line, len, mono_ms(), &werr) < 0) {
-			fprintf(stderr, "torsh: %s\n", werr.p);
-		} else if (!(r->sh.events & ((uint64_t)1 << (r->wait.def - event_defs)))) {
-			r->wait.active = false;
-			fprintf(stderr, "torsh: /wait: not subscribed to %s; /events +%s first\n", r->wait.def->name,
-				r->wait.def->name);
-		} else {
-			snprintf(r->wait_prompt, sizeof(r->wait_prompt), "waiting for %s (Ctrl-C stops)> ", r->wait.def->name);
-			r->cur_prompt = r->wait_prompt;
-		}
-		buf_free(&werr);
+	if (r->disconnected) {
+		/* QUIT leaves, as Ctrl-D does */
+		if (len == 4 && strncasecmp(line, "QUIT", 4) == 0)
+			r->leave = true;
+		else
+			not_connected(r);
 		return;
 	}
-	if (len >= 6 && strncasecmp(line, "/trace", 6) == 0 && (len == 6 || line[6] == ' ')) {
-		trace_command(r, line, len);
-		return;
-	}
-	if (r->disconnected && !(len >= 5 && strncmp(line, "/help", 5) == 0)) {
-		long left = r->next_try_ms - mono_ms();
-		fprintf(stderr, "torsh: not connected, nothing was sent; retrying in %ld s (/reconnect retries now)\n",
-			left > 0 ? (left + 999) / 1000 : 0);
-		return;
-	}
-	enum shell_result sr = shell_run(&r->sh, line, len, stdout, &err);
-	if (sr != SHELL_NOT_MINE) {
-		if (sr == SHELL_ERROR)
-			fprintf(stderr, "torsh: %s\n", err.p ? err.p : "failed");
-		fflush(stdout);
-		buf_free(&err);
-		return;
-	}
-	if (len > 0 && line[0] == '/') {
-		enum local_result lr = local_run(line, len, stdout, &err);
-		if (lr == LOCAL_ERROR)
-			fprintf(stderr, "torsh: %s\n", err.p);
-		if (lr == LOCAL_QUIT) {
-			line = "QUIT";
-			len = 4;
-		}
-		if (lr == LOCAL_DONE || lr == LOCAL_ERROR) {
-			fflush(stdout);
-			buf_free(&err);
-			return;
-		}
-	}
-	if (session_submit(r->s, line, len, body, blen, has_body, &err) == 0)
-		shell_note_submit(&r->sh, line, len);
-	else if (r->s->ctl.state == CTL_OPEN)
-		show_error(line, len, err.p ? err.p : "refused");
-	buf_free(&err);
+	send_line(r, line, len, body, blen, has_body);
 }
 
 static void take_line(struct repl *r, const char *line, size_t len)
@@ -746,14 +810,24 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		r.line_shown = false;
 		el_set(r.el, EL_UNBUFFERED, 0);
 		take_line(&r, copy.p, copy.len);
+		if (r.leave) {
+			buf_free(&copy);
+			rc = EXIT_LOST;
+			break;
+		}
 		/* Re-entering unbuffered mode starts a new line and draws the
 		 * prompt (which may have changed, e.g. to "... " in a body). */
 		el_set(r.el, EL_UNBUFFERED, 1);
 		buf_free(&copy);
-		if (s->ctl.state != CTL_OPEN) {
-			fprintf(stderr, "torsh: %s\n", s->ctl.err);
-			rc = EXIT_LOST;
-			break;
+		if (!r.disconnected && s->ctl.state != CTL_OPEN) {
+			/* sending failed: the connection went while we wrote */
+			if (o->reconnect && !s->quit_sent) {
+				connection_lost(&r);
+			} else {
+				fprintf(stderr, "torsh: %s\n", s->ctl.err);
+				rc = EXIT_LOST;
+				break;
+			}
 		}
 		r.line_shown = true;
 		fflush(stdout);

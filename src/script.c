@@ -97,6 +97,18 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	}
 }
 
+/* The torsh command of a '/' line, or LC_NONE (a tor command, or unknown). */
+static enum local_cmd local_of(const char *line, size_t len)
+{
+	if (len == 0 || line[0] != '/')
+		return LC_NONE;
+	struct buf ignored = {0};
+	size_t a;
+	const struct cmd_def *d = local_find(line, len, &a, &ignored);
+	buf_free(&ignored);
+	return d ? d->local : LC_NONE;
+}
+
 static void refused(struct runner *r, unsigned long lineno, const char *msg)
 {
 	fflush(stdout);
@@ -114,7 +126,7 @@ static void submit(struct runner *r, const char *line, size_t len, const char *b
 		   bool has_body, unsigned long lineno)
 {
 	struct buf err = {0};
-	if (len >= 5 && strncmp(line, "/wait", 5) == 0 && (len == 5 || line[5] == ' ')) {
+	if (local_of(line, len) == LC_WAIT) {
 		if (waiter_start(&r->wait, line, len, now_ms(), &err) < 0)
 			refused(r, lineno, err.p);
 		else if (!waiter_match_recent(&r->wait))
@@ -200,23 +212,18 @@ static void split_command(const char *c, struct split_cmd *sc)
 		sc->blen--;
 }
 
-/* A torsh command a script can run: /help, /quit, /raw, /wait. */
+/* A torsh command a script can run: those not marked shell-only. */
 static int script_local_ok(const char *line, size_t len, struct buf *err)
 {
-	size_t w = 0;
-	while (w < len && line[w] != ' ')
-		w++;
-	const struct cmd_def *d = cmd_find(line, w);
-	if (d == NULL || !(d->flags & CMD_LOCAL)) {
-		buf_printf(err, BUF_NOLIMIT, "unknown torsh command %.*s (/help lists them)", (int)w, line);
+	size_t a;
+	const struct cmd_def *d = local_find(line, len, &a, err);
+	if (d == NULL)
+		return -1;
+	if (d->flags & CMD_SHELL_ONLY) {
+		buf_printf(err, BUF_NOLIMIT, "%s works only in the interactive shell", d->name);
 		return -1;
 	}
-	static const char *const ok[] = {"/help", "/quit", "/raw", "/wait", NULL};
-	for (size_t i = 0; ok[i]; i++)
-		if (strcmp(d->name, ok[i]) == 0)
-			return 0;
-	buf_printf(err, BUF_NOLIMIT, "%s works only in the interactive shell", d->name);
-	return -1;
+	return 0;
 }
 
 int script_precheck(const struct script_opts *o)
@@ -227,7 +234,8 @@ int script_precheck(const struct script_opts *o)
 		struct split_cmd sc;
 		split_command(o->commands[i], &sc);
 		buf_reset(&err);
-		if (sc.len >= 5 && strncmp(sc.line, "/wait", 5) == 0 && (sc.len == 5 || sc.line[5] == ' ')) {
+		enum local_cmd lc = local_of(sc.line, sc.len);
+		if (lc == LC_WAIT) {
 			struct waiter w = {0};
 			if (waiter_start(&w, sc.line, sc.len, 0, &err) < 0) {
 				fprintf(stderr, "torsh: %s\n", err.p);
@@ -236,7 +244,7 @@ int script_precheck(const struct script_opts *o)
 			waiter_free(&w);
 			continue;
 		}
-		if (sc.len > 0 && sc.line[0] == '/' && strncmp(sc.line, "/raw", 4) != 0) {
+		if (sc.len > 0 && sc.line[0] == '/' && lc != LC_RAW) {
 			if (script_local_ok(sc.line, sc.len, &err) < 0) {
 				fprintf(stderr, "torsh: %s\n", err.p);
 				rc = EXIT_USAGE;

@@ -153,34 +153,33 @@ static enum shell_result cmd_explain(struct shell *sh, const char *p, const char
 	return SHELL_DONE;
 }
 
-enum shell_result shell_run(struct shell *sh, const char *line, size_t len, FILE *out, struct buf *err)
+enum shell_result shell_run(struct shell *sh, enum local_cmd which, const char *args, size_t alen, FILE *out,
+			    struct buf *err)
 {
-	const char *p = line, *end = line + len, *w;
-	size_t n;
-	if (!next_word(&p, end, &w, &n) || w[0] != '/')
-		return SHELL_NOT_MINE;
-#define IS(s) (n == sizeof(s) - 1 && strncasecmp(w, s, n) == 0)
-	if (IS("/events"))
+	const char *p = args, *end = args + alen;
+	switch (which) {
+	case LC_EVENTS:
 		return cmd_events(sh, p, end, out, err);
-	if (IS("/mute"))
-		return cmd_mute(sh, p, end, true, err);
-	if (IS("/unmute"))
-		return cmd_mute(sh, p, end, false, err);
-	if (IS("/format"))
+	case LC_MUTE:
+	case LC_UNMUTE:
+		return cmd_mute(sh, p, end, which == LC_MUTE, err);
+	case LC_FORMAT:
 		return cmd_format(sh, p, end, out, err);
-	if (IS("/explain"))
+	case LC_EXPLAIN:
 		return cmd_explain(sh, p, end, out, err);
-	if (IS("/circuits") || IS("/streams")) {
-		bool circ = IS("/circuits");
+	case LC_CIRCUITS:
+	case LC_STREAMS: {
+		bool circ = which == LC_CIRCUITS;
 		if (session_internal(sh->s, circ ? "show-circuits" : "show-streams",
 				     circ ? "GETINFO circuit-status" : "GETINFO stream-status") < 0) {
-			buf_printf(err, BUF_NOLIMIT, "%.*s: the connection is gone", (int)n, w);
+			buf_printf(err, BUF_NOLIMIT, "%s: the connection is gone", circ ? "/circuits" : "/streams");
 			return SHELL_ERROR;
 		}
 		return SHELL_DONE;
 	}
-#undef IS
-	return SHELL_NOT_MINE;
+	default:
+		return SHELL_NOT_MINE;
+	}
 }
 
 int shell_resubscribe(struct shell *sh, struct buf *err)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "cmd.h"
 #include "render.h"
 #include "session.h"
 
@@ -24,8 +25,9 @@ struct shell {
 
 enum shell_result { SHELL_NOT_MINE, SHELL_DONE, SHELL_ERROR };
 
-/* Runs LINE if it is one of the shell's commands. SHELL_ERROR: err says why. */
-enum shell_result shell_run(struct shell *sh, const char *line, size_t len, FILE *out, struct buf *err);
+/* Runs one of the shell's commands on its arguments. SHELL_ERROR: err says why. */
+enum shell_result shell_run(struct shell *sh, enum local_cmd which, const char *args, size_t alen, FILE *out,
+			    struct buf *err);
 /* After a reconnect: subscribe to the same events again. */
 int shell_resubscribe(struct shell *sh, struct buf *err);
 /* Whether an event is muted (it is then counted, not shown). */

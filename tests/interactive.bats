@@ -2,10 +2,19 @@
 # The interactive prompt, driven through tmux as a person would: replies,
 # events printed above a half-typed line that stays intact, Ctrl-C, Ctrl-D.
 
+# new_tmux: end the tmux server of this test, if any, and use a fresh
+# socket: a server being killed still answers on its socket for a moment,
+# and a new session there dies with it.
+new_tmux() {
+	[ -z "${TMUX_SOCK:-}" ] || tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	TMUX_N=$((${TMUX_N:-0} + 1))
+	TMUX_SOCK="$TMUX_DIR/tmux.$TMUX_N"
+}
+
 # start_shell [ARGS...]: torsh in a tmux window; its history goes under the
 # test's own XDG_STATE_HOME.
 start_shell() {
-	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	new_tmux
 	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 40 \
 		"XDG_STATE_HOME='$STATE' '$TORSH' ${TORSH_CONNECT[*]} $*; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen 'Ctrl-D or QUIT leaves'
@@ -15,7 +24,7 @@ setup() {
 	load helpers
 	start_tor none unix
 	TMUX_DIR="$(short_tmpdir)"
-	TMUX_SOCK="$TMUX_DIR/tmux"
+	TMUX_SOCK=
 	STATE="$TMUX_DIR/state"
 	start_shell
 }
@@ -119,8 +128,34 @@ keys() {
 	wait_screen 'disconnected>'
 	keys 'GETINFO version' Enter
 	wait_screen 'not connected, nothing was sent'
+	# the shell is still there: shell commands work, tor commands are refused
+	keys '/format raw' Enter
+	keys '/events +CIRC' Enter
+	wait_screen 'not connected, nothing was sent; retrying'
+	run screen
+	[ "$(grep -c 'not connected, nothing was sent' <<<"$output")" -eq 2 ]
+	refute_output --partial 'EXITED'
 	keys C-d
 	wait_screen 'EXITED rc=5'
+}
+
+@test "QUIT or /quit while disconnected leaves at once with status 5" {
+	stop_tor
+	wait_screen 'disconnected>'
+	keys 'QUIT' Enter
+	wait_screen 'EXITED rc=5'
+	start_fake_shell 'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' 'close'
+	wait_screen 'disconnected>'
+	keys '/quit' Enter
+	wait_screen 'EXITED rc=5'
+	stop_fake
+}
+
+@test "a mistyped / command names the closest one; nothing is sent" {
+	keys '/evnts +SIGNAL' Enter
+	wait_screen 'torsh: unknown torsh command /evnts; did you mean /events? (/help lists them)'
+	keys '/events list' Enter
+	wait_screen 'subscribed: (none)'
 }
 
 @test "reconnect: tor restarts on the same socket; the shell reconnects, resubscribes, events resume" {
@@ -429,8 +464,7 @@ at_cursor() {
 		echo drain
 	} >"$script"
 	start_fake "$script"
-	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
-	TMUX_SOCK="$TMUX_DIR/tmux-flood"
+	new_tmux
 	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 60 \
 		"XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK'; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen '... 4,950 BW events in the last second (not shown; /scrollback lists them)'
@@ -528,8 +562,7 @@ start_fake_shell() {
 		printf '%s\n' "$@"
 	} >"$script"
 	start_fake "$script"
-	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
-	TMUX_SOCK="$TMUX_DIR/tmux-fake"
+	new_tmux
 	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 40 \
 		"XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK'; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen 'Ctrl-D or QUIT leaves'
