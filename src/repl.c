@@ -280,8 +280,8 @@ static void on_msg(void *ud, const struct tc_msg *m)
 		request_all(r, catalog_live_requests);
 }
 
-/* Candidates above the prompt: the word and its description, as many as
- * a screen holds. */
+/* Candidates above the prompt: the word and its description, cut to the
+ * terminal's width, as many as a screen holds. */
 static void show_candidates(const struct completion *c)
 {
 	size_t width = 0, shown = c->match.n < 40 ? c->match.n : 40;
@@ -290,17 +290,28 @@ static void show_candidates(const struct completion *c)
 		if (n > width)
 			width = n;
 	}
+	size_t cols = (size_t)term_cols();
 	fputc('\n', stdout);
 	for (size_t i = 0; i < shown; i++) {
 		const char *w = c->match.text.p + c->match.word[i];
 		size_t d = c->match.desc[i];
 		fputs("  ", stdout);
 		term_safe_write(stdout, w, strlen(w));
-		if (d != (size_t)-1) {
+		size_t room = cols > width + 6 ? cols - width - 5 : 0;
+		if (d != (size_t)-1 && room >= 10) {
 			fprintf(stdout, "%*s  ", (int)(width - strlen(w)), "");
 			const char *desc = c->match.text.p + d;
 			size_t dl = strlen(desc);
-			term_safe_write(stdout, desc, dl > 70 ? 70 : dl);
+			if (dl > room) {
+				/* whole UTF-8 characters only */
+				dl = room - 3;
+				while (dl > 0 && ((unsigned char)desc[dl] & 0xC0) == 0x80)
+					dl--;
+				term_safe_write(stdout, desc, dl);
+				fputs("...", stdout);
+			} else {
+				term_safe_write(stdout, desc, dl);
+			}
 		}
 		fputc('\n', stdout);
 	}

@@ -74,3 +74,23 @@ setup() {
 	assert_success
 	[ "$(grep -c '^\.TP' <("$root/build/gen-commands"))" -eq "$("$TORSH" --list-commands | wc -l)" ]
 }
+
+@test "the man page documents the interactive shell: key bindings, completion, shell commands, history, reconnecting" {
+	local section
+	section="$(sed -n '/^\.SH INTERACTIVE USE/,/^\.SH FILES/p' "$ROOT/man/torsh.1")"
+	local ss
+	for ss in 'Key bindings' 'Completion' 'Shell commands' 'History' 'Reconnecting' 'Dangerous commands'; do
+		grep -qx "\.SS $ss" <<<"$section" || { echo "no subsection: $ss" >&2; return 1; }
+	done
+	# every torsh command is explained there, not only listed under COMMANDS
+	local c missing=""
+	while read -r c; do
+		grep -qF -- "$c" <<<"$section" || missing+=" $c"
+	done < <("$TORSH" --list-commands | grep '^/')
+	[ -z "$missing" ] || { echo "not in INTERACTIVE USE:$missing" >&2; return 1; }
+	# each shell-only command says so in /help, from the table's flag
+	run "$TORSH" -c '/help /mute'
+	assert_line '  interactive shell only'
+	run "$TORSH" -c '/help /wait'
+	refute_line '  interactive shell only'
+}
