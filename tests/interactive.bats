@@ -645,3 +645,24 @@ FP_C='$CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'
 	wait_screen "process/pid = $TOR_PID"
 	kill -0 "$TOR_PID"
 }
+
+@test "an event above a half-typed line that wraps over three rows leaves it intact, and it is what is sent" {
+	tmux -S "$TMUX_SOCK" resize-window -t t -x 60 -y 30
+	keys 'SETEVENTS SIGNAL' Enter
+	wait_screen 'OK'
+	local long
+	long="$(printf 'w%.0s' $(seq 1 100))"
+	keys "SETCONF ContactInfo=$long"
+	sleep 0.3
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	wait_screen 'SIGNAL HEARTBEAT'
+	# joined rows: the event stands alone, the typed line once, after it
+	run tmux -S "$TMUX_SOCK" capture-pane -p -J -t t
+	assert_line --regexp '^[0-9:]{8} SIGNAL HEARTBEAT$'
+	assert_line --regexp "> SETCONF ContactInfo=$long\$"
+	[ "$(grep -c 'SETCONF ContactInfo' <<<"$output")" -eq 1 ]
+	keys Enter
+	wait_screen 'OK'
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETCONF ContactInfo'
+	assert_output "250 ContactInfo=$long"
+}
