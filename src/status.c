@@ -27,7 +27,9 @@ static const char *keyword_eq(struct span w)
 
 bool status_row_parse(const char *line, size_t n, bool circ, struct status_row *r)
 {
-	memset(r, 0, sizeof(*r));
+	/* absent parts are empty strings, never NULL: they are printed */
+	const struct span none = {"", 0};
+	*r = (struct status_row){none, none, none, none, none, none};
 	const char *p = line, *end = line + n;
 	struct span pos[4];
 	size_t npos = 0;
@@ -62,6 +64,8 @@ bool status_row_parse(const char *line, size_t n, bool circ, struct status_row *
 
 void status_path_names(struct span path, struct buf *out)
 {
+	if (path.n == 0)
+		return;
 	const char *p = path.p, *end = path.p + path.n;
 	bool first = true;
 	while (p < end) {
