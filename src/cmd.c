@@ -115,11 +115,11 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 		return -1;
 	}
 	for (size_t i = 0; i < p.toks.n; i++) {
-		const struct tok *t = &p.toks.v[i];
-		if (t->has_ctl) {
+		if (p.toks.v[i].has_ctl) {
+			/* the column first: the token dies with the list */
+			err->col = p.toks.v[i].off + 1;
 			toklist_free(&p.toks);
 			cmd_free(out);
-			err->col = t->off + 1;
 			snprintf(err->msg, sizeof(err->msg), "CR, LF or NUL inside an argument: refused, nothing was sent");
 			return -1;
 		}

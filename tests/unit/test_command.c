@@ -703,6 +703,10 @@ static const struct inspect_row inspect_rows[] = {
 	{"TAKEOWNERSHIP", false, false, true},
 	{"DROPOWNERSHIP", false, false, false},
 	{"/help", true, false, false},
+	/* CR/LF/NUL reach cmd_parse only through command_inspect (command_prepare
+	 * refuses them first); it once read a freed token here */
+	{"GETINFO a\rb", false, false, false},
+	{"SETCONF ContactInfo=a\nSIGNAL HALT", false, false, false},
 };
 
 
