@@ -133,12 +133,35 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 		rc = d->parse(&p);
 	toklist_free(&p.toks);
 	if (rc < 0) {
-		const struct cmd_def *keep = out->def;
 		cmd_free(out);
-		out->def = keep;
 		return -1;
 	}
 	return 0;
+}
+
+bool cmd_line_secret(const char *line, size_t len)
+{
+	/* lenient on purpose: a line that fails to parse is kept out of
+	 * history as surely as one that parses */
+	while (len > 0 && (line[0] == ' ' || line[0] == '\t')) {
+		line++;
+		len--;
+	}
+	size_t plus = len > 0 && line[0] == '+', w = plus;
+	while (w < len && line[w] != ' ' && line[w] != '\t')
+		w++;
+	const struct cmd_def *d = cmd_find(line + plus, w - plus);
+	if (d == NULL)
+		return false;
+	if (d->flags & CMD_SENSITIVE)
+		return true;
+	if (d->secret == NULL)
+		return false;
+	struct toklist toks;
+	tok_split_partial(line, len, &toks);
+	bool s = d->secret(line, &toks);
+	toklist_free(&toks);
+	return s;
 }
 
 /* Bytes that can stand in a word without splitting it or the command:

@@ -72,11 +72,11 @@ struct cmd {
 	const char *body;  /* borrowed */
 	size_t blen;
 	bool has_body;
-	bool secret;       /* this instance carries a secret (keep out of history) */
 	bool dangerous;    /* this instance stops tor or loses state: confirm */
 };
 
 struct pctx;
+struct toklist;
 
 struct cmd_def {
 	const char *name;     /* as typed and sent (upper case), or "/help" */
@@ -87,6 +87,10 @@ struct cmd_def {
 	const char *since;    /* tor version that introduced it */
 	unsigned flags;
 	int (*parse)(struct pctx *p);
+	/* For commands not CMD_SENSITIVE as a whole: whether this line carries
+	 * a secret (a password, a private key). Sees the tokens of a line that
+	 * may not parse (tok_split_partial); toks->v[0] is the command word. */
+	bool (*secret)(const char *line, const struct toklist *toks);
 	struct cmd_hint hints[4]; /* per argument position; the last repeats */
 };
 
@@ -101,6 +105,10 @@ const struct cmd_def *cmd_suggest(const char *word, size_t len);
 /* Parse a typed line into `out` (pure: no I/O). 0, or -1 with err filled
  * and out empty. A body, when the command takes one, is given separately. */
 int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *err);
+/* Whether a typed line carries a secret and must stay out of history: its
+ * command is CMD_SENSITIVE, or its secret() says so. Judged whether or not
+ * the line parses; leading blanks and a '+' before the word are skipped. */
+bool cmd_line_secret(const char *line, size_t len);
 /* Serialise a parsed command, body included. -1 (err) if anything could
  * split into a second command or argument: checked again here. */
 int cmd_serialize(const struct cmd *c, struct buf *wire, struct cmd_error *err);

@@ -1,5 +1,6 @@
 /* Onion services: ADD_ONION, DEL_ONION, HSFETCH, +HSPOST and client
  * authorization. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,6 @@ static int parse_key(struct pctx *p, const struct tok *t)
 	if (n > 11 && strncasecmp(v, "ED25519-V3:", 11) == 0) {
 		if (val_base64(v + 11, n - 11, 64, msg, sizeof(msg)) < 0)
 			return p_fail(p, t, "KEY: ED25519-V3 key: %s", msg);
-		p->out->secret = true;
 		char buf[128];
 		memcpy(buf, "ED25519-V3:", 11);
 		memcpy(buf + 11, v + 11, n - 11 < sizeof(buf) - 12 ? n - 11 : sizeof(buf) - 12);
@@ -95,6 +95,21 @@ static int parse_key(struct pctx *p, const struct tok *t)
 	char shown[80];
 	val_display(v, n, shown, sizeof(shown));
 	return p_fail(p, t, "KEY: expected NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>, got '%s'", shown);
+}
+
+/* Any KEYTYPE:BLOB but NEW:... is a private key, wherever it stands and
+ * however mistyped (ED25519-V3:, an RSA1024: blob tor no longer takes). */
+static bool onion_key_secret(const char *line, const struct toklist *toks)
+{
+	for (size_t i = 1; i < toks->n; i++) {
+		const char *s = line + toks->v[i].off;
+		size_t n = toks->v[i].len, w = 0;
+		while (w < n && (isalnum((unsigned char)s[w]) || s[w] == '-'))
+			w++;
+		if (w > 0 && w < n && s[w] == ':' && !(w == 3 && strncasecmp(s, "NEW", 3) == 0))
+			return true;
+	}
+	return false;
 }
 
 static int parse_flags(struct pctx *p, const struct tok *t, const char *const *known, const char *removed)
@@ -210,7 +225,6 @@ static int parse_auth_add(struct pctx *p)
 {
 	char msg[200];
 	const struct tok *t;
-	p->out->secret = true;
 	if (p_need(p, &t, "ADDRESS", "a v3 onion address") < 0 || onion_or_fail(p, t, "ADDRESS") < 0 ||
 	    p_need(p, &t, "KEY", "x25519:<base64 private key>") < 0)
 		return -1;
@@ -276,7 +290,7 @@ const struct cmd_def cmd_add_onion = {
 		"MaxStreamsCloseCircuit. TARGET: PORT, HOST:PORT or unix:PATH. ClientAuthV3: base32 x25519\n"
 		"public key of an authorized client. RSA1024 and ClientAuth= (v2) are refused: tor 0.4.6 removed v2.",
 	.example = "ADD_ONION NEW:ED25519-V3 Flags=Detach Port=80,127.0.0.1:8080",
-	.parse = parse_add_onion,
+	.parse = parse_add_onion, .secret = onion_key_secret,
 	.hints = {{HINT_WORDS, "NEW:BEST NEW:ED25519-V3 ED25519-V3:"},
 		  {HINT_WORDS, "Port= Flags=DiscardPK Flags=Detach Flags=V3Auth Flags=NonAnonymous "
 			       "Flags=MaxStreamsCloseCircuit MaxStreams= ClientAuthV3= PoWDefensesEnabled=1 "

@@ -39,12 +39,19 @@ static bool is_raw(const char *line, size_t len)
 	return len >= 4 && strncmp(line, "/raw", 4) == 0 && (len == 4 || line[4] == ' ');
 }
 
+/* Where the LINE of "/raw LINE" starts. */
+static size_t raw_start(const char *line, size_t len)
+{
+	size_t i = 4;
+	while (i < len && line[i] == ' ')
+		i++;
+	return i;
+}
+
 bool command_wants_body(const char *line, size_t len)
 {
 	if (is_raw(line, len)) {
-		size_t i = 4;
-		while (i < len && line[i] == ' ')
-			i++;
+		size_t i = raw_start(line, len);
 		return i + 1 < len && line[i] == '+';
 	}
 	size_t w = 0;
@@ -66,19 +73,23 @@ bool command_wants_body(const char *line, size_t len)
 void command_inspect(const char *line, size_t len, struct command_info *info)
 {
 	memset(info, 0, sizeof(*info));
+	if (is_raw(line, len)) {
+		/* a torsh command, but what it sends is as secret as typed */
+		size_t i = raw_start(line, len);
+		info->local = true;
+		info->secret = cmd_line_secret(line + i, len - i);
+		return;
+	}
 	if (len > 0 && line[0] == '/') {
 		info->local = true;
 		return;
 	}
+	info->secret = cmd_line_secret(line, len);
 	struct cmd c;
 	struct cmd_error e;
 	if (cmd_parse(line, len, &c, &e) == 0) {
-		info->secret = c.secret || (c.def->flags & CMD_SENSITIVE);
 		info->dangerous = c.dangerous || (c.def->flags & CMD_DANGEROUS);
 		cmd_free(&c);
-	} else if (c.def) {
-		/* even a mistyped AUTHENTICATE may hold a password */
-		info->secret = (c.def->flags & CMD_SENSITIVE) != 0;
 	}
 }
 
@@ -109,9 +120,7 @@ static int read_body_file(const char *path, struct buf *body, struct buf *err)
 static int prepare_raw(const char *line, size_t len, const char *body, size_t blen, bool has_body,
 		       struct buf *wire, struct buf *err)
 {
-	size_t i = 4;
-	while (i < len && line[i] == ' ')
-		i++;
+	size_t i = raw_start(line, len);
 	if (i >= len)
 		return refuse(err, wire, "/raw needs a LINE to send", len);
 	line += i;

@@ -707,6 +707,30 @@ static const struct inspect_row inspect_rows[] = {
 	 * refuses them first); it once read a freed token here */
 	{"GETINFO a\rb", false, false, false},
 	{"SETCONF ContactInfo=a\nSIGNAL HALT", false, false, false},
+	/* secrets stay out of history even when the line does not parse */
+	{"AUTHENTICATE \"my password", false, true, false},
+	{"AUTHENTICATE \"pw\rx\"", false, true, false},
+	{"AUTHENTICATE my password", false, true, false},
+	{"  AUTHENTICATE \"pw\"", false, true, false},
+	{"SETCONF HashedControlPassword=\"16:00", false, true, false},
+	{"SETCONF Bad-Name=1 HashedControlPassword=16:0011", false, true, false},
+	{"SETCONF HashedControlPassword=16:0011 ContactInfo=\"\\q\"", false, true, false},
+	{"resetconf __hashedcontrolsessionpassword=16:00 x\"", false, true, false},
+	{"ADD_ONION ED25519-V3:" ED64, false, true, false},
+	{"ADD_ONION ED25519-V3:abc Port=80", false, true, false},
+	{"ADD_ONION Port=80 ed25519-v3:" ED64, false, true, false},
+	{"ADD_ONION RSA1024:MIICXAIBAAKBgQC Port=80", false, true, false},
+	{"ADD_ONION NEW:ED25519-V3 Port=80,unix:/run/x", false, false, false},
+	{"ONION_CLIENT_AUTH_ADD nope", false, true, false},
+	/* /raw is local, but sends what follows: as secret as that command */
+	{"/raw GETINFO version", true, false, false},
+	{"/raw AUTHENTICATE \"my password\"", true, true, false},
+	{"/raw AUTHENTICATE 00", true, true, false},
+	{"/raw   authenticate", true, true, false},
+	{"/raw SETCONF HashedControlPassword=16:0011", true, true, false},
+	{"/raw ADD_ONION ED25519-V3:" ED64 " Port=80", true, true, false},
+	{"/raw +ADD_ONION ED25519-V3:" ED64 " Port=80", true, true, false},
+	{"/raw ONION_CLIENT_AUTH_ADD " ONION " " X25519, true, true, false},
 };
 
 
