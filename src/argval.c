@@ -133,7 +133,14 @@ int val_relay(const char *s, size_t n, char *msg, size_t len)
 			return bad(msg, len, what, s, n);
 		if (n == 41)
 			return 0;
-		if ((s[41] != '~' && s[41] != '=') || n - 42 < 1 || n - 42 > 19)
+		/* tor still parses "$FP=nick", but '=' asks for a Named relay and
+		 * none exist any more: tor answers "No such router" every time */
+		if (s[41] == '=') {
+			snprintf(msg, len, "tor never matches $FINGERPRINT=nickname ('=' meant a Named relay): "
+				 "use $FINGERPRINT~nickname or $FINGERPRINT");
+			return -1;
+		}
+		if (s[41] != '~' || n - 42 < 1 || n - 42 > 19)
 			return bad(msg, len, what, s, n);
 		for (size_t i = 42; i < n; i++)
 			if (!alnum(s[i]))

@@ -18,7 +18,8 @@ int val_id(const char *s, bool allow_zero, uint64_t *v, char *msg, size_t len);
 int val_port(const char *s, size_t n, char *msg, size_t len);
 /* PORT, HOST:PORT, [IPV6]:PORT or unix:PATH */
 int val_target(const char *s, size_t n, char *msg, size_t len);
-/* $FINGERPRINT[~nick|=nick], FINGERPRINT, or nickname */
+/* $FINGERPRINT[~nick], FINGERPRINT, or nickname ($FINGERPRINT=nick is
+ * refused with the reason) */
 int val_relay(const char *s, size_t n, char *msg, size_t len);
 /* 56 base32 characters, version 3, SHA3-256 checksum */
 int val_onion_v3(const char *s, size_t n, char *msg, size_t len);

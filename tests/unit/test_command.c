@@ -271,6 +271,24 @@ static const struct row rows[] = {
 	BAD("EXTENDCIRCUIT 0 averyveryverylongnickname", "PATH: hop averyveryverylongnickname"),
 	BAD("EXTENDCIRCUIT 0 " FP "~bad-nick", "PATH: hop"),
 	BAD("EXTENDCIRCUIT 0 nick\rpurpose=controller", "carriage return (CR)"),
+	/* tor takes the path only as the first item after CIRCUIT and drops
+	 * any other bare word without a word (it then builds a circuit of its
+	 * own choosing): refused */
+	BAD("EXTENDCIRCUIT 0 purpose=general nick1", "column 33: PATH: 'nick1' would be ignored"),
+	BAD("EXTENDCIRCUIT 0 nick1 nick2", "PATH: 'nick2' would be ignored"),
+	BAD("EXTENDCIRCUIT 0 nick1 purpose=general nick2", "'nick2'"),
+	BAD("EXTENDCIRCUIT 0 purpose=general purpose=controller", "purpose: given twice"),
+	OK("EXTENDCIRCUIT 5 nick1 purpose=controller", "EXTENDCIRCUIT 5 nick1 purpose=controller\r\n"),
+	/* an existing circuit is extended by a path only (tor: 512 path required) */
+	BAD("EXTENDCIRCUIT 5", "missing PATH: extending circuit 5 needs the relays to add"),
+	BAD("EXTENDCIRCUIT 5 purpose=controller", "missing PATH"),
+	/* tor parses $FP=nick but never finds it ('=' asked for a Named relay):
+	 * 552 No such router, checked against tor 0.4.9.11 with a known relay */
+	BAD("EXTENDCIRCUIT 0 " FP "=nick", "PATH: hop " FP "=nick: tor never matches $FINGERPRINT=nickname"),
+	BAD("EXTENDCIRCUIT 0 " FP "=nick," FP2, "use $FINGERPRINT~nickname or $FINGERPRINT"),
+	/* after a first hop without '$', tor would read KEY=VALUE and drop it */
+	BAD("EXTENDCIRCUIT 0 nick1," FP "=nick", "PATH: hop " FP "=nick"),
+	BAD("EXTENDCIRCUIT 0 nick=x", "PATH: hop nick=x: expected a relay"),
 
 	/* ---- SETCIRCUITPURPOSE (§3.11): never without a purpose (tor crashes) ---- */
 	OK("SETCIRCUITPURPOSE 5 purpose=controller", "SETCIRCUITPURPOSE 5 purpose=controller\r\n"),
@@ -468,6 +486,7 @@ static const struct row rows[] = {
 	BAD("HSFETCH " ONION " SERVER=$0123456789ABCDEF0123456789ABCDEF0123456G", "SERVER: expected a relay"),
 	BAD("HSFETCH " ONION " SERVER=", "SERVER: expected a relay"),
 	BAD("HSFETCH " ONION " SERVER=" FP "~nick-name", "SERVER: expected a relay"),
+	BAD("HSFETCH " ONION " SERVER=" FP "=nick", "SERVER: tor never matches $FINGERPRINT=nickname"),
 
 	/* ---- ADD_ONION (§3.27) ---- */
 	OK("ADD_ONION NEW:BEST Port=80", "ADD_ONION NEW:BEST Port=80\r\n"),
