@@ -139,7 +139,7 @@ static int parse_flags(struct pctx *p, const struct tok *t, const char *const *k
 	return out_kv(p, "Flags", t->val, t->val_len);
 }
 
-/* Port=VIRTPORT[,TARGET]: TARGET is PORT, HOST:PORT or unix:PATH. */
+/* Port=VIRTPORT[,TARGET], TARGET as val_target reads it. */
 static int parse_port(struct pctx *p, const struct tok *t)
 {
 	char msg[200];
@@ -185,7 +185,9 @@ static int parse_add_onion(struct pctx *p)
 		} else if (p_key_is(p, t, "MaxStreams")) {
 			rc = parse_uint_kv(p, t, "MaxStreams", 65535);
 		} else if (p_key_is(p, t, "ClientAuthV3")) {
-			if (t->quoted || val_base32(t->val, t->val_len, 32, msg, sizeof(msg)) < 0)
+			if (t->quoted)
+				return p_fail(p, t, "ClientAuthV3: expected a base32 x25519 public key, not a quoted string");
+			if (val_base32(t->val, t->val_len, 32, msg, sizeof(msg)) < 0)
 				return p_fail(p, t, "ClientAuthV3: x25519 public key in base32: %s", msg);
 			rc = out_kv(p, "ClientAuthV3", t->val, t->val_len);
 		} else if (p_key_is(p, t, "ClientAuth")) {
@@ -287,8 +289,9 @@ const struct cmd_def cmd_add_onion = {
 	.summary = "create an onion service for this connection (Flags=Detach keeps it after)",
 	.help = "KEY: NEW:BEST or NEW:ED25519-V3 (tor returns the new private key unless Flags=DiscardPK), or\n"
 		"ED25519-V3:<base64 of the 64-byte expanded key>. Flags: DiscardPK, Detach, V3Auth, NonAnonymous,\n"
-		"MaxStreamsCloseCircuit. TARGET: PORT, HOST:PORT or unix:PATH. ClientAuthV3: base32 x25519\n"
-		"public key of an authorized client. RSA1024 and ClientAuth= (v2) are refused: tor 0.4.6 removed v2.",
+		"MaxStreamsCloseCircuit. TARGET: PORT, ADDRESS[:PORT] (the port defaults to VIRT), [IPv6][:PORT] or\n"
+		"unix:PATH. ClientAuthV3: base32 x25519 public key of an authorized client (52 characters).\n"
+		"RSA1024 and ClientAuth= (v2) are refused: tor 0.4.6 removed v2.",
 	.example = "ADD_ONION NEW:ED25519-V3 Flags=Detach Port=80,127.0.0.1:8080",
 	.parse = parse_add_onion, .secret = onion_key_secret,
 	.hints = {{HINT_WORDS, "NEW:BEST NEW:ED25519-V3 ED25519-V3:"},

@@ -528,6 +528,19 @@ static const struct row rows[] = {
 	BAD("ADD_ONION NEW:BEST Port=80,65536", "Port: target: expected a port 1-65535"),
 	BAD("ADD_ONION NEW:BEST Port=80,127.0.0.1:0", "Port: target: expected a port 1-65535"),
 	BAD("ADD_ONION NEW:BEST Port=80,[::1", "Port: target"),
+	/* an address alone: tor uses the virtual port (checked with tor 0.4.9.11) */
+	OK("ADD_ONION NEW:BEST Port=80,127.0.0.1", "ADD_ONION NEW:BEST Port=80,127.0.0.1\r\n"),
+	OK("ADD_ONION NEW:BEST Port=80,[::1]", "ADD_ONION NEW:BEST Port=80,[::1]\r\n"),
+	OK("ADD_ONION NEW:BEST Port=443,backend.example", "ADD_ONION NEW:BEST Port=443,backend.example\r\n"),
+	OK("ADD_ONION NEW:BEST Port=443,backend.example:8443", "ADD_ONION NEW:BEST Port=443,backend.example:8443\r\n"),
+	/* tor reads a word without '.' or ':' as a port (512 Invalid VIRTPORT/TARGET) */
+	BAD("ADD_ONION NEW:BEST Port=80,localhost", "Port: target: expected PORT, ADDRESS[:PORT]"),
+	/* tor takes "::1:8080" as one IPv6 address: brackets say what is meant */
+	BAD("ADD_ONION NEW:BEST Port=80,::1:8080", "Port: target: expected an IPv6 address in brackets"),
+	BAD("ADD_ONION NEW:BEST Port=80,::1", "in brackets"),
+	BAD("ADD_ONION NEW:BEST Port=80,[]:80", "Port: target"),
+	BAD("ADD_ONION NEW:BEST Port=80,[::1]x", "Port: target"),
+	BAD("ADD_ONION NEW:BEST Port=80,127.0.0.1:", "Port: target: expected a port 1-65535"),
 	BAD("ADD_ONION NEW:BEST Port=", "Port: expected VIRTPORT[,TARGET]"),
 	BAD("ADD_ONION NEW:BEST Port=x", "Port: virtual port"),
 	BAD("ADD_ONION NEW:ED25519-V3 Port=\"80 Flags=Detach\"", "Port"),
@@ -545,6 +558,9 @@ static const struct row rows[] = {
 	BAD("ADD_ONION NEW:BEST Port=80 ClientAuthV3=" B32KEY_31, "ClientAuthV3: x25519 public key in base32: expected base32 of 32 bytes, got 31 bytes"),
 	BAD("ADD_ONION NEW:BEST Port=80 ClientAuthV3=descriptor:x25519:" B32KEY, "ClientAuthV3: x25519 public key in base32"),
 	BAD("ADD_ONION NEW:BEST Port=80 ClientAuthV3=" X25519_NOPAD, "ClientAuthV3"),
+	/* exactly 52 characters: tor refuses padding (512 Cannot decode v3 client auth key) */
+	BAD("ADD_ONION NEW:BEST Port=80 ClientAuthV3=" B32KEY "====", "ClientAuthV3: x25519 public key in base32: expected base32 without '=' padding"),
+	BAD("ADD_ONION NEW:BEST Port=80 ClientAuthV3=\"" B32KEY "\"", "ClientAuthV3: expected a base32 x25519 public key, not a quoted string"),
 	BAD("ADD_ONION NEW:BEST Port=80 Foo=1", "unexpected argument 'Foo=1'"),
 	BAD("ADD_ONION NEW:BEST NEW:BEST Port=80", "unexpected argument 'NEW:BEST'"),
 	BAD("ADD_ONION NEW:BEST Port=80\nDEL_ONION " ONION, "line feed (LF)"),
