@@ -101,8 +101,14 @@ int out_word(struct pctx *p, const char *s, size_t n)
 	return add_item(p, ITEM_WORD, NULL, s, n);
 }
 
+/* Every KEY=VALUE torsh sends unquoted lies in tor's keyword section,
+ * which refuses a whole item holding ' or " (512 Cannot parse keyword
+ * argument(s), digest 1.3): say which argument, before sending. */
 int out_kv(struct pctx *p, const char *key, const char *val, size_t n)
 {
+	if (memchr(val, '\'', n) || memchr(val, '"', n))
+		return p_fail(p, p->pos > 1 ? &p->toks.v[p->pos - 1] : NULL,
+			      "%s: tor refuses a quote (' or \") in a keyword value", key);
 	return add_item(p, ITEM_KV, key, val, n);
 }
 

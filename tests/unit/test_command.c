@@ -541,6 +541,10 @@ static const struct row rows[] = {
 	BAD("ADD_ONION NEW:BEST Port=80,[]:80", "Port: target"),
 	BAD("ADD_ONION NEW:BEST Port=80,[::1]x", "Port: target"),
 	BAD("ADD_ONION NEW:BEST Port=80,127.0.0.1:", "Port: target: expected a port 1-65535"),
+	/* tor refuses a quote in an unquoted keyword value: 512 Cannot parse */
+	BAD("ADD_ONION NEW:BEST Port=80,unix:/tmp/a'b", "column 20: Port: tor refuses a quote (' or \") in a keyword value"),
+	BAD("ADD_ONION NEW:BEST Port=80,unix:/tmp/a\"b", "Port: tor refuses a quote"),
+	BAD("ADD_ONION NEW:BEST Port=80,o'brien.example:80", "Port: tor refuses a quote"),
 	BAD("ADD_ONION NEW:BEST Port=", "Port: expected VIRTPORT[,TARGET]"),
 	BAD("ADD_ONION NEW:BEST Port=x", "Port: virtual port"),
 	BAD("ADD_ONION NEW:ED25519-V3 Port=\"80 Flags=Detach\"", "Port"),
@@ -615,6 +619,8 @@ static const struct row rows[] = {
 	BAD("ONION_CLIENT_AUTH_ADD " ONION " \"" X25519 "\"", "KEY: expected x25519"),
 	BAD("ONION_CLIENT_AUTH_ADD " ONION " " X25519 " Flags=Forever", "Flags: expected a comma-separated list of Permanent"),
 	BAD("ONION_CLIENT_AUTH_ADD " ONION " " X25519 " Permanent", "expected ClientName=NAME or Flags=Permanent"),
+	BAD("ONION_CLIENT_AUTH_ADD " ONION " " X25519 " ClientName=o'hara", "column 132: ClientName: tor refuses a quote"),
+	BAD("ONION_CLIENT_AUTH_ADD " ONION " " X25519 " ClientName=a\"b", "ClientName: tor refuses a quote"),
 
 	/* ---- ONION_CLIENT_AUTH_REMOVE / VIEW (§3.31, §3.32) ---- */
 	OK("ONION_CLIENT_AUTH_REMOVE " ONION, "ONION_CLIENT_AUTH_REMOVE " ONION "\r\n"),
