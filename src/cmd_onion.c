@@ -47,13 +47,7 @@ static int parse_hspost(struct pctx *p)
 			if (parse_servers(p, t) < 0)
 				return -1;
 		} else if (p_key_is(p, t, "HSADDRESS")) {
-			char msg[200];
-			size_t n = t->val_len;
-			if (n > 6 && strcasecmp(t->val + n - 6, ".onion") == 0)
-				n -= 6;
-			if (t->quoted || val_onion_v3(t->val, n, msg, sizeof(msg)) < 0)
-				return p_fail(p, t, "HSADDRESS: %s", t->quoted ? "expected an onion address" : msg);
-			if (out_kv(p, "HSADDRESS", t->val, n) < 0)
+			if (arg_onion_kv(p, t, "HSADDRESS") < 0)
 				return -1;
 			have_addr = true;
 		} else if (!t->has_eq && !t->quoted && t->val_len > 1 && t->val[0] == '@' && p_peek(p) == NULL) {

@@ -45,5 +45,6 @@ int arg_id(struct pctx *p, const struct tok *t, const char *name, bool allow_zer
 int arg_name(struct pctx *p, const struct tok *t, const char *name, const char *what); /* [A-Za-z0-9_]+ */
 int arg_choice(struct pctx *p, const struct tok *t, const char *name, const char *const *choices, bool upcase);
 int arg_onion(struct pctx *p, const struct tok *t, const char *name);
+int arg_onion_kv(struct pctx *p, const struct tok *t, const char *key); /* KEY=ADDRESS */
 int arg_relay(struct pctx *p, const struct tok *t, const char *name);
 #endif

@@ -584,6 +584,9 @@ static const struct row rows[] = {
 	OKB("HSPOST SERVER=" FP " HSADDRESS=" ONION, "d\n", "+HSPOST SERVER=" FP " HSADDRESS=" ONION "\r\nd\r\n.\r\n"),
 	OKB("+hspost hsaddress=" ONION ".onion", "d\n", "+HSPOST HSADDRESS=" ONION "\r\nd\r\n.\r\n"),
 	OKB("+HSPOST HSADDRESS=" ONION, "a\n.\nb\n", "+HSPOST HSADDRESS=" ONION "\r\na\r\n..\r\nb\r\n.\r\n"),
+	/* sent lower-case, as every other onion address argument */
+	OKB("+HSPOST HSADDRESS=" ONION_UP, "d\n", "+HSPOST HSADDRESS=" ONION "\r\nd\r\n.\r\n"),
+	OKB("+HSPOST HSADDRESS=" ONION_UP ".Onion", "d\n", "+HSPOST HSADDRESS=" ONION "\r\nd\r\n.\r\n"),
 	BADB("+HSPOST", "d\n", "missing HSADDRESS"),
 	BADB("+HSPOST SERVER=" FP, "d\n", "missing HSADDRESS"),
 	BAD("HSPOST HSADDRESS=" ONION, "HSPOST needs a body"),
@@ -595,6 +598,9 @@ static const struct row rows[] = {
 	/* ---- ONION_CLIENT_AUTH_ADD (§3.30): x25519 key, ClientName up to 16 ---- */
 	OK("ONION_CLIENT_AUTH_ADD " ONION " " X25519, "ONION_CLIENT_AUTH_ADD " ONION " " X25519 "\r\n"),
 	OK("onion_client_auth_add " ONION " " X25519_NOPAD, "ONION_CLIENT_AUTH_ADD " ONION " " X25519_NOPAD "\r\n"),
+	/* tor would keep an upper-case address as a second, different entry */
+	OK("ONION_CLIENT_AUTH_ADD " ONION_UP " " X25519, "ONION_CLIENT_AUTH_ADD " ONION " " X25519 "\r\n"),
+	OK("ONION_CLIENT_AUTH_REMOVE " ONION_UP, "ONION_CLIENT_AUTH_REMOVE " ONION "\r\n"),
 	OK("ONION_CLIENT_AUTH_ADD " ONION ".onion X25519:ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=",
 	   "ONION_CLIENT_AUTH_ADD " ONION " " X25519 "\r\n"),
 	OK("ONION_CLIENT_AUTH_ADD " ONION " " X25519 " ClientName=bob Flags=Permanent",
