@@ -106,8 +106,7 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 	out->def = d;
 	struct pctx p = {.line = line, .len = len, .out = out, .err = err, .pos = 1};
 	struct tok_error te;
-	enum tok_dialect dialect = (d->flags & CMD_SENSITIVE) && !(d->flags & CMD_BODY) &&
-					   strncmp(d->name, "AUTH", 4) == 0 ? TOK_QSTRING : TOK_CSTRING;
+	enum tok_dialect dialect = (d->flags & CMD_QSTRING) ? TOK_QSTRING : TOK_CSTRING;
 	if (tok_split(line, len, dialect, &p.toks, &te) < 0) {
 		err->col = te.col + 1;
 		snprintf(err->msg, sizeof(err->msg), "%s", te.msg);

@@ -15,6 +15,7 @@ enum cmd_flag {
 	CMD_LOCAL = 1 << 3,     /* a torsh command, never sent to tor */
 	CMD_OBSOLETE = 1 << 4,  /* refused, with the reason in help */
 	CMD_PREAUTH = 1 << 5,   /* part of authentication; torsh does it itself */
+	CMD_QSTRING = 1 << 6,   /* "..." is a QuotedString (\X is X), as tor reads it here */
 };
 
 /* What completes an argument position. */

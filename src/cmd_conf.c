@@ -417,14 +417,14 @@ const struct cmd_def cmd_quit = {
 };
 const struct cmd_def cmd_authenticate = {
 	.name = "AUTHENTICATE", .usage = "[\"PASSWORD\" | HEX]", .since = "0.1.1.1-alpha",
-	.flags = CMD_SENSITIVE | CMD_PREAUTH,
+	.flags = CMD_SENSITIVE | CMD_PREAUTH | CMD_QSTRING,
 	.summary = "authenticate (torsh does this itself; a failure closes the connection)",
 	.help = "A quoted password is sent as hex. Never stored in history.", .example = "AUTHENTICATE \"secret\"",
 	.parse = parse_authenticate,
 };
 const struct cmd_def cmd_authchallenge = {
 	.name = "AUTHCHALLENGE", .usage = "SAFECOOKIE NONCE", .since = "0.2.3.13-alpha",
-	.flags = CMD_PREAUTH,
+	.flags = CMD_PREAUTH | CMD_QSTRING,
 	.summary = "start SAFECOOKIE authentication (torsh does this itself)",
 	.help = "Only meaningful before AUTHENTICATE.", .example = "AUTHCHALLENGE SAFECOOKIE 5A0C1F2E3D4B5A6978877665544332211FFEEDDCCBBAA9988776655443322110",
 	.parse = parse_authchallenge, .hints = {{HINT_WORDS, "SAFECOOKIE"}, {HINT_NONE, NULL}},
