@@ -125,6 +125,15 @@ static int prepare_raw(const char *line, size_t len, const char *body, size_t bl
 		return refuse(err, wire, "/raw needs a LINE to send", len);
 	line += i;
 	len -= i;
+	/* Tor reads a '+' line as the start of a body that runs to a line
+	 * ".": sent bare it would swallow the commands after it. A lone "."
+	 * is that end line; torsh never sends one outside a body. */
+	if (line[0] == '+' && len == 1)
+		return refuse(err, wire, "'+' without a command word and its body", i);
+	if (line[0] == '+' && !has_body)
+		return refuse(err, wire, "a '+' line without its body (the lines that follow, up to a line '.')", i);
+	if (line[0] == '.' && len == 1)
+		return refuse(err, wire, "a lone '.' (the line that ends a body)", i);
 	if (has_body && line[0] != '+')
 		has_body = false;
 	if (buf_append(wire, line, len, COMMAND_MAX_WIRE) < 0 || buf_append(wire, "\r\n", 2, COMMAND_MAX_WIRE) < 0 ||

@@ -661,6 +661,15 @@ static const struct row rows[] = {
 	BAD("/raw GETINFO version\r\n", "carriage return (CR)"),
 	BADN("/raw GETINFO\0version", "NUL byte inside the command"),
 	BADNB("/raw +LOADCONF", "a\n\0\n", "NUL byte inside the body"),
+	/* a '+' line without its body would make tor read the next commands as
+	 * the body; a lone '.' is the line that ends one */
+	BAD("/raw +LOADCONF", "a '+' line without its body (the lines that follow, up to a line '.') at column 6"),
+	BAD("/raw +", "'+' without a command word and its body"),
+	BADB("/raw +", "x\n", "'+' without a command word"),
+	BAD("/raw .", "a lone '.' (the line that ends a body) at column 6: refused, nothing was sent"),
+	BAD("/raw   .", "a lone '.'"),
+	OK("/raw .x", ".x\r\n"),
+	OKB("/raw +FOO", "", "+FOO\r\n.\r\n"),
 
 	/* ---- command words: case, '+', unknown, local, empty ---- */
 	BAD("GETINF version", "unknown command GETINF; did you mean GETINFO?"),
