@@ -15,21 +15,23 @@ static int refuse(struct buf *err, struct buf *wire, const char *what, size_t co
 	return -1;
 }
 
+/* LF, CRLF and a bare CR each end a line (tor would keep a bare CR as
+ * data); dot-stuffing comes after the split, so a "." hidden behind a CR
+ * is doubled too. */
 int wire_body(struct buf *wire, const char *body, size_t blen)
 {
 	size_t i = 0;
 	while (i < blen) {
-		const char *nl = memchr(body + i, '\n', blen - i);
-		size_t end = nl ? (size_t)(nl - body) : blen;
-		size_t len = end - i;
-		if (len > 0 && body[i + len - 1] == '\r')
-			len--;
-		if (len > 0 && body[i] == '.' && buf_putc(wire, '.', COMMAND_MAX_WIRE) < 0)
+		size_t end = i;
+		while (end < blen && body[end] != '\n' && body[end] != '\r')
+			end++;
+		size_t next = end + (end + 1 < blen && body[end] == '\r' && body[end + 1] == '\n' ? 2 : 1);
+		if (end > i && body[i] == '.' && buf_putc(wire, '.', COMMAND_MAX_WIRE) < 0)
 			return -1;
-		if (buf_append(wire, body + i, len, COMMAND_MAX_WIRE) < 0 ||
+		if (buf_append(wire, body + i, end - i, COMMAND_MAX_WIRE) < 0 ||
 		    buf_append(wire, "\r\n", 2, COMMAND_MAX_WIRE) < 0)
 			return -1;
-		i = end + 1;
+		i = next;
 	}
 	return buf_append(wire, ".\r\n", 3, COMMAND_MAX_WIRE);
 }

@@ -430,6 +430,12 @@ static const struct row rows[] = {
 	OKB("+LOADCONF", "a\n\nb\n", "+LOADCONF\r\na\r\n\r\nb\r\n.\r\n"),
 	OKB("+LOADCONF", "x\r", "+LOADCONF\r\nx\r\n.\r\n"),
 	OKB("+LOADCONF", "a . b\n", "+LOADCONF\r\na . b\r\n.\r\n"),
+	/* a bare CR ends a line too, and dot-stuffing follows the split */
+	OKB("+LOADCONF", "A 1\rB 2\r", "+LOADCONF\r\nA 1\r\nB 2\r\n.\r\n"),
+	OKB("+LOADCONF", "a\r.\rb\n", "+LOADCONF\r\na\r\n..\r\nb\r\n.\r\n"),
+	OKB("+LOADCONF", "a\r\r\nb", "+LOADCONF\r\na\r\n\r\nb\r\n.\r\n"),
+	OKB("+LOADCONF", "a\n\r.x\r\n", "+LOADCONF\r\na\r\n\r\n..x\r\n.\r\n"),
+	OKB("/raw +LOADCONF", "a\r.\r", "+LOADCONF\r\na\r\n..\r\n.\r\n"),
 	BADB("+LOADCONF", "", "LOADCONF needs a body"),
 	BAD("LOADCONF", "LOADCONF needs a body"),
 	BAD("+LOADCONF", "LOADCONF needs a body"),
