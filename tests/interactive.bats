@@ -6,6 +6,9 @@
 # test's own XDG_STATE_HOME.
 start_shell() {
 	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	# a server still on its way out would take the new session down with it
+	# ("server exited unexpectedly"): start the next one on a fresh socket
+	rm -f "$TMUX_SOCK"
 	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 40 \
 		"XDG_STATE_HOME='$STATE' '$TORSH' ${TORSH_CONNECT[*]} $*; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen 'Ctrl-D or QUIT leaves'
