@@ -104,25 +104,47 @@ int val_port(const char *s, size_t n, char *msg, size_t len)
 	return 0;
 }
 
+static bool all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return n > 0;
+}
+
+/* As tor reads a TARGET (hs_parse_port_config): unix:PATH; a word with a
+ * '.' or ':' is an address, its port optional (the virtual port then);
+ * any other word is a port. IPv6 must be bracketed here: "::1:8080" would
+ * be one address to tor, not ::1 port 8080. */
 int val_target(const char *s, size_t n, char *msg, size_t len)
 {
+	const char *what = "PORT, ADDRESS[:PORT], [IPv6][:PORT] or unix:PATH (a word without '.' or ':' is a port)";
 	if (n > 5 && strncmp(s, "unix:", 5) == 0) {
 		if (!val_is_printable(s + 5, n - 5))
 			return bad(msg, len, "unix:PATH without spaces or control characters", s, n);
 		return 0;
 	}
-	const char *colon = NULL;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == ':')
-			colon = s + i;
-	if (colon == NULL)
-		return val_port(s, n, msg, len);
-	size_t hl = (size_t)(colon - s);
-	if (hl == 0 || !val_is_printable(s, hl) || memchr(s, '"', hl) || memchr(s, ',', hl))
-		return bad(msg, len, "PORT, HOST:PORT or unix:PATH", s, n);
-	if (s[0] == '[' && s[hl - 1] != ']')
-		return bad(msg, len, "[IPv6]:PORT", s, n);
-	return val_port(colon + 1, n - hl - 1, msg, len);
+	if (!memchr(s, '.', n) && !memchr(s, ':', n))
+		return all_digits(s, n) ? val_port(s, n, msg, len) : bad(msg, len, what, s, n);
+	size_t hl;
+	if (s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+		if (close == NULL)
+			return bad(msg, len, "[IPv6] or [IPv6]:PORT", s, n);
+		hl = (size_t)(close - s) + 1;
+	} else {
+		const char *colon = memchr(s, ':', n);
+		hl = colon ? (size_t)(colon - s) : n;
+		if (colon && memchr(colon + 1, ':', n - hl - 1))
+			return bad(msg, len, "an IPv6 address in brackets, [IPv6] or [IPv6]:PORT", s, n);
+	}
+	if (hl == 0 || (s[0] == '[' && hl == 2) || !val_is_printable(s, hl) || memchr(s, ',', hl))
+		return bad(msg, len, what, s, n);
+	if (hl == n)
+		return 0;
+	if (s[hl] != ':')
+		return bad(msg, len, what, s, n);
+	return val_port(s + hl + 1, n - hl - 1, msg, len);
 }
 
 int val_relay(const char *s, size_t n, char *msg, size_t len)
@@ -133,7 +155,14 @@ int val_relay(const char *s, size_t n, char *msg, size_t len)
 			return bad(msg, len, what, s, n);
 		if (n == 41)
 			return 0;
-		if ((s[41] != '~' && s[41] != '=') || n - 42 < 1 || n - 42 > 19)
+		/* tor still parses "$FP=nick", but '=' asks for a Named relay and
+		 * none exist any more: tor answers "No such router" every time */
+		if (s[41] == '=') {
+			snprintf(msg, len, "tor never matches $FINGERPRINT=nickname ('=' meant a Named relay): "
+				 "use $FINGERPRINT~nickname or $FINGERPRINT");
+			return -1;
+		}
+		if (s[41] != '~' || n - 42 < 1 || n - 42 > 19)
 			return bad(msg, len, what, s, n);
 		for (size_t i = 42; i < n; i++)
 			if (!alnum(s[i]))
@@ -263,6 +292,9 @@ int val_base32(const char *s, size_t n, size_t want, char *msg, size_t len)
 {
 	uint8_t out[128];
 	size_t ol;
+	/* tor wants the exact unpadded length: "AAAA====" is refused */
+	if (memchr(s, '=', n))
+		return bad(msg, len, "base32 without '=' padding", s, n);
 	if (base32_decode(s, n, out, sizeof(out), &ol) < 0)
 		return bad(msg, len, "base32 (a-z 2-7)", s, n);
 	if (ol != want) {

@@ -16,15 +16,16 @@ bool val_is_hex(const char *s, size_t n);
 
 int val_id(const char *s, bool allow_zero, uint64_t *v, char *msg, size_t len);
 int val_port(const char *s, size_t n, char *msg, size_t len);
-/* PORT, HOST:PORT, [IPV6]:PORT or unix:PATH */
+/* PORT, ADDRESS[:PORT], [IPV6][:PORT] or unix:PATH */
 int val_target(const char *s, size_t n, char *msg, size_t len);
-/* $FINGERPRINT[~nick|=nick], FINGERPRINT, or nickname */
+/* $FINGERPRINT[~nick], FINGERPRINT, or nickname ($FINGERPRINT=nick is
+ * refused with the reason) */
 int val_relay(const char *s, size_t n, char *msg, size_t len);
 /* 56 base32 characters, version 3, SHA3-256 checksum */
 int val_onion_v3(const char *s, size_t n, char *msg, size_t len);
 /* The v3 address (56 chars + NUL) of an ed25519 public key. */
 void onion_v3_address(const uint8_t pubkey[32], char out[57]);
-/* Base64 (padding optional) / base32 that decode to exactly `want` bytes. */
+/* Base64 (padding optional) / base32 (unpadded) of exactly `want` bytes. */
 int val_base64(const char *s, size_t n, size_t want, char *msg, size_t len);
 int val_base32(const char *s, size_t n, size_t want, char *msg, size_t len);
 int base32_decode(const char *s, size_t n, uint8_t *out, size_t cap, size_t *outlen);

@@ -106,8 +106,7 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 	out->def = d;
 	struct pctx p = {.line = line, .len = len, .out = out, .err = err, .pos = 1};
 	struct tok_error te;
-	enum tok_dialect dialect = (d->flags & CMD_SENSITIVE) && !(d->flags & CMD_BODY) &&
-					   strncmp(d->name, "AUTH", 4) == 0 ? TOK_QSTRING : TOK_CSTRING;
+	enum tok_dialect dialect = (d->flags & CMD_QSTRING) ? TOK_QSTRING : TOK_CSTRING;
 	if (tok_split(line, len, dialect, &p.toks, &te) < 0) {
 		err->col = te.col + 1;
 		snprintf(err->msg, sizeof(err->msg), "%s", te.msg);
@@ -115,11 +114,11 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 		return -1;
 	}
 	for (size_t i = 0; i < p.toks.n; i++) {
-		const struct tok *t = &p.toks.v[i];
-		if (t->has_ctl) {
+		if (p.toks.v[i].has_ctl) {
+			/* the column first: the token dies with the list */
+			err->col = p.toks.v[i].off + 1;
 			toklist_free(&p.toks);
 			cmd_free(out);
-			err->col = t->off + 1;
 			snprintf(err->msg, sizeof(err->msg), "CR, LF or NUL inside an argument: refused, nothing was sent");
 			return -1;
 		}
@@ -133,12 +132,35 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 		rc = d->parse(&p);
 	toklist_free(&p.toks);
 	if (rc < 0) {
-		const struct cmd_def *keep = out->def;
 		cmd_free(out);
-		out->def = keep;
 		return -1;
 	}
 	return 0;
+}
+
+bool cmd_line_secret(const char *line, size_t len)
+{
+	/* lenient on purpose: a line that fails to parse is kept out of
+	 * history as surely as one that parses */
+	while (len > 0 && (line[0] == ' ' || line[0] == '\t')) {
+		line++;
+		len--;
+	}
+	size_t plus = len > 0 && line[0] == '+', w = plus;
+	while (w < len && line[w] != ' ' && line[w] != '\t')
+		w++;
+	const struct cmd_def *d = cmd_find(line + plus, w - plus);
+	if (d == NULL)
+		return false;
+	if (d->flags & CMD_SENSITIVE)
+		return true;
+	if (d->secret == NULL)
+		return false;
+	struct toklist toks;
+	tok_split_partial(line, len, &toks);
+	bool s = d->secret(line, &toks);
+	toklist_free(&toks);
+	return s;
 }
 
 /* Bytes that can stand in a word without splitting it or the command:

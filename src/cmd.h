@@ -15,7 +15,8 @@ enum cmd_flag {
 	CMD_LOCAL = 1 << 3,     /* a torsh command, never sent to tor */
 	CMD_OBSOLETE = 1 << 4,  /* refused, with the reason in help */
 	CMD_PREAUTH = 1 << 5,   /* part of authentication; torsh does it itself */
-	CMD_SHELL_ONLY = 1 << 6, /* a torsh command for the interactive shell only */
+	CMD_QSTRING = 1 << 6,   /* "..." is a QuotedString (\X is X), as tor reads it here */
+	CMD_SHELL_ONLY = 1 << 7, /* a torsh command for the interactive shell only */
 };
 
 /* torsh's own commands: what the front ends dispatch on. */
@@ -81,11 +82,11 @@ struct cmd {
 	const char *body;  /* borrowed */
 	size_t blen;
 	bool has_body;
-	bool secret;       /* this instance carries a secret (keep out of history) */
 	bool dangerous;    /* this instance stops tor or loses state: confirm */
 };
 
 struct pctx;
+struct toklist;
 
 struct cmd_def {
 	const char *name;     /* as typed and sent (upper case), or "/help" */
@@ -97,6 +98,10 @@ struct cmd_def {
 	unsigned flags;
 	enum local_cmd local; /* CMD_LOCAL: which one */
 	int (*parse)(struct pctx *p);
+	/* For commands not CMD_SENSITIVE as a whole: whether this line carries
+	 * a secret (a password, a private key). Sees the tokens of a line that
+	 * may not parse (tok_split_partial); toks->v[0] is the command word. */
+	bool (*secret)(const char *line, const struct toklist *toks);
 	struct cmd_hint hints[4]; /* per argument position; the last repeats */
 };
 
@@ -111,6 +116,10 @@ const struct cmd_def *cmd_suggest(const char *word, size_t len);
 /* Parse a typed line into `out` (pure: no I/O). 0, or -1 with err filled
  * and out empty. A body, when the command takes one, is given separately. */
 int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *err);
+/* Whether a typed line carries a secret and must stay out of history: its
+ * command is CMD_SENSITIVE, or its secret() says so. Judged whether or not
+ * the line parses; leading blanks and a '+' before the word are skipped. */
+bool cmd_line_secret(const char *line, size_t len);
 /* Serialise a parsed command, body included. -1 (err) if anything could
  * split into a second command or argument: checked again here. */
 int cmd_serialize(const struct cmd *c, struct buf *wire, struct cmd_error *err);

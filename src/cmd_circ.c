@@ -21,37 +21,61 @@ static int parse_purpose(struct pctx *p, const struct tok *t, bool lower)
 	return p_fail(p, t, "purpose: expected general or controller, got '%s'", shown);
 }
 
+/* PATH: comma-separated relays, checked hop by hop on the text as typed
+ * (a "$FP=nick" hop would otherwise be split at its '='). */
+static int parse_path(struct pctx *p, const struct tok *t)
+{
+	const char *v = p->line + t->off;
+	char msg[200], shown[80];
+	if (t->quoted)
+		return p_fail(p, t, "PATH: expected relays separated by commas, or purpose=...");
+	size_t start = 0;
+	for (size_t i = 0; i <= t->len; i++) {
+		if (i < t->len && v[i] != ',')
+			continue;
+		if (i == start || val_relay(v + start, i - start, msg, sizeof(msg)) < 0) {
+			val_display(v + start, i - start, shown, sizeof(shown));
+			return p_fail(p, t, "PATH: hop %s: %s", shown[0] ? shown : "(empty)",
+				      i == start ? "expected a relay" : msg);
+		}
+		start = i + 1;
+	}
+	return out_word(p, v, t->len);
+}
+
+/* Tor takes the path only from the first argument after CIRCUIT and
+ * ignores any other bare word, so a path after purpose= or a second one
+ * would be dropped without a word: refuse them here. */
 static int parse_extendcircuit(struct pctx *p)
 {
 	const struct tok *t;
+	uint64_t id;
+	bool have_path = false, have_purpose = false;
 	if (p_need(p, &t, "CIRCUIT", "a circuit id (0 builds a new circuit)") < 0 ||
-	    arg_id(p, t, "CIRCUIT", true, NULL) < 0)
+	    arg_id(p, t, "CIRCUIT", true, &id) < 0)
 		return -1;
 	while ((t = p_next(p)) != NULL) {
+		char shown[80];
 		if (p_key_is(p, t, "purpose")) {
+			if (have_purpose)
+				return p_fail(p, t, "purpose: given twice (tor would use the first)");
 			if (parse_purpose(p, t, true) < 0)
 				return -1;
+			have_purpose = true;
 			continue;
 		}
-		if (t->has_eq || t->quoted)
-			return p_fail(p, t, "PATH: expected relays separated by commas, or purpose=...");
-		/* each hop of a comma-separated path must be a relay */
-		size_t start = 0;
-		char msg[200];
-		for (size_t i = 0; i <= t->val_len; i++) {
-			if (i < t->val_len && t->val[i] != ',')
-				continue;
-			if (i == start || val_relay(t->val + start, i - start, msg, sizeof(msg)) < 0) {
-				char shown[80];
-				val_display(t->val + start, i - start, shown, sizeof(shown));
-				return p_fail(p, t, "PATH: hop %s: %s", shown[0] ? shown : "(empty)",
-					      i == start ? "expected a relay" : msg);
-			}
-			start = i + 1;
-		}
-		if (out_word(p, t->val, t->val_len) < 0)
+		p_show(p, t, shown, sizeof(shown));
+		if (have_path || have_purpose)
+			return p_fail(p, t, "PATH: '%s' would be ignored: tor reads one comma-separated path, right "
+				      "after CIRCUIT (usage: %s %s)", shown, p->out->def->name, p->out->def->usage);
+		if (parse_path(p, t) < 0)
 			return -1;
+		have_path = true;
 	}
+	/* tor answers 512 "path required" for an existing circuit without one */
+	if (id != 0 && !have_path)
+		return p_fail(p, NULL, "missing PATH: extending circuit %llu needs the relays to add, RELAY[,RELAY...]",
+			      (unsigned long long)id);
 	return 0;
 }
 
@@ -193,8 +217,8 @@ const struct cmd_def cmd_extendcircuit = {
 	.name = "EXTENDCIRCUIT", .usage = "CIRCUIT [RELAY[,RELAY...]] [purpose=general|controller]",
 	.since = "0.1.1.1-alpha (path optional since 0.2.2.9)",
 	.summary = "build a new circuit (CIRCUIT 0) or extend one, through the given relays",
-	.help = "RELAY is $FINGERPRINT, $FINGERPRINT~nickname or a nickname. Tor answers EXTENDED <id>\n"
-		"and reports progress as CIRC events.",
+	.help = "RELAY is $FINGERPRINT, $FINGERPRINT~nickname or a nickname. A CIRCUIT other than 0 needs\n"
+		"the relays to add. Tor answers EXTENDED <id> and reports progress as CIRC events.",
 	.example = "EXTENDCIRCUIT 0 $AAAA...~guard,$BBBB...~middle purpose=general", .parse = parse_extendcircuit,
 	.hints = {{HINT_CIRC_ID, NULL}, {HINT_RELAY, NULL}, {HINT_WORDS, "purpose=general purpose=controller"}},
 };

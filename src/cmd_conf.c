@@ -25,6 +25,20 @@ static const char *const secret_options[] = {
 	"HashedControlPassword", "__HashedControlSessionPassword", "HashedControlSessionPassword", NULL,
 };
 
+/* A password hash is kept out of history even when the line around it is
+ * mistyped: any OPTION or OPTION=... naming one counts. */
+static bool conf_secret(const char *line, const struct toklist *toks)
+{
+	for (size_t i = 1; i < toks->n; i++) {
+		const struct tok *t = &toks->v[i];
+		size_t klen = t->has_eq ? t->key_len : t->len;
+		for (size_t k = 0; secret_options[k]; k++)
+			if (strlen(secret_options[k]) == klen && strncasecmp(line + t->off, secret_options[k], klen) == 0)
+				return true;
+	}
+	return false;
+}
+
 static int parse_conf_assign(struct pctx *p, bool need_one)
 {
 	const struct tok *t;
@@ -42,9 +56,6 @@ static int parse_conf_assign(struct pctx *p, bool need_one)
 		}
 		memcpy(key, p->line + t->off, klen);
 		key[klen] = '\0';
-		for (size_t i = 0; secret_options[i]; i++)
-			if (strcasecmp(key, secret_options[i]) == 0)
-				p->out->secret = true;
 		if (!t->has_eq) {
 			if (out_key(p, key) < 0)
 				return -1;
@@ -257,7 +268,6 @@ static int parse_loadconf(struct pctx *p)
 /* Secrets go as hex: no quoting rules to get wrong (digest 2.3). */
 static int parse_authenticate(struct pctx *p)
 {
-	p->out->secret = true;
 	const struct tok *t = p_next(p);
 	if (t == NULL)
 		return 0;
@@ -301,13 +311,14 @@ const struct cmd_def cmd_setconf = {
 	.help = "Values that are empty or hold spaces, quotes, '#', '\\' or non-ASCII bytes are sent C-quoted;\n"
 		"type them as OPTION=\"value\" with C escapes (\\n \\t \\\" \\\\ \\xHH). Several options are set atomically.",
 	.example = "SETCONF ContactInfo=\"admin at example dot org\" MaxCircuitDirtiness=600",
-	.parse = parse_setconf, .hints = {{HINT_CONF_SET, NULL}},
+	.parse = parse_setconf, .secret = conf_secret, .hints = {{HINT_CONF_SET, NULL}},
 };
 const struct cmd_def cmd_resetconf = {
 	.name = "RESETCONF", .usage = "OPTION[=VALUE] ...", .since = "0.1.1.1-alpha",
 	.summary = "set options, resetting those given without a value to their defaults",
 	.help = "Like SETCONF, but OPTION without '=' returns to its default value.",
-	.example = "RESETCONF ContactInfo", .parse = parse_setconf, .hints = {{HINT_CONF_SET, NULL}},
+	.example = "RESETCONF ContactInfo", .parse = parse_setconf, .secret = conf_secret,
+	.hints = {{HINT_CONF_SET, NULL}},
 };
 const struct cmd_def cmd_getconf = {
 	.name = "GETCONF", .usage = "OPTION ...", .since = "0.1.1.1-alpha",
@@ -406,14 +417,14 @@ const struct cmd_def cmd_quit = {
 };
 const struct cmd_def cmd_authenticate = {
 	.name = "AUTHENTICATE", .usage = "[\"PASSWORD\" | HEX]", .since = "0.1.1.1-alpha",
-	.flags = CMD_SENSITIVE | CMD_PREAUTH,
+	.flags = CMD_SENSITIVE | CMD_PREAUTH | CMD_QSTRING,
 	.summary = "authenticate (torsh does this itself; a failure closes the connection)",
 	.help = "A quoted password is sent as hex. Never stored in history.", .example = "AUTHENTICATE \"secret\"",
 	.parse = parse_authenticate,
 };
 const struct cmd_def cmd_authchallenge = {
 	.name = "AUTHCHALLENGE", .usage = "SAFECOOKIE NONCE", .since = "0.2.3.13-alpha",
-	.flags = CMD_PREAUTH,
+	.flags = CMD_PREAUTH | CMD_QSTRING,
 	.summary = "start SAFECOOKIE authentication (torsh does this itself)",
 	.help = "Only meaningful before AUTHENTICATE.", .example = "AUTHCHALLENGE SAFECOOKIE 5A0C1F2E3D4B5A6978877665544332211FFEEDDCCBBAA9988776655443322110",
 	.parse = parse_authchallenge, .hints = {{HINT_WORDS, "SAFECOOKIE"}, {HINT_NONE, NULL}},

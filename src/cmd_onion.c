@@ -1,5 +1,6 @@
 /* Onion services: ADD_ONION, DEL_ONION, HSFETCH, +HSPOST and client
  * authorization. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,13 +47,7 @@ static int parse_hspost(struct pctx *p)
 			if (parse_servers(p, t) < 0)
 				return -1;
 		} else if (p_key_is(p, t, "HSADDRESS")) {
-			char msg[200];
-			size_t n = t->val_len;
-			if (n > 6 && strcasecmp(t->val + n - 6, ".onion") == 0)
-				n -= 6;
-			if (t->quoted || val_onion_v3(t->val, n, msg, sizeof(msg)) < 0)
-				return p_fail(p, t, "HSADDRESS: %s", t->quoted ? "expected an onion address" : msg);
-			if (out_kv(p, "HSADDRESS", t->val, n) < 0)
+			if (arg_onion_kv(p, t, "HSADDRESS") < 0)
 				return -1;
 			have_addr = true;
 		} else if (!t->has_eq && !t->quoted && t->val_len > 1 && t->val[0] == '@' && p_peek(p) == NULL) {
@@ -86,7 +81,6 @@ static int parse_key(struct pctx *p, const struct tok *t)
 	if (n > 11 && strncasecmp(v, "ED25519-V3:", 11) == 0) {
 		if (val_base64(v + 11, n - 11, 64, msg, sizeof(msg)) < 0)
 			return p_fail(p, t, "KEY: ED25519-V3 key: %s", msg);
-		p->out->secret = true;
 		char buf[128];
 		memcpy(buf, "ED25519-V3:", 11);
 		memcpy(buf + 11, v + 11, n - 11 < sizeof(buf) - 12 ? n - 11 : sizeof(buf) - 12);
@@ -95,6 +89,21 @@ static int parse_key(struct pctx *p, const struct tok *t)
 	char shown[80];
 	val_display(v, n, shown, sizeof(shown));
 	return p_fail(p, t, "KEY: expected NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>, got '%s'", shown);
+}
+
+/* Any KEYTYPE:BLOB but NEW:... is a private key, wherever it stands and
+ * however mistyped (ED25519-V3:, an RSA1024: blob tor no longer takes). */
+static bool onion_key_secret(const char *line, const struct toklist *toks)
+{
+	for (size_t i = 1; i < toks->n; i++) {
+		const char *s = line + toks->v[i].off;
+		size_t n = toks->v[i].len, w = 0;
+		while (w < n && (isalnum((unsigned char)s[w]) || s[w] == '-'))
+			w++;
+		if (w > 0 && w < n && s[w] == ':' && !(w == 3 && strncasecmp(s, "NEW", 3) == 0))
+			return true;
+	}
+	return false;
 }
 
 static int parse_flags(struct pctx *p, const struct tok *t, const char *const *known, const char *removed)
@@ -124,7 +133,7 @@ static int parse_flags(struct pctx *p, const struct tok *t, const char *const *k
 	return out_kv(p, "Flags", t->val, t->val_len);
 }
 
-/* Port=VIRTPORT[,TARGET]: TARGET is PORT, HOST:PORT or unix:PATH. */
+/* Port=VIRTPORT[,TARGET], TARGET as val_target reads it. */
 static int parse_port(struct pctx *p, const struct tok *t)
 {
 	char msg[200];
@@ -170,7 +179,9 @@ static int parse_add_onion(struct pctx *p)
 		} else if (p_key_is(p, t, "MaxStreams")) {
 			rc = parse_uint_kv(p, t, "MaxStreams", 65535);
 		} else if (p_key_is(p, t, "ClientAuthV3")) {
-			if (t->quoted || val_base32(t->val, t->val_len, 32, msg, sizeof(msg)) < 0)
+			if (t->quoted)
+				return p_fail(p, t, "ClientAuthV3: expected a base32 x25519 public key, not a quoted string");
+			if (val_base32(t->val, t->val_len, 32, msg, sizeof(msg)) < 0)
 				return p_fail(p, t, "ClientAuthV3: x25519 public key in base32: %s", msg);
 			rc = out_kv(p, "ClientAuthV3", t->val, t->val_len);
 		} else if (p_key_is(p, t, "ClientAuth")) {
@@ -210,7 +221,6 @@ static int parse_auth_add(struct pctx *p)
 {
 	char msg[200];
 	const struct tok *t;
-	p->out->secret = true;
 	if (p_need(p, &t, "ADDRESS", "a v3 onion address") < 0 || onion_or_fail(p, t, "ADDRESS") < 0 ||
 	    p_need(p, &t, "KEY", "x25519:<base64 private key>") < 0)
 		return -1;
@@ -273,10 +283,11 @@ const struct cmd_def cmd_add_onion = {
 	.summary = "create an onion service for this connection (Flags=Detach keeps it after)",
 	.help = "KEY: NEW:BEST or NEW:ED25519-V3 (tor returns the new private key unless Flags=DiscardPK), or\n"
 		"ED25519-V3:<base64 of the 64-byte expanded key>. Flags: DiscardPK, Detach, V3Auth, NonAnonymous,\n"
-		"MaxStreamsCloseCircuit. TARGET: PORT, HOST:PORT or unix:PATH. ClientAuthV3: base32 x25519\n"
-		"public key of an authorized client. RSA1024 and ClientAuth= (v2) are refused: tor 0.4.6 removed v2.",
+		"MaxStreamsCloseCircuit. TARGET: PORT, ADDRESS[:PORT] (the port defaults to VIRT), [IPv6][:PORT] or\n"
+		"unix:PATH. ClientAuthV3: base32 x25519 public key of an authorized client (52 characters).\n"
+		"RSA1024 and ClientAuth= (v2) are refused: tor 0.4.6 removed v2.",
 	.example = "ADD_ONION NEW:ED25519-V3 Flags=Detach Port=80,127.0.0.1:8080",
-	.parse = parse_add_onion,
+	.parse = parse_add_onion, .secret = onion_key_secret,
 	.hints = {{HINT_WORDS, "NEW:BEST NEW:ED25519-V3 ED25519-V3:"},
 		  {HINT_WORDS, "Port= Flags=DiscardPK Flags=Detach Flags=V3Auth Flags=NonAnonymous "
 			       "Flags=MaxStreamsCloseCircuit MaxStreams= ClientAuthV3= PoWDefensesEnabled=1 "

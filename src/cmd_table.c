@@ -29,7 +29,9 @@ const struct cmd_def cmd_local_help = {
 const struct cmd_def cmd_local_raw = {
 	.name = "/raw", .usage = "LINE", .flags = CMD_LOCAL, .local = LC_RAW,
 	.summary = "send LINE as typed, unchecked (for commands newer than torsh); CR, LF, NUL still refused",
-	.help = "A LINE starting with + takes a body, as +LOADCONF does.", .example = "/raw GETINFO version",
+	.help = "A LINE starting with + takes a body, as +LOADCONF does, and is refused without one (tor would\n"
+		"read the commands that follow as its body); so is a lone '.', the line that ends a body.",
+	.example = "/raw GETINFO version",
 };
 const struct cmd_def cmd_local_quit = {
 	.name = "/quit", .usage = "", .flags = CMD_LOCAL, .local = LC_QUIT,

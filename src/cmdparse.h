@@ -31,6 +31,8 @@ const char *p_key(const struct pctx *p, const struct tok *t, char *buf, size_t l
 bool p_key_is(const struct pctx *p, const struct tok *t, const char *key);
 
 int out_word(struct pctx *p, const char *s, size_t n);
+/* Refuses a value holding ' or " (tor would): the error names `key` and
+ * points at the token read last. */
 int out_kv(struct pctx *p, const char *key, const char *val, size_t n);
 int out_kv_cquoted(struct pctx *p, const char *key, const char *val, size_t n);
 int out_key(struct pctx *p, const char *key);
@@ -43,5 +45,6 @@ int arg_id(struct pctx *p, const struct tok *t, const char *name, bool allow_zer
 int arg_name(struct pctx *p, const struct tok *t, const char *name, const char *what); /* [A-Za-z0-9_]+ */
 int arg_choice(struct pctx *p, const struct tok *t, const char *name, const char *const *choices, bool upcase);
 int arg_onion(struct pctx *p, const struct tok *t, const char *name);
+int arg_onion_kv(struct pctx *p, const struct tok *t, const char *key); /* KEY=ADDRESS */
 int arg_relay(struct pctx *p, const struct tok *t, const char *name);
 #endif

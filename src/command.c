@@ -15,21 +15,23 @@ static int refuse(struct buf *err, struct buf *wire, const char *what, size_t co
 	return -1;
 }
 
+/* LF, CRLF and a bare CR each end a line (tor would keep a bare CR as
+ * data); dot-stuffing comes after the split, so a "." hidden behind a CR
+ * is doubled too. */
 int wire_body(struct buf *wire, const char *body, size_t blen)
 {
 	size_t i = 0;
 	while (i < blen) {
-		const char *nl = memchr(body + i, '\n', blen - i);
-		size_t end = nl ? (size_t)(nl - body) : blen;
-		size_t len = end - i;
-		if (len > 0 && body[i + len - 1] == '\r')
-			len--;
-		if (len > 0 && body[i] == '.' && buf_putc(wire, '.', COMMAND_MAX_WIRE) < 0)
+		size_t end = i;
+		while (end < blen && body[end] != '\n' && body[end] != '\r')
+			end++;
+		size_t next = end + (end + 1 < blen && body[end] == '\r' && body[end + 1] == '\n' ? 2 : 1);
+		if (end > i && body[i] == '.' && buf_putc(wire, '.', COMMAND_MAX_WIRE) < 0)
 			return -1;
-		if (buf_append(wire, body + i, len, COMMAND_MAX_WIRE) < 0 ||
+		if (buf_append(wire, body + i, end - i, COMMAND_MAX_WIRE) < 0 ||
 		    buf_append(wire, "\r\n", 2, COMMAND_MAX_WIRE) < 0)
 			return -1;
-		i = end + 1;
+		i = next;
 	}
 	return buf_append(wire, ".\r\n", 3, COMMAND_MAX_WIRE);
 }
@@ -39,12 +41,19 @@ static bool is_raw(const char *line, size_t len)
 	return len >= 4 && strncmp(line, "/raw", 4) == 0 && (len == 4 || line[4] == ' ');
 }
 
+/* Where the LINE of "/raw LINE" starts. */
+static size_t raw_start(const char *line, size_t len)
+{
+	size_t i = 4;
+	while (i < len && line[i] == ' ')
+		i++;
+	return i;
+}
+
 bool command_wants_body(const char *line, size_t len)
 {
 	if (is_raw(line, len)) {
-		size_t i = 4;
-		while (i < len && line[i] == ' ')
-			i++;
+		size_t i = raw_start(line, len);
 		return i + 1 < len && line[i] == '+';
 	}
 	size_t w = 0;
@@ -66,19 +75,23 @@ bool command_wants_body(const char *line, size_t len)
 void command_inspect(const char *line, size_t len, struct command_info *info)
 {
 	memset(info, 0, sizeof(*info));
+	if (is_raw(line, len)) {
+		/* a torsh command, but what it sends is as secret as typed */
+		size_t i = raw_start(line, len);
+		info->local = true;
+		info->secret = cmd_line_secret(line + i, len - i);
+		return;
+	}
 	if (len > 0 && line[0] == '/') {
 		info->local = true;
 		return;
 	}
+	info->secret = cmd_line_secret(line, len);
 	struct cmd c;
 	struct cmd_error e;
 	if (cmd_parse(line, len, &c, &e) == 0) {
-		info->secret = c.secret || (c.def->flags & CMD_SENSITIVE);
 		info->dangerous = c.dangerous || (c.def->flags & CMD_DANGEROUS);
 		cmd_free(&c);
-	} else if (c.def) {
-		/* even a mistyped AUTHENTICATE may hold a password */
-		info->secret = (c.def->flags & CMD_SENSITIVE) != 0;
 	}
 }
 
@@ -109,13 +122,20 @@ static int read_body_file(const char *path, struct buf *body, struct buf *err)
 static int prepare_raw(const char *line, size_t len, const char *body, size_t blen, bool has_body,
 		       struct buf *wire, struct buf *err)
 {
-	size_t i = 4;
-	while (i < len && line[i] == ' ')
-		i++;
+	size_t i = raw_start(line, len);
 	if (i >= len)
 		return refuse(err, wire, "/raw needs a LINE to send", len);
 	line += i;
 	len -= i;
+	/* Tor reads a '+' line as the start of a body that runs to a line
+	 * ".": sent bare it would swallow the commands after it. A lone "."
+	 * is that end line; torsh never sends one outside a body. */
+	if (line[0] == '+' && len == 1)
+		return refuse(err, wire, "'+' without a command word and its body", i);
+	if (line[0] == '+' && !has_body)
+		return refuse(err, wire, "a '+' line without its body (the lines that follow, up to a line '.')", i);
+	if (line[0] == '.' && len == 1)
+		return refuse(err, wire, "a lone '.' (the line that ends a body)", i);
 	if (has_body && line[0] != '+')
 		has_body = false;
 	if (buf_append(wire, line, len, COMMAND_MAX_WIRE) < 0 || buf_append(wire, "\r\n", 2, COMMAND_MAX_WIRE) < 0 ||

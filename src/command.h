@@ -31,7 +31,7 @@ void command_inspect(const char *line, size_t len, struct command_info *info);
 int command_prepare(const char *line, size_t len, const char *body, size_t blen, bool has_body,
 		    struct buf *wire, struct buf *err);
 
-/* Encode a multi-line body: CRLF line ends, a leading '.' doubled, a final
- * CRLF, then the terminating ".\r\n". */
+/* Encode a multi-line body: every line end (LF, CRLF, CR) as CRLF, a
+ * leading '.' doubled, a final CRLF, then the terminating ".\r\n". */
 int wire_body(struct buf *wire, const char *body, size_t blen);
 #endif

@@ -213,6 +213,9 @@ keys() {
 	keys "ONION_CLIENT_AUTH_ADD $addr x25519:yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o=" Enter
 	# an invalid hash: tor refuses it, but the line still must not be kept
 	keys 'SETCONF HashedControlPassword=16:NOTAHASHsecretish' Enter
+	# nor one that does not parse, nor one sent through /raw
+	keys 'AUTHENTICATE "unterminated-hunter3' Enter
+	keys '/raw SETCONF HashedControlPassword=16:RAWsecretish' Enter
 	keys 'GETCONF ContactInfo' Enter
 	wait_screen 'ContactInfo (unset)'
 	local h="$STATE/torsh/history"
@@ -227,6 +230,8 @@ keys() {
 	refute_output --partial 'yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o'
 	refute_output --partial 'AUTHENTICATE'
 	refute_output --partial 'NOTAHASHsecretish'
+	refute_output --partial 'hunter3'
+	refute_output --partial 'RAWsecretish'
 	# nor recalled with Up
 	keys Up
 	wait_screen '> GETCONF ContactInfo'

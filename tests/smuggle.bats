@@ -148,6 +148,16 @@ untouched() {
 	untouched
 }
 
+@test "/raw: a '+' line without its body and a lone '.' are refused (tor would read on as a body)" {
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c '/raw +LOADCONF'
+	assert_failure 2
+	assert_output --partial "a '+' line without its body"
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c '/raw .'
+	assert_failure 2
+	assert_output --partial "a lone '.'"
+	untouched
+}
+
 @test "SETCIRCUITPURPOSE without a purpose (crashes tor 0.4.9.11) is never sent" {
 	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'SETCIRCUITPURPOSE 1'
 	assert_failure 2

@@ -1,6 +1,7 @@
 /* libFuzzer target: any bytes typed as a command line (and body) must give
  * either an error and no wire bytes, or exactly one command whose wire form
- * has no stray CR/LF/NUL that could start a second command. */
+ * has no stray CR/LF/NUL that could start a second command; inspecting the
+ * line for history must not crash either. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		toklist_free(&tl);
 	tok_split_partial(p, len, &tl);
 	toklist_free(&tl);
+	/* the history check parses lines command_prepare would refuse first */
+	struct command_info info;
+	command_inspect(p, len, &info);
 
 	struct buf wire = {0}, err = {0};
 	int rc = command_prepare(p, len, body, blen, body != NULL, &wire, &err);
