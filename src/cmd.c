@@ -150,6 +150,10 @@ bool cmd_line_secret(const char *line, size_t len)
 	while (w < len && line[w] != ' ' && line[w] != '\t')
 		w++;
 	const struct cmd_def *d = cmd_find(line + plus, w - plus);
+	/* a mistyped word is judged as the command it was probably meant to be:
+	 * "AUTHENTICAT pw" holds a password all the same */
+	if (d == NULL)
+		d = cmd_suggest(line + plus, w - plus);
 	if (d == NULL)
 		return false;
 	if (d->flags & CMD_SENSITIVE)

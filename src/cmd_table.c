@@ -84,7 +84,8 @@ const struct cmd_def cmd_local_trace = {
 	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_TRACE,
 	.summary = "show every line sent (>) and received (<), timestamped, secrets replaced by [redacted]",
 	.help = "Redacted: AUTHENTICATE secrets, SAFECOOKIE hashes and nonces, private keys (ADD_ONION,\n"
-		"client authorization). Control characters are escaped.",
+		"client authorization), and the arguments of any other line kept out of history (SETCONF\n"
+		"HashedControlPassword=...). Control characters are escaped.",
 	.example = "/trace on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_scrollback = {

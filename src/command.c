@@ -72,14 +72,34 @@ bool command_wants_body(const char *line, size_t len)
 	return !(s > w && line[s] == '@');
 }
 
+/* Whether a tor command stops tor or throws state away. A line that does
+ * not parse is judged by its command word (as /raw may send it anyway). */
+static bool line_dangerous(const char *line, size_t len)
+{
+	struct cmd c;
+	struct cmd_error e;
+	if (cmd_parse(line, len, &c, &e) == 0) {
+		bool d = c.dangerous || (c.def->flags & CMD_DANGEROUS);
+		cmd_free(&c);
+		return d;
+	}
+	size_t plus = len > 0 && line[0] == '+', w = plus;
+	while (w < len && line[w] != ' ' && line[w] != '\t')
+		w++;
+	const struct cmd_def *d = cmd_find(line + plus, w - plus);
+	return d != NULL && (d->flags & CMD_DANGEROUS);
+}
+
 void command_inspect(const char *line, size_t len, struct command_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	if (is_raw(line, len)) {
-		/* a torsh command, but what it sends is as secret as typed */
+		/* a torsh command, but what it sends is as secret, and as
+		 * dangerous, as typed */
 		size_t i = raw_start(line, len);
 		info->local = true;
 		info->secret = cmd_line_secret(line + i, len - i);
+		info->dangerous = line_dangerous(line + i, len - i);
 		return;
 	}
 	if (len > 0 && line[0] == '/') {
@@ -87,12 +107,7 @@ void command_inspect(const char *line, size_t len, struct command_info *info)
 		return;
 	}
 	info->secret = cmd_line_secret(line, len);
-	struct cmd c;
-	struct cmd_error e;
-	if (cmd_parse(line, len, &c, &e) == 0) {
-		info->dangerous = c.dangerous || (c.def->flags & CMD_DANGEROUS);
-		cmd_free(&c);
-	}
+	info->dangerous = line_dangerous(line, len);
 }
 
 static int read_body_file(const char *path, struct buf *body, struct buf *err)

@@ -530,7 +530,7 @@ static void answer_confirm(struct repl *r, const char *line, size_t len)
 
 static void submit(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
-	if (!(len > 0 && line[0] == '/') && ask_first(r, line, len, body, blen, has_body))
+	if (ask_first(r, line, len, body, blen, has_body))
 		return;
 	submit_now(r, line, len, body, blen, has_body);
 }

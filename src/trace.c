@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cmd.h"
 #include "escape.h"
 
 /* Words after which the rest of the line is a secret. */
@@ -35,6 +36,14 @@ static void emit(struct buf *out, char dir, const char *l, size_t n)
 				break;
 			}
 		}
+	}
+	if (dir == '>' && cut == n && cmd_line_secret(l, n)) {
+		/* a secret the markers do not know (SETCONF HashedControlPassword=,
+		 * whatever the table's secret() hooks find): all but the command */
+		cut = 0;
+		while (cut < n && l[cut] != ' ')
+			cut++;
+		cut += cut < n;
 	}
 	stamp(out, dir);
 	term_safe_append(out, l, cut, BUF_NOLIMIT);

@@ -213,6 +213,8 @@ keys() {
 	keys "ONION_CLIENT_AUTH_ADD $addr x25519:yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o=" Enter
 	# an invalid hash: tor refuses it, but the line still must not be kept
 	keys 'SETCONF HashedControlPassword=16:NOTAHASHsecretish' Enter
+	# a mistyped command word: judged as the command it resembles
+	keys 'AUTHENTICAT "typo-secret"' Enter
 	# nor one that does not parse, nor one sent through /raw
 	keys 'AUTHENTICATE "unterminated-hunter3' Enter
 	keys '/raw SETCONF HashedControlPassword=16:RAWsecretish' Enter
@@ -230,6 +232,7 @@ keys() {
 	refute_output --partial 'yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o'
 	refute_output --partial 'AUTHENTICATE'
 	refute_output --partial 'NOTAHASHsecretish'
+	refute_output --partial 'typo-secret'
 	refute_output --partial 'hunter3'
 	refute_output --partial 'RAWsecretish'
 	# nor recalled with Up
@@ -646,6 +649,10 @@ FP_C='$CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'
 	wait_screen 'SIGNAL SHUTDOWN: really send it? [y/N]'
 	keys Enter
 	wait_screen 'not sent'
+	# /raw sends it unchecked, but still not without asking
+	keys '/raw SIGNAL HALT' Enter
+	wait_screen '/raw SIGNAL HALT: really send it? [y/N]'
+	keys 'n' Enter
 	keys 'GETINFO process/pid' Enter
 	wait_screen "process/pid = $TOR_PID"
 	kill -0 "$TOR_PID"

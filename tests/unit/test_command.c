@@ -796,6 +796,14 @@ static const struct inspect_row inspect_rows[] = {
 	{"/raw GETINFO version", true, false, false},
 	{"/raw AUTHENTICATE \"my password\"", true, true, false},
 	{"/raw AUTHENTICATE 00", true, true, false},
+	/* /raw sends what it is given: as dangerous as the command itself */
+	{"/raw SIGNAL HALT", true, false, true},
+	{"/raw DROPGUARDS now", true, false, true},
+	{"/raw SIGNAL NEWNYM", true, false, false},
+	/* a mistyped command word is judged as the command it resembles */
+	{"AUTHENTICAT \"pw\"", false, true, false},
+	{"SETCNF HashedControlPassword=16:00", false, true, false},
+	{"GETINF version", false, false, false},
 	{"/raw   authenticate", true, true, false},
 	{"/raw SETCONF HashedControlPassword=16:0011", true, true, false},
 	{"/raw ADD_ONION ED25519-V3:" ED64 " Port=80", true, true, false},

@@ -9,6 +9,7 @@
 #include "flood.h"
 #include "shellcmd.h"
 #include "tap.h"
+#include "trace.h"
 
 /* Frame one reply; the reader stays alive while the message is used. */
 static struct tc_msg *frame(struct reader *r, const char *wire)
@@ -250,10 +251,34 @@ static void check_flood(void)
 	reader_free(&r);
 }
 
+/* What /trace prints for one chunk, without the timestamps. */
+static void check_trace_line(char dir, const char *wire, const char *want)
+{
+	struct tracer t = {0};
+	struct buf out = {0};
+	trace_chunk(&t, dir, wire, strlen(wire), &out);
+	const char *got = out.p ? out.p : "";
+	/* "HH:MM:SS.mmm > " */
+	CHECK(strlen(got) > 15 && strcmp(got + 13, want) == 0, "trace of '%s': got '%s'", wire, got);
+	buf_free(&out);
+	tracer_free(&t);
+}
+
+static void check_trace(void)
+{
+	check_trace_line('>', "GETINFO version\r\n", "> GETINFO version\n");
+	check_trace_line('>', "AUTHENTICATE 68756E74657232\r\n", "> AUTHENTICATE [redacted]\n");
+	check_trace_line('>', "SETCONF HashedControlPassword=\"16:ABCDEF\"\r\n", "> SETCONF [redacted]\n");
+	check_trace_line('>', "SETCONF ContactInfo=x\r\n", "> SETCONF ContactInfo=x\n");
+	check_trace_line('<', "250-PrivateKey=ED25519-V3:abc\r\n", "< 250-PrivateKey=[redacted]\n");
+	check_trace_line('<', "650 LOG \x1b[2Jhi\r\n", "< 650 LOG \\e[2Jhi\n");
+}
+
 int main(void)
 {
 	check_flood();
 	check_tables();
+	check_trace();
 	check_completion();
 	return tap_done();
 }
