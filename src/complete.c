@@ -492,10 +492,16 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 	case HINT_INFO_KEY:
 		offer_list(q, &c->info);
 		break;
-	case HINT_EVENT:
-		for (size_t i = 0; i < event_def_count; i++)
-			offer(q, event_defs[i].name, event_defs[i].summary);
+	case HINT_EVENT: {
+		/* /events +TYPE -TYPE: the sign stays */
+		char sign = q->len > 0 && (q->word[0] == '+' || q->word[0] == '-') ? q->word[0] : 0;
+		for (size_t i = 0; i < event_def_count; i++) {
+			char v[64];
+			snprintf(v, sizeof(v), "%s%s", sign ? (sign == '+' ? "+" : "-") : "", event_defs[i].name);
+			offer(q, v, event_defs[i].summary);
+		}
 		break;
+	}
 	case HINT_SIGNAL:
 		offer_enum(q, ENUM_TABLE(ET_SIGNAL));
 		break;

@@ -187,6 +187,9 @@ static void check_completion(void)
 	check_complete(&c, "GETI", "GETINFO");
 	check_complete(&c, "geti", "GETINFO");
 	check_complete(&c, "SETEVENTS CIRC_", "CIRC_MINOR CIRC_BW");
+	check_complete(&c, "/events +CIRC_", "+CIRC_MINOR +CIRC_BW");
+	check_complete(&c, "/events +SIGNAL -STREAM_", "-STREAM_BW");
+	check_complete(&c, "/mute B", "BW BUILDTIMEOUT_SET");
 	check_complete(&c, "GETINFO ", "version ns/id/");
 	check_complete(&c, "GETINFO version ns", "ns/id/");
 	check_complete(&c, "SETCONF Cl", "ClientOnly=");
