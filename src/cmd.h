@@ -44,6 +44,7 @@ enum hint_kind {
 	HINT_RELAY,       /* $fingerprint~nickname */
 	HINT_COMMAND,     /* command words */
 	HINT_FILE,        /* @FILE */
+	HINT_EVENT_FIELD, /* FIELD= of the event named by the first argument, --timeout */
 };
 
 struct cmd_hint {

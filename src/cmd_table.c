@@ -101,5 +101,5 @@ const struct cmd_def cmd_local_wait = {
 	.help = "FIELD is a schema name (Status, CircID, Signal...) or a keyword (PURPOSE, REASON...);\n"
 		"names and enum values match case-insensitively. The event must be subscribed (SETEVENTS).\n"
 		"One that arrived since the previous command was sent counts. A timeout is an error (exit 1).",
-	.example = "/wait SIGNAL Signal=NEWNYM --timeout 5", .hints = {{HINT_EVENT, NULL}, {HINT_WORDS, "--timeout"}},
+	.example = "/wait SIGNAL Signal=NEWNYM --timeout 5", .hints = {{HINT_EVENT, NULL}, {HINT_EVENT_FIELD, NULL}},
 };

@@ -357,6 +357,8 @@ struct query {
 	size_t len;
 	struct completion *out;
 	bool upcase;           /* complete in upper case (command words, enum values) */
+	const char *arg1;      /* the command's first argument, when typed */
+	size_t arg1_len;
 };
 
 static bool has_prefix_ci(const char *s, const char *p, size_t n)
@@ -463,6 +465,25 @@ static void offer_relays(struct query *q, const struct catalog *c)
 	offer_relays_after(q, c, fixed);
 }
 
+/* /wait EVENT <TAB>: the event's field names (positional and keyword) as
+ * NAME=, and the --timeout option. */
+static void offer_event_fields(struct query *q)
+{
+	offer(q, "--timeout", NULL);
+	const struct event_def *d = event_def_find(q->arg1, q->arg1_len);
+	if (d == NULL)
+		return;
+	char v[80];
+	for (size_t i = 0; i < d->npos; i++) {
+		snprintf(v, sizeof(v), "%s=", d->pos[i].name);
+		offer(q, v, NULL);
+	}
+	for (size_t i = 0; i < d->nkw; i++) {
+		snprintf(v, sizeof(v), "%s=", d->kw[i].name);
+		offer(q, v, NULL);
+	}
+}
+
 static void offer_hint(struct query *q, const struct catalog *c, const struct cmd_hint *h)
 {
 	q->out->source = h->kind;
@@ -527,6 +548,9 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 		for (size_t i = 0; i < cmd_table_len; i++)
 			offer(q, cmd_table[i]->name, cmd_table[i]->summary);
 		break;
+	case HINT_EVENT_FIELD:
+		offer_event_fields(q);
+		break;
 	case HINT_FILE:
 	case HINT_NONE:
 		break;
@@ -553,7 +577,7 @@ void complete(const struct catalog *c, const char *line, size_t cursor, struct c
 	out->no_space = false;
 	out->source = HINT_NONE;
 	/* split what is before the cursor into words, quote-aware */
-	size_t i = 0, nwords = 0, first_s = 0, first_e = 0, start = cursor;
+	size_t i = 0, nwords = 0, first_s = 0, first_e = 0, arg1_s = 0, arg1_e = 0, start = cursor;
 	while (i < cursor) {
 		while (i < cursor && line[i] == ' ')
 			i++;
@@ -564,6 +588,9 @@ void complete(const struct catalog *c, const char *line, size_t cursor, struct c
 		if (nwords == 0) {
 			first_s = i;
 			first_e = i + tl;
+		} else if (nwords == 1) {
+			arg1_s = i;
+			arg1_e = i + tl;
 		}
 		nwords++;
 		start = i;
@@ -574,7 +601,8 @@ void complete(const struct catalog *c, const char *line, size_t cursor, struct c
 		start = cursor;
 	size_t argi = fresh ? nwords : nwords - 1; /* index of the word being completed */
 	out->start = start;
-	struct query q = {.word = line + start, .len = cursor - start, .out = out};
+	struct query q = {.word = line + start, .len = cursor - start, .out = out, .arg1 = line + arg1_s,
+			  .arg1_len = arg1_e - arg1_s};
 	if (argi == 0) {
 		out->source = HINT_COMMAND;
 		for (size_t t = 0; t < cmd_table_len; t++)

@@ -190,6 +190,10 @@ static void check_completion(void)
 	check_complete(&c, "/events +CIRC_", "+CIRC_MINOR +CIRC_BW");
 	check_complete(&c, "/events +SIGNAL -STREAM_", "-STREAM_BW");
 	check_complete(&c, "/mute B", "BW BUILDTIMEOUT_SET");
+	check_complete(&c, "/wait SIGNAL ", "--timeout Signal=");
+	check_complete(&c, "/wait CIRC S", "Status= SOCKS_USERNAME= SOCKS_PASSWORD=");
+	check_complete(&c, "/wait CIRC Status=BUILT PU", "PURPOSE=");
+	check_complete(&c, "/wait NOSUCH ", "--timeout");
 	check_complete(&c, "GETINFO ", "version ns/id/");
 	check_complete(&c, "GETINFO version ns", "ns/id/");
 	check_complete(&c, "SETCONF Cl", "ClientOnly=");
