@@ -265,13 +265,13 @@ static void add_client(void *ud, const char *l, size_t n)
 }
 
 /* "r NICK IDENTITY-BASE64 ..." -> "$HEXFINGERPRINT~NICK" */
-static void add_relay(void *ud, const char *l, size_t n)
+static bool add_relay_line(struct wordlist *w, const char *l, size_t n)
 {
 	if (n < 4 || l[0] != 'r' || l[1] != ' ')
-		return;
+		return false;
 	const char *nick = l + 2, *sp = memchr(nick, ' ', n - 2);
 	if (sp == NULL)
-		return;
+		return false;
 	const char *id = sp + 1, *end = l + n, *ie = memchr(id, ' ', (size_t)(end - id));
 	size_t il = ie ? (size_t)(ie - id) : (size_t)(end - id);
 	/* 27 base64 characters (unpadded) are the 20-byte identity */
@@ -283,7 +283,7 @@ static void add_relay(void *ud, const char *l, size_t n)
 	for (size_t i = 0; i < il && id[i] != '='; i++) {
 		const char *q = memchr(b64, id[i], 64);
 		if (q == NULL)
-			return;
+			return false;
 		acc = (acc << 6) | (unsigned)(q - b64);
 		bits += 6;
 		if (bits >= 8 && nraw < sizeof(raw)) {
@@ -293,12 +293,37 @@ static void add_relay(void *ud, const char *l, size_t n)
 		}
 	}
 	if (nraw != 20)
-		return;
+		return false;
 	char word[64] = "$";
 	for (size_t i = 0; i < 20; i++)
 		snprintf(word + 1 + 2 * i, 3, "%02X", raw[i]);
 	snprintf(word + 41, sizeof(word) - 41, "~%.*s", (int)(sp - nick) > 19 ? 19 : (int)(sp - nick), nick);
-	wl_add(ud, word, strlen(word), NULL, 0);
+	wl_add(w, word, strlen(word), NULL, 0);
+	return true;
+}
+
+/* ns/all line by line: an "r" line is a relay, the "s" line after it its
+ * flags, shown as its description ("Fast Guard Running Stable Valid"). */
+struct relay_ctx {
+	struct wordlist *w;
+	bool last_added;      /* the latest "r" line became an entry */
+};
+
+static void add_relay(void *ud, const char *l, size_t n)
+{
+	struct relay_ctx *rc = ud;
+	if (n >= 2 && l[0] == 'r' && l[1] == ' ') {
+		rc->last_added = add_relay_line(rc->w, l, n);
+		return;
+	}
+	if (!rc->last_added || n < 3 || l[0] != 's' || l[1] != ' ')
+		return;
+	struct wordlist *w = rc->w;
+	size_t dl = n - 2 > 100 ? 100 : n - 2;
+	w->desc[w->n - 1] = w->text.len;
+	buf_append(&w->text, l + 2, dl, BUF_NOLIMIT);
+	buf_putc(&w->text, '\0', BUF_NOLIMIT);
+	rc->last_added = false;
 }
 
 void catalog_take(struct catalog *c, const char *tag, const struct tc_msg *m)
@@ -318,7 +343,8 @@ void catalog_take(struct catalog *c, const char *tag, const struct tc_msg *m)
 		each_item(v, len, true, add_word, &c->features);
 	} else if (strcmp(tag, "relays") == 0 && (v = reply_value(m, "ns/all", &len))) {
 		wl_reset(&c->relays);
-		each_item(v, len, false, add_relay, &c->relays);
+		struct relay_ctx rc = {.w = &c->relays};
+		each_item(v, len, false, add_relay, &rc);
 	} else if (strcmp(tag, "live") == 0) {
 		wl_reset(&c->circuits);
 		wl_reset(&c->streams);
@@ -451,7 +477,8 @@ static void offer_relays_after(struct query *q, const struct catalog *c, size_t 
 		for (size_t k = 0; k < q->out->match.n; k++)
 			if (strcmp(wl_word(&q->out->match, k), full) == 0)
 				goto next;
-		wl_add(&q->out->match, full, strlen(full), NULL, 0);
+		const char *desc = wl_desc(&c->relays, i);
+		wl_add(&q->out->match, full, strlen(full), desc, desc ? strlen(desc) : 0);
 	next:;
 	}
 }
@@ -620,6 +647,9 @@ void complete(const struct catalog *c, const char *line, size_t cursor, struct c
 		if (out->match.n == 1 && (last == '=' || last == '/' || last == ':'))
 			out->no_space = true;
 	}
+	/* a path may go on with ",NEXT": the relay wants no space after it */
+	if (out->source == HINT_RELAY && !(q.len >= 7 && strncasecmp(q.word, "SERVER=", 7) == 0))
+		out->no_space = true;
 }
 
 void completion_free(struct completion *out)

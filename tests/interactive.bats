@@ -556,17 +556,24 @@ at_cursor() {
 }
 
 # start_fake_shell SCRIPT-LINES...: a fake control port that first answers
-# the requests torsh makes after connecting (completion data), then plays
-# the given lines; torsh in tmux on it.
+# the requests torsh makes after connecting (completion data; ns/all with
+# $NS_ALL when set), then plays the given lines; torsh in tmux on it.
 start_fake_shell() {
 	local script="$BATS_TEST_TMPDIR/fake.script"
 	{
 		echo auth-null
 		local req
-		for req in 'GETINFO config/names' 'GETINFO info/names' 'GETINFO features/names' 'GETINFO ns/all'; do
+		for req in 'GETINFO config/names' 'GETINFO info/names' 'GETINFO features/names'; do
 			echo "expect $req"
 			echo 'line 250 OK'
 		done
+		echo 'expect GETINFO ns/all'
+		if [ -n "${NS_ALL:-}" ]; then
+			echo 'line 250+ns/all='
+			sed 's/^/line /' <<<"$NS_ALL"
+			echo 'line .'
+		fi
+		echo 'line 250 OK'
 		printf '%s\n' "$@"
 	} >"$script"
 	start_fake "$script"
@@ -677,4 +684,27 @@ FP_C='$CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'
 	wait_screen 'OK'
 	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETCONF ContactInfo'
 	assert_output "250 ContactInfo=$long"
+}
+
+# An offline tor knows no relays; ns/all comes from the fake port.
+@test "completion: relays as \$fingerprint~nickname with their flags, hop after hop, and SERVER=" {
+	local fp_d='$DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD'
+	NS_ALL="r guardA qqqqqqqqqqqqqqqqqqqqqqqqqqo AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.1 5000 0
+s Fast Guard Running Stable Valid
+r exitC zMzMzMzMzMzMzMzMzMzMzMzMzMw AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.2 5000 0
+s Exit Fast Running Valid
+r exitD 3d3d3d3d3d3d3d3d3d3d3d3d3d0 AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.3 5000 0
+s Exit Running Valid" start_fake_shell \
+		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' 'drain'
+	complete_line 'EXTENDCIRCUIT 0 gua'
+	at_cursor "> EXTENDCIRCUIT 0 $FP_A~guardA"
+	keys ',ex' Tab
+	wait_screen "  $FP_A~guardA,$FP_C~exitC  Exit Fast Running Valid"
+	run screen
+	assert_line "  $FP_A~guardA,$fp_d~exitD  Exit Running Valid"
+	keys 'itC' Tab
+	at_cursor "> EXTENDCIRCUIT 0 $FP_A~guardA,$FP_C~exitC"
+	complete_line 'HSFETCH 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid SERVER=exitD'
+	at_cursor "SERVER=$fp_d~exitD "
+	stop_fake
 }

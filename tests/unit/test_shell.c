@@ -107,6 +107,8 @@ static void check_desc(const struct catalog *c, const char *line, const char *wo
 static void check_descs(const struct catalog *c)
 {
 	check_desc(c, "CLOSECIRCUIT ", "12", "BUILT GENERAL g");
+	check_desc(c, "EXTENDCIRCUIT 0 ", "$0123456789ABCDEF0123456789ABCDEF01234567~guard", "Fast Guard Running Valid");
+	check_desc(c, "EXTENDCIRCUIT 0 ", "$FEDCBA9876543210FEDCBA9876543210FEDCBA98~exit", "(none)");
 	check_desc(c, "SIGNAL NEW", "NEWNYM", "switch to new circuits, so new application requests don't share any circuits with old ones (this also clears our DNS cache)");
 	struct completion out = {0};
 	complete(c, "CLOSECIRCUIT ", 13, &out);
@@ -221,6 +223,10 @@ static void check_completion(void)
 	complete(&c, "SETCONF Cl", 10, &one);
 	CHECK(one.no_space && one.start == 8 && completion_common(&one) == strlen("ClientOnly="),
 	      "a KEY= completion wants no space after it, and replaces from the word's start");
+	complete(&c, "EXTENDCIRCUIT 0 gu", 18, &one);
+	CHECK(one.no_space, "a relay in a path wants no space: a ',' and the next hop may follow");
+	complete(&c, "HSFETCH x SERVER=gu", 19, &one);
+	CHECK(!one.no_space, "SERVER=relay is a whole argument: a space follows");
 	completion_free(&one);
 	catalog_free(&c);
 }
