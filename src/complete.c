@@ -185,6 +185,10 @@ static void add_info(void *ud, const char *l, size_t n)
 	size_t k = dash ? (size_t)(dash - l) : n;
 	if (k > 0 && l[k - 1] == '*')
 		k--;
+	/* "downloads/desc/<desc>": the part before the placeholder is a prefix */
+	const char *ph = memchr(l, '<', k);
+	if (ph != NULL)
+		k = (size_t)(ph - l);
 	wl_add(ud, l, k, dash ? dash + 4 : NULL, dash ? n - k - 4 - (l[k] == '*') : 0);
 }
 

@@ -185,6 +185,14 @@ static int term_cols(void)
 	return 80;
 }
 
+static int term_rows(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+		return ws.ws_row;
+	return 24;
+}
+
 /* Clears the prompt and edit line so a message can be printed in their
  * place; libedit redraws them afterwards (EL_REFRESH). */
 static void clear_edit_area(struct repl *r)
@@ -284,7 +292,9 @@ static void on_msg(void *ud, const struct tc_msg *m)
  * terminal's width, as many as a screen holds. */
 static void show_candidates(const struct completion *c)
 {
-	size_t width = 0, shown = c->match.n < 40 ? c->match.n : 40;
+	/* room for the list, its "... and N more" line and the prompt */
+	size_t rows = (size_t)term_rows(), fit = rows > 8 ? rows - 3 : 5;
+	size_t width = 0, shown = c->match.n < fit ? c->match.n : fit - 1;
 	for (size_t i = 0; i < shown; i++) {
 		size_t n = strlen(c->match.text.p + c->match.word[i]);
 		if (n > width)

@@ -169,7 +169,8 @@ static void check_completion(void)
 {
 	struct catalog c = {0};
 	take(&c, "conf", "250+config/names=\r\nContactInfo String\r\nClientOnly Boolean\r\nSocksPort Port\r\n.\r\n250 OK\r\n");
-	take(&c, "info", "250+info/names=\r\nversion -- The current version of Tor.\r\nns/id/* -- Brief summary of router status by ID.\r\n.\r\n250 OK\r\n");
+	take(&c, "info", "250+info/names=\r\nversion -- The current version of Tor.\r\nns/id/* -- Brief summary of router status by ID.\r\n"
+			 "downloads/desc/<desc> -- Return a download status for a given descriptor digest\r\n.\r\n250 OK\r\n");
 	take(&c, "features", "250-features/names=VERBOSE_NAMES EXTENDED_EVENTS\r\n250 OK\r\n");
 	take(&c, "live", "250-circuit-status=12 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~g PURPOSE=GENERAL\r\n"
 			 "250-stream-status=\r\n250-onions/current=abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab\r\n"
@@ -196,7 +197,7 @@ static void check_completion(void)
 	check_complete(&c, "/wait CIRC S", "Status= SOCKS_USERNAME= SOCKS_PASSWORD=");
 	check_complete(&c, "/wait CIRC Status=BUILT PU", "PURPOSE=");
 	check_complete(&c, "/wait NOSUCH ", "--timeout");
-	check_complete(&c, "GETINFO ", "version ns/id/");
+	check_complete(&c, "GETINFO ", "version ns/id/ downloads/desc/");
 	check_complete(&c, "GETINFO version ns", "ns/id/");
 	check_complete(&c, "SETCONF Cl", "ClientOnly=");
 	check_complete(&c, "SETCONF ClientOnly=", "ClientOnly=0 ClientOnly=1");
