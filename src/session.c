@@ -45,6 +45,10 @@ static void push_pending(struct session *s, const char *wire, size_t len)
 
 int session_internal(struct session *s, const char *tag, const char *command)
 {
+	/* after QUIT tor closes: a write now would only fail (EPIPE) and make
+	 * the orderly end look like a lost connection */
+	if (s->quit_sent)
+		return -1;
 	buf_reset(&s->wire);
 	buf_printf(&s->wire, BUF_NOLIMIT, "%s\r\n", command);
 	if (ctl_send(&s->ctl, s->wire.p, s->wire.len) < 0)

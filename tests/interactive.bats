@@ -708,3 +708,22 @@ s Exit Running Valid" start_fake_shell \
 	at_cursor "SERVER=$fp_d~exitD "
 	stop_fake
 }
+
+@test "/quit: tor answers and closes; torsh exits 0 and asks nothing more (no reconnect)" {
+	start_fake_shell \
+		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
+		'expect QUIT' 'line 250 closing connection' 'sleep 300' 'close'
+	keys '/quit' Enter
+	wait_screen 'EXITED rc=0'
+	run screen
+	refute_output --partial 'reconnecting'
+	refute_output --partial 'Broken pipe'
+	# nothing was sent after QUIT
+	local at
+	at="$(grep -nxF 'QUIT\r' "$FAKE_LOG" | cut -d: -f1)"
+	[ -n "$at" ]
+	run tail -n "+$at" "$FAKE_LOG"
+	assert_line --index 0 'QUIT\r'
+	refute_line --regexp '^(GETINFO|ONION_CLIENT_AUTH_VIEW)'
+	stop_fake
+}
