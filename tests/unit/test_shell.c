@@ -122,42 +122,36 @@ static void check_descs(const struct catalog *c)
 	completion_free(&out);
 }
 
+static void feed_event(struct catalog *c, const char *wire)
+{
+	struct reader r;
+	struct tc_msg *m = frame(&r, wire);
+	if (m)
+		catalog_event(c, m);
+	reader_free(&r);
+}
+
 /* CIRC and STREAM events keep the live lists current between refreshes. */
 static void check_events(struct catalog *c)
 {
-	struct reader r;
-	struct tc_msg *m = frame(&r, "650 CIRC 14 LAUNCHED BUILD_FLAGS=NEED_CAPACITY PURPOSE=HS_CLIENT_REND TIME_CREATED=2025-11-02T10:21:08.1\r\n");
-	catalog_event(c, m);
-	reader_free(&r);
+	feed_event(c, "650 CIRC 14 LAUNCHED BUILD_FLAGS=NEED_CAPACITY PURPOSE=HS_CLIENT_REND TIME_CREATED=2025-11-02T10:21:08.1\r\n");
 	check_complete(c, "CLOSECIRCUIT ", "12 14");
-	m = frame(&r, "650 CIRC 14 EXTENDED $0123456789ABCDEF0123456789ABCDEF01234567~guard,$FEDCBA9876543210FEDCBA9876543210FEDCBA98 PURPOSE=HS_CLIENT_REND\r\n");
-	catalog_event(c, m);
-	reader_free(&r);
+	feed_event(c, "650 CIRC 14 EXTENDED $0123456789ABCDEF0123456789ABCDEF01234567~guard,$FEDCBA9876543210FEDCBA9876543210FEDCBA98 PURPOSE=HS_CLIENT_REND\r\n");
 	check_desc(c, "CLOSECIRCUIT 1", "14", "EXTENDED HS_CLIENT_REND guard > $FEDCBA9876543210FEDCBA9876543210FEDCBA98");
-	m = frame(&r, "650 CIRC 12 CLOSED $0123456789ABCDEF0123456789ABCDEF01234567~g PURPOSE=GENERAL REASON=FINISHED\r\n");
-	catalog_event(c, m);
-	reader_free(&r);
+	feed_event(c, "650 CIRC 12 CLOSED $0123456789ABCDEF0123456789ABCDEF01234567~g PURPOSE=GENERAL REASON=FINISHED\r\n");
 	check_complete(c, "CLOSECIRCUIT ", "14");
-	m = frame(&r, "650 CIRC_MINOR 14 PURPOSE_CHANGED PURPOSE=GENERAL\r\n");
-	catalog_event(c, m);
-	reader_free(&r);
+	feed_event(c, "650 CIRC_MINOR 14 PURPOSE_CHANGED PURPOSE=GENERAL\r\n");
 	check_desc(c, "CLOSECIRCUIT ", "14", "EXTENDED HS_CLIENT_REND guard > $FEDCBA9876543210FEDCBA9876543210FEDCBA98");
-	m = frame(&r, "650 STREAM 21 NEW 0 example.com:443 SOURCE_ADDR=127.0.0.1:4000 PURPOSE=USER\r\n");
-	catalog_event(c, m);
-	reader_free(&r);
+	feed_event(c, "650 STREAM 21 NEW 0 example.com:443 SOURCE_ADDR=127.0.0.1:4000 PURPOSE=USER\r\n");
 	check_complete(c, "CLOSESTREAM ", "21");
 	check_desc(c, "ATTACHSTREAM ", "21", "NEW example.com:443 on circuit 0");
-	m = frame(&r, "650 STREAM 21 FAILED 14 example.com:443 REASON=TIMEOUT\r\n");
-	catalog_event(c, m);
-	reader_free(&r);
+	feed_event(c, "650 STREAM 21 FAILED 14 example.com:443 REASON=TIMEOUT\r\n");
 	check_complete(c, "CLOSESTREAM ", "");
 	/* a flood of made-up ids stays bounded */
 	char line[128];
 	for (int i = 0; i < 20000; i++) {
 		snprintf(line, sizeof(line), "650 CIRC %d LAUNCHED PURPOSE=GENERAL\r\n", 1000 + i);
-		m = frame(&r, line);
-		catalog_event(c, m);
-		reader_free(&r);
+		feed_event(c, line);
 	}
 	CHECK(c->circuits.n == 1024 && c->circuits.text.len < ((size_t)4 << 20),
 	      "a flood of new circuit ids keeps %zu entries, %zu bytes", c->circuits.n, c->circuits.text.len);
