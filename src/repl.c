@@ -545,8 +545,6 @@ static void submit(struct repl *r, const char *line, size_t len, const char *bod
 	submit_now(r, line, len, body, blen, has_body);
 }
 
-/* Whether a torsh command can run while torsh waits for an event or for
- * the connection to come back. */
 static void not_connected(struct repl *r)
 {
 	long left = r->next_try_ms - mono_ms();
@@ -554,6 +552,8 @@ static void not_connected(struct repl *r)
 		left > 0 ? (left + 999) / 1000 : 0);
 }
 
+/* Whether a torsh command can run while torsh waits for an event, or for
+ * the connection to come back. */
 static bool runs_while_waiting(enum local_cmd c)
 {
 	return c == LC_SCROLLBACK || c == LC_RECONNECT || c == LC_HELP || c == LC_TRACE;
