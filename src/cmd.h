@@ -17,6 +17,8 @@ enum cmd_flag {
 	CMD_PREAUTH = 1 << 5,   /* part of authentication; torsh does it itself */
 	CMD_QSTRING = 1 << 6,   /* "..." is a QuotedString (\X is X), as tor reads it here */
 	CMD_SHELL_ONLY = 1 << 7, /* a torsh command for the interactive shell only */
+	CMD_OFFLINE = 1 << 8,   /* a torsh command that runs while disconnected */
+	CMD_DURING_WAIT = 1 << 9, /* a torsh command that runs while /wait holds the prompt */
 };
 
 /* torsh's own commands: what the front ends dispatch on. */

@@ -22,7 +22,7 @@ const struct cmd_def *const cmd_table[] = {COMMANDS};
 const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
 const struct cmd_def cmd_local_help = {
-	.name = "/help", .usage = "[COMMAND]", .flags = CMD_LOCAL, .local = LC_HELP,
+	.name = "/help", .usage = "[COMMAND]", .flags = CMD_LOCAL | CMD_OFFLINE | CMD_DURING_WAIT, .local = LC_HELP,
 	.summary = "list commands, or show one command's usage, arguments and an example",
 	.help = "", .example = "/help ADD_ONION", .hints = {{HINT_COMMAND, NULL}, {HINT_NONE, NULL}},
 };
@@ -34,7 +34,7 @@ const struct cmd_def cmd_local_raw = {
 	.example = "/raw GETINFO version",
 };
 const struct cmd_def cmd_local_quit = {
-	.name = "/quit", .usage = "", .flags = CMD_LOCAL, .local = LC_QUIT,
+	.name = "/quit", .usage = "", .flags = CMD_LOCAL | CMD_OFFLINE, .local = LC_QUIT,
 	.summary = "leave torsh (sends QUIT)", .help = "", .example = "/quit",
 };
 const struct cmd_def cmd_local_events = {
@@ -45,22 +45,22 @@ const struct cmd_def cmd_local_events = {
 	.example = "/events +CIRC +STREAM -BW", .hints = {{HINT_EVENT, NULL}},
 };
 const struct cmd_def cmd_local_mute = {
-	.name = "/mute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_MUTE,
+	.name = "/mute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .local = LC_MUTE,
 	.summary = "stop showing events of a type (still subscribed; /unmute shows them again)",
 	.help = "", .example = "/mute BW", .hints = {{HINT_EVENT, NULL}},
 };
 const struct cmd_def cmd_local_unmute = {
-	.name = "/unmute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_UNMUTE,
+	.name = "/unmute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .local = LC_UNMUTE,
 	.summary = "show events of a muted type again",
 	.help = "", .example = "/unmute BW", .hints = {{HINT_EVENT, NULL}},
 };
 const struct cmd_def cmd_local_format = {
-	.name = "/format", .usage = "[pretty | raw | json]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_FORMAT,
+	.name = "/format", .usage = "[pretty | raw | json]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .local = LC_FORMAT,
 	.summary = "switch the output mode (as --pretty, --raw, --json); alone, show it",
 	.help = "", .example = "/format json", .hints = {{HINT_WORDS, "pretty raw json"}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_explain = {
-	.name = "/explain", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_EXPLAIN,
+	.name = "/explain", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .local = LC_EXPLAIN,
 	.summary = "follow enum values with their description in pretty mode (as --explain)",
 	.help = "", .example = "/explain on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
 };
@@ -75,13 +75,13 @@ const struct cmd_def cmd_local_streams = {
 	.help = "", .example = "/streams",
 };
 const struct cmd_def cmd_local_reconnect = {
-	.name = "/reconnect", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_RECONNECT,
+	.name = "/reconnect", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .local = LC_RECONNECT,
 	.summary = "connect and authenticate again now (after a lost connection torsh also retries by itself)",
 	.help = "Events subscribed before are subscribed again. Not for a tor started by --launch.",
 	.example = "/reconnect",
 };
 const struct cmd_def cmd_local_trace = {
-	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_TRACE,
+	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .local = LC_TRACE,
 	.summary = "show every line sent (>) and received (<), timestamped, secrets replaced by [redacted]",
 	.help = "Redacted: AUTHENTICATE secrets, SAFECOOKIE hashes and nonces, private keys (ADD_ONION,\n"
 		"client authorization), and the arguments of any other line kept out of history (SETCONF\n"
@@ -89,7 +89,7 @@ const struct cmd_def cmd_local_trace = {
 	.example = "/trace on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_scrollback = {
-	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_SCROLLBACK,
+	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .local = LC_SCROLLBACK,
 	.summary = "the last N events (default 20, up to 1000), including those a flood summary held back",
 	.help = "Past 50 events in a second the rest are not printed but summarised per type once the\n"
 		"second is over (\"... 4,211 BW events in the last second\").",

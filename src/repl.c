@@ -552,18 +552,6 @@ static void not_connected(struct repl *r)
 		left > 0 ? (left + 999) / 1000 : 0);
 }
 
-/* Whether a torsh command can run while torsh waits for an event, or for
- * the connection to come back. */
-static bool runs_while_waiting(enum local_cmd c)
-{
-	return c == LC_SCROLLBACK || c == LC_RECONNECT || c == LC_HELP || c == LC_TRACE;
-}
-static bool runs_disconnected(enum local_cmd c)
-{
-	return runs_while_waiting(c) || c == LC_MUTE || c == LC_UNMUTE || c == LC_FORMAT || c == LC_EXPLAIN ||
-	       c == LC_QUIT;
-}
-
 static void send_line(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
 	struct buf err = {0};
@@ -584,9 +572,9 @@ static void run_local(struct repl *r, const char *line, size_t len, const char *
 	size_t alen = len - a;
 	if (d == NULL) {
 		fprintf(stderr, "torsh: %s\n", err.p);
-	} else if (r->wait.active && !runs_while_waiting(d->local)) {
+	} else if (r->wait.active && !(d->flags & CMD_DURING_WAIT)) {
 		fprintf(stderr, "torsh: still waiting for %s (Ctrl-C stops waiting); nothing was sent\n", r->wait.def->name);
-	} else if (r->disconnected && !runs_disconnected(d->local)) {
+	} else if (r->disconnected && !(d->flags & CMD_OFFLINE)) {
 		not_connected(r);
 	} else {
 		switch (d->local) {
