@@ -138,10 +138,8 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 	return 0;
 }
 
-bool cmd_line_secret(const char *line, size_t len)
+const struct cmd_def *cmd_line_def(const char *line, size_t len, bool suggest)
 {
-	/* lenient on purpose: a line that fails to parse is kept out of
-	 * history as surely as one that parses */
 	while (len > 0 && (line[0] == ' ' || line[0] == '\t')) {
 		line++;
 		len--;
@@ -150,10 +148,22 @@ bool cmd_line_secret(const char *line, size_t len)
 	while (w < len && line[w] != ' ' && line[w] != '\t')
 		w++;
 	const struct cmd_def *d = cmd_find(line + plus, w - plus);
-	/* a mistyped word is judged as the command it was probably meant to be:
-	 * "AUTHENTICAT pw" holds a password all the same */
-	if (d == NULL)
+	if (d == NULL && suggest)
 		d = cmd_suggest(line + plus, w - plus);
+	return d;
+}
+
+bool cmd_line_secret(const char *line, size_t len)
+{
+	/* lenient on purpose: a line that fails to parse is kept out of
+	 * history as surely as one that parses; a mistyped word is judged as
+	 * the command it was probably meant to be ("AUTHENTICAT pw" holds a
+	 * password all the same) */
+	while (len > 0 && (line[0] == ' ' || line[0] == '\t')) {
+		line++;
+		len--;
+	}
+	const struct cmd_def *d = cmd_line_def(line, len, true);
 	if (d == NULL)
 		return false;
 	if (d->flags & CMD_SENSITIVE)

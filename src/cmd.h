@@ -123,6 +123,9 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
  * command is CMD_SENSITIVE, or its secret() says so. Judged whether or not
  * the line parses; leading blanks and a '+' before the word are skipped. */
 bool cmd_line_secret(const char *line, size_t len);
+/* The command a line starts with (leading blanks and a '+' skipped), or with
+ * `suggest` the closest one to a mistyped word; NULL when none. */
+const struct cmd_def *cmd_line_def(const char *line, size_t len, bool suggest);
 /* Serialise a parsed command, body included. -1 (err) if anything could
  * split into a second command or argument: checked again here. */
 int cmd_serialize(const struct cmd *c, struct buf *wire, struct cmd_error *err);

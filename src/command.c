@@ -83,10 +83,7 @@ static bool line_dangerous(const char *line, size_t len)
 		cmd_free(&c);
 		return d;
 	}
-	size_t plus = len > 0 && line[0] == '+', w = plus;
-	while (w < len && line[w] != ' ' && line[w] != '\t')
-		w++;
-	const struct cmd_def *d = cmd_find(line + plus, w - plus);
+	const struct cmd_def *d = cmd_line_def(line, len, false);
 	return d != NULL && (d->flags & CMD_DANGEROUS);
 }
 

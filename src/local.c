@@ -85,6 +85,17 @@ const struct cmd_def *local_find(const char *line, size_t len, size_t *args, str
 	return NULL;
 }
 
+enum local_cmd local_which(const char *line, size_t len)
+{
+	if (len == 0 || line[0] != '/')
+		return LC_NONE;
+	struct buf ignored = {0};
+	size_t a;
+	const struct cmd_def *d = local_find(line, len, &a, &ignored);
+	buf_free(&ignored);
+	return d ? d->local : LC_NONE;
+}
+
 static enum local_result help(const char *a, size_t n, FILE *out, struct buf *err)
 {
 	if (n == 0) {

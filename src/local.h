@@ -15,6 +15,10 @@ enum local_result { LOCAL_DONE, LOCAL_SEND, LOCAL_QUIT, LOCAL_ERROR };
  * there is none. */
 const struct cmd_def *local_find(const char *line, size_t len, size_t *args, struct buf *err);
 
+/* The torsh command of a '/' line; LC_NONE for a tor command or an unknown
+ * '/' word. */
+enum local_cmd local_which(const char *line, size_t len);
+
 /* Runs a '/' command. LOCAL_SEND: not local after all (/raw), submit it as
  * usual. LOCAL_ERROR: err says why. */
 enum local_result local_run(const char *line, size_t len, FILE *out, struct buf *err);

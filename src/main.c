@@ -352,13 +352,8 @@ int main(int argc, char **argv)
 	}
 	/* /help needs no tor: answer it without connecting. */
 	bool only_help = o.ncommands > 0;
-	for (size_t i = 0; i < o.ncommands && only_help; i++) {
-		struct buf ignored = {0};
-		size_t a;
-		const struct cmd_def *d = local_find(o.commands[i], strlen(o.commands[i]), &a, &ignored);
-		only_help = d != NULL && d->local == LC_HELP;
-		buf_free(&ignored);
-	}
+	for (size_t i = 0; i < o.ncommands && only_help; i++)
+		only_help = local_which(o.commands[i], strlen(o.commands[i])) == LC_HELP;
 	if (only_help) {
 		int hrc = EXIT_ALL_OK;
 		for (size_t i = 0; i < o.ncommands; i++) {

@@ -545,6 +545,11 @@ static void submit(struct repl *r, const char *line, size_t len, const char *bod
 	submit_now(r, line, len, body, blen, has_body);
 }
 
+static void still_waiting(const struct repl *r)
+{
+	fprintf(stderr, "torsh: still waiting for %s (Ctrl-C stops waiting); nothing was sent\n", r->wait.def->name);
+}
+
 static void not_connected(struct repl *r)
 {
 	long left = r->next_try_ms - mono_ms();
@@ -573,7 +578,7 @@ static void run_local(struct repl *r, const char *line, size_t len, const char *
 	if (d == NULL) {
 		fprintf(stderr, "torsh: %s\n", err.p);
 	} else if (r->wait.active && !(d->flags & CMD_DURING_WAIT)) {
-		fprintf(stderr, "torsh: still waiting for %s (Ctrl-C stops waiting); nothing was sent\n", r->wait.def->name);
+		still_waiting(r);
 	} else if (r->disconnected && !(d->flags & CMD_OFFLINE)) {
 		not_connected(r);
 	} else {
@@ -620,7 +625,7 @@ static void submit_now(struct repl *r, const char *line, size_t len, const char 
 		return;
 	}
 	if (r->wait.active) {
-		fprintf(stderr, "torsh: still waiting for %s (Ctrl-C stops waiting); nothing was sent\n", r->wait.def->name);
+		still_waiting(r);
 		return;
 	}
 	if (r->disconnected) {

@@ -97,18 +97,6 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	}
 }
 
-/* The torsh command of a '/' line, or LC_NONE (a tor command, or unknown). */
-static enum local_cmd local_of(const char *line, size_t len)
-{
-	if (len == 0 || line[0] != '/')
-		return LC_NONE;
-	struct buf ignored = {0};
-	size_t a;
-	const struct cmd_def *d = local_find(line, len, &a, &ignored);
-	buf_free(&ignored);
-	return d ? d->local : LC_NONE;
-}
-
 static void refused(struct runner *r, unsigned long lineno, const char *msg)
 {
 	fflush(stdout);
@@ -126,7 +114,7 @@ static void submit(struct runner *r, const char *line, size_t len, const char *b
 		   bool has_body, unsigned long lineno)
 {
 	struct buf err = {0};
-	if (local_of(line, len) == LC_WAIT) {
+	if (local_which(line, len) == LC_WAIT) {
 		if (waiter_start(&r->wait, line, len, now_ms(), &err) < 0)
 			refused(r, lineno, err.p);
 		else if (!waiter_match_recent(&r->wait))
@@ -234,7 +222,7 @@ int script_precheck(const struct script_opts *o)
 		struct split_cmd sc;
 		split_command(o->commands[i], &sc);
 		buf_reset(&err);
-		enum local_cmd lc = local_of(sc.line, sc.len);
+		enum local_cmd lc = local_which(sc.line, sc.len);
 		if (lc == LC_WAIT) {
 			struct waiter w = {0};
 			if (waiter_start(&w, sc.line, sc.len, 0, &err) < 0) {
