@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # What a real tor cannot be made to do, from the scripted fake control port
 # (tests/fake/fakeport.c): a spoofed SAFECOOKIE server hash, COOKIE without
-# SAFECOOKIE, malformed and truncated replies, NUL bytes, huge data blocks,
+# SAFECOOKIE (refused unless --allow-plain-cookie), malformed and truncated replies, NUL bytes, huge data blocks,
 # events between a command and its reply, silence.
 
 setup() {
@@ -58,23 +58,70 @@ EOT
 	refute_output --partial AUTHENTICATE
 }
 
-@test "COOKIE without SAFECOOKIE: the cookie is sent as 64 hex digits" {
+# COOKIEFILE names a real 32-byte cookie: what an impostor does to steal
+# another tor's cookie. Prints the script's path.
+plain_cookie_script() {
 	head -c 32 /dev/urandom >"$BATS_TEST_TMPDIR/cookie"
-	start_fake "$(fake_script <<EOT
+	fake_script <<EOT
 expect PROTOCOLINFO
 line 250-PROTOCOLINFO 1
-line 250-AUTH METHODS=COOKIE COOKIEFILE="$BATS_TEST_TMPDIR/cookie"
+line 250-AUTH METHODS=$1 COOKIEFILE="$BATS_TEST_TMPDIR/cookie"
 line 250-VERSION Tor="0.4.9.11"
 line 250 OK
-expect AUTHENTICATE
+$2
+drain
+EOT
+}
+
+# The cookie's hex must appear nowhere in what the fake port received.
+refute_cookie_sent() {
+	local hex
+	hex="$(hex_of "$BATS_TEST_TMPDIR/cookie")"
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	refute_output --partial "$hex"
+	refute_output --partial "$(tr A-F a-f <<<"$hex")"
+}
+
+@test "COOKIE without SAFECOOKIE is refused: exit 4, the cookie is never sent" {
+	start_fake "$(plain_cookie_script COOKIE)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial 'this port offers only plain COOKIE, which would hand the cookie to whoever listens here'
+	assert_output --partial 'tor has offered SAFECOOKIE since 0.2.3.13 (--allow-plain-cookie sends it anyway)'
+	refute_cookie_sent
+	assert_line --index 0 'PROTOCOLINFO 1\r'
+	refute_output --partial AUTHENTICATE
+	refute_output --partial GETINFO
+}
+
+@test "COOKIE without SAFECOOKIE, but HASHEDPASSWORD too: the password is used, never the cookie" {
+	start_fake "$(plain_cookie_script COOKIE,HASHEDPASSWORD 'expect AUTHENTICATE 7077
+line 250 OK')"
+	TOR_CONTROL_PASSWD=pw run "$TORSH" -v -s "$FAKE_SOCK" </dev/null
+	assert_success
+	assert_line --partial 'authenticated with HASHEDPASSWORD'
+	refute_cookie_sent
+	assert_line 'AUTHENTICATE 7077\r'
+}
+
+@test "COOKIE without SAFECOOKIE, but NULL too: NULL is used, never the cookie" {
+	start_fake "$(plain_cookie_script NULL,COOKIE 'expect AUTHENTICATE
+line 250 OK')"
+	run "$TORSH" -v -s "$FAKE_SOCK" </dev/null
+	assert_success
+	assert_line --partial 'authenticated with NULL'
+	refute_cookie_sent
+	assert_line 'AUTHENTICATE\r'
+}
+
+@test "--allow-plain-cookie: COOKIE without SAFECOOKIE sends the cookie as 64 hex digits" {
+	start_fake "$(plain_cookie_script COOKIE 'expect AUTHENTICATE
 line 250 OK
 expect GETINFO version
 line 250-version=0.4.9.11
-line 250 OK
-drain
-EOT
-)"
-	run "$TORSH" -v -s "$FAKE_SOCK" -c 'GETINFO version'
+line 250 OK')"
+	run "$TORSH" -v --allow-plain-cookie -s "$FAKE_SOCK" -c 'GETINFO version'
 	assert_success
 	assert_line --partial 'authenticated with COOKIE'
 	assert_line '250-version=0.4.9.11'
