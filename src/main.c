@@ -309,14 +309,15 @@ static int reconnect(void *ud, struct session *s, struct buf *why)
 	return r;
 }
 
-/* tor's version as torsh shows it (banner, -v, prompt): whatever answered
- * PROTOCOLINFO chose these bytes, so they are escaped like any reply. */
-static void shown_version(const struct protocolinfo *pi, char *out, size_t n)
+/* A string as torsh shows it on a terminal, "?" when empty. tor's version
+ * (banner, -v, prompt) is whatever answered PROTOCOLINFO chose to send;
+ * in the prompt even the user's own endpoint name is escaped, as libedit
+ * crashes on a prompt that is not valid UTF-8. */
+static void shown(const char *raw, char *out, size_t n)
 {
 	struct buf b = {0};
-	if (pi->version[0])
-		term_safe_append(&b, pi->version, strlen(pi->version), BUF_NOLIMIT);
-	snprintf(out, n, "%s", b.p ? b.p : "?");
+	term_safe_append(&b, raw, strlen(raw), BUF_NOLIMIT);
+	snprintf(out, n, "%s", b.p && b.len ? b.p : "?");
 	buf_free(&b);
 }
 
@@ -444,7 +445,7 @@ int main(int argc, char **argv)
 	}
 	/* 64 bytes of version escape to at most 6 bytes each */
 	char version[6 * sizeof(ar.pi.version)];
-	shown_version(&ar.pi, version, sizeof(version));
+	shown(ar.pi.version, version, sizeof(version));
 	if (o.verbose)
 		fprintf(stderr, "torsh: connected to %s (tor %s), authenticated with %s\n", ep.display, version,
 			auth_method_name(ar.used));
@@ -458,9 +459,10 @@ int main(int argc, char **argv)
 		.explain = o.explain,
 	};
 	if (interactive) {
-		char prompt[sizeof(version) + sizeof(ep.display) + 8];
-		snprintf(prompt, sizeof(prompt), "tor %s %s> ", version, ep.display);
-		printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, version, ep.display,
+		char display[6 * sizeof(ep.display)], prompt[sizeof(version) + sizeof(display) + 8];
+		shown(ep.display, display, sizeof(display));
+		snprintf(prompt, sizeof(prompt), "tor %s %s> ", version, display);
+		printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, version, display,
 		       auth_method_name(ar.used), o.launch ? ", a throwaway offline tor (DisableNetwork 1)" : "");
 		printf("Type control commands (e.g. GETINFO version), /help for a list; Ctrl-D or QUIT leaves.\n");
 		struct repl_opts ropt = {.render = ro, .prompt = prompt, .yes = o.yes,
