@@ -98,13 +98,29 @@ static int next_kv(const char **sp, const char *end, const char **key, size_t *k
 	return 1;
 }
 
-int protocolinfo_parse(const struct tc_msg *m, struct protocolinfo *pi, char *err, size_t errlen)
+/* Server text (or a path it named) in a message: escaped for a terminal,
+ * cut at `max` input bytes. A cut inside a UTF-8 sequence is escaped as
+ * bytes, so the cut cannot leave a lone lead byte either. */
+static void append_shown(struct buf *b, const char *p, size_t n, size_t max)
+{
+	term_safe_append(b, p, n > max ? max : n, BUF_NOLIMIT);
+	if (n > max)
+		buf_append(b, "...", 3, BUF_NOLIMIT);
+}
+
+static void append_path(struct buf *b, const char *path)
+{
+	append_shown(b, path, strlen(path), 4096);
+}
+
+int protocolinfo_parse(const struct tc_msg *m, struct protocolinfo *pi, struct buf *err)
 {
 	memset(pi, 0, sizeof(*pi));
 	if (!msg_ok(m)) {
 		size_t len;
 		const char *t = msg_text(m, m->nlines - 1, &len);
-		snprintf(err, errlen, "PROTOCOLINFO refused: %d %.*s", m->code, (int)(len > 200 ? 200 : len), t);
+		buf_printf(err, BUF_NOLIMIT, "PROTOCOLINFO refused: %d ", m->code);
+		append_shown(err, t, len, 200);
 		return -1;
 	}
 	int saw_auth = 0;
@@ -127,7 +143,7 @@ int protocolinfo_parse(const struct tc_msg *m, struct protocolinfo *pi, char *er
 					memcpy(pi->cookiefile, val.p, val.len + 1);
 			}
 			if (rc < 0) {
-				snprintf(err, errlen, "PROTOCOLINFO: unterminated quoted value in AUTH line");
+				buf_printf(err, BUF_NOLIMIT, "PROTOCOLINFO: unterminated quoted value in AUTH line");
 				buf_free(&val);
 				return -1;
 			}
@@ -140,7 +156,7 @@ int protocolinfo_parse(const struct tc_msg *m, struct protocolinfo *pi, char *er
 	}
 	buf_free(&val);
 	if (!saw_auth) {
-		snprintf(err, errlen, "PROTOCOLINFO reply has no AUTH line: is this a tor control port?");
+		buf_printf(err, BUF_NOLIMIT, "PROTOCOLINFO reply has no AUTH line: is this a tor control port?");
 		return -1;
 	}
 	return 0;
@@ -188,7 +204,9 @@ int cookie_read(const char *path, uint8_t out[32], struct buf *diag)
 	struct stat st;
 	if (fd < 0) {
 		int e = errno;
-		buf_printf(diag, BUF_NOLIMIT, "cannot read the auth cookie %s: %s\n", path, strerror(e));
+		buf_printf(diag, BUF_NOLIMIT, "cannot read the auth cookie ");
+		append_path(diag, path);
+		buf_printf(diag, BUF_NOLIMIT, ": %s\n", strerror(e));
 		if (e == ENOENT)
 			buf_printf(diag, BUF_NOLIMIT,
 				   "  is tor running with CookieAuthentication 1, and is this its control port?\n");
@@ -197,7 +215,9 @@ int cookie_read(const char *path, uint8_t out[32], struct buf *diag)
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		buf_printf(diag, BUF_NOLIMIT, "the auth cookie %s is not a regular file\n", path);
+		buf_printf(diag, BUF_NOLIMIT, "the auth cookie ");
+		append_path(diag, path);
+		buf_printf(diag, BUF_NOLIMIT, " is not a regular file\n");
 		close(fd);
 		return -1;
 	}
@@ -206,13 +226,16 @@ int cookie_read(const char *path, uint8_t out[32], struct buf *diag)
 	int e = errno;
 	close(fd);
 	if (n < 0) {
-		buf_printf(diag, BUF_NOLIMIT, "cannot read the auth cookie %s: %s\n", path, strerror(e));
+		buf_printf(diag, BUF_NOLIMIT, "cannot read the auth cookie ");
+		append_path(diag, path);
+		buf_printf(diag, BUF_NOLIMIT, ": %s\n", strerror(e));
 		describe_owner(&st, diag);
 		return -1;
 	}
 	if (n != 32 || st.st_size != 32) {
-		buf_printf(diag, BUF_NOLIMIT,
-			   "the auth cookie %s is %lld bytes; a tor cookie is exactly 32 bytes\n", path,
+		buf_printf(diag, BUF_NOLIMIT, "the auth cookie ");
+		append_path(diag, path);
+		buf_printf(diag, BUF_NOLIMIT, " is %lld bytes; a tor cookie is exactly 32 bytes\n",
 			   (long long)st.st_size);
 		OPENSSL_cleanse(tmp, sizeof(tmp));
 		return -1;
@@ -222,18 +245,28 @@ int cookie_read(const char *path, uint8_t out[32], struct buf *diag)
 	return 0;
 }
 
-static int fail(struct auth_result *res, int code, struct ctl *c, const char *what)
+static enum exit_code fail(struct auth_result *res, enum exit_code code, struct ctl *c, const char *what)
 {
-	res->exit_code = code;
 	if (what)
 		buf_printf(&res->msg, BUF_NOLIMIT, "%s\n", what);
 	if (c && c->state != CTL_OPEN)
 		buf_printf(&res->msg, BUF_NOLIMIT, "%s\n", c->err);
-	return -1;
+	return code;
+}
+
+/* A reply's last line in a message, after `what`. */
+static enum exit_code refused(struct auth_result *res, const char *what, const struct tc_msg *m)
+{
+	size_t len;
+	const char *t = msg_text(m, m->nlines - 1, &len);
+	buf_printf(&res->msg, BUF_NOLIMIT, "%s: %d ", what, m->code);
+	append_shown(&res->msg, t, len, 400);
+	buf_putc(&res->msg, '\n', BUF_NOLIMIT);
+	return EXIT_AUTH;
 }
 
 /* Sends AUTHENTICATE with a hex secret and judges the reply. */
-static int send_authenticate(struct ctl *c, const uint8_t *secret, size_t n, struct auth_result *res)
+static enum exit_code send_authenticate(struct ctl *c, const uint8_t *secret, size_t n, struct auth_result *res)
 {
 	struct buf wire = {0};
 	char hex[2 * 64 + 1];
@@ -254,20 +287,27 @@ static int send_authenticate(struct ctl *c, const uint8_t *secret, size_t n, str
 	if (rc < 0)
 		return fail(res, EXIT_LOST, c, "connection lost during AUTHENTICATE");
 	if (!msg_ok(m)) {
-		size_t len;
-		const char *t = msg_text(m, m->nlines - 1, &len);
-		buf_printf(&res->msg, BUF_NOLIMIT, "authentication failed: %d ", m->code);
-		term_safe_append(&res->msg, t, len, BUF_NOLIMIT);
+		refused(res, "authentication failed", m);
 		buf_printf(&res->msg, BUF_NOLIMIT,
-			   "\n  tor closes the connection after a failed AUTHENTICATE; nothing more was sent\n");
-		res->exit_code = EXIT_AUTH;
-		return -1;
+			   "  tor closes the connection after a failed AUTHENTICATE; nothing more was sent\n");
+		return EXIT_AUTH;
 	}
+	return EXIT_ALL_OK;
+}
+
+/* The server's half of AUTHCHALLENGE: 0 with its hash and nonce, or -1. */
+static int parse_challenge(const char *t, size_t len, uint8_t server_hash[32], uint8_t snonce[32])
+{
+	const char *sh = strstr(t, "SERVERHASH="), *sn = strstr(t, "SERVERNONCE=");
+	if (!starts(t, len, "AUTHCHALLENGE ") || sh == NULL || sn == NULL ||
+	    hex_decode(sh + 11, strcspn(sh + 11, " "), server_hash, 32) < 0 ||
+	    hex_decode(sn + 12, strcspn(sn + 12, " "), snonce, 32) < 0)
+		return -1;
 	return 0;
 }
 
-static int do_safecookie(struct ctl *c, const uint8_t cookie[32], const char *cookie_path,
-			 const char *endpoint, struct auth_result *res)
+static enum exit_code do_safecookie(struct ctl *c, const uint8_t cookie[32], const char *cookie_path,
+				    const char *endpoint, struct auth_result *res)
 {
 	uint8_t cnonce[32], snonce[32], want_server[32], client[32], got_server[32];
 	char hex[65];
@@ -279,24 +319,15 @@ static int do_safecookie(struct ctl *c, const uint8_t cookie[32], const char *co
 	struct tc_msg *m;
 	if (ctl_request(c, wire, (size_t)wl, &m, NULL, NULL) < 0)
 		return fail(res, EXIT_LOST, c, "connection lost during AUTHCHALLENGE");
+	if (!msg_ok(m))
+		return refused(res, "AUTHCHALLENGE refused", m);
 	size_t len;
 	const char *t = msg_text(m, m->nlines - 1, &len);
-	if (!msg_ok(m)) {
-		buf_printf(&res->msg, BUF_NOLIMIT, "AUTHCHALLENGE refused: %d ", m->code);
-		term_safe_append(&res->msg, t, len, BUF_NOLIMIT);
-		buf_putc(&res->msg, '\n', BUF_NOLIMIT);
-		res->exit_code = EXIT_AUTH;
-		return -1;
-	}
-	const char *sh = strstr(t, "SERVERHASH="), *sn = strstr(t, "SERVERNONCE=");
-	if (!starts(t, len, "AUTHCHALLENGE ") || sh == NULL || sn == NULL ||
-	    hex_decode(sh + 11, strcspn(sh + 11, " "), got_server, 32) < 0 ||
-	    hex_decode(sn + 12, strcspn(sn + 12, " "), snonce, 32) < 0) {
+	if (parse_challenge(t, len, got_server, snonce) < 0) {
 		buf_printf(&res->msg, BUF_NOLIMIT, "malformed AUTHCHALLENGE reply: ");
-		term_safe_append(&res->msg, t, len > 200 ? 200 : len, BUF_NOLIMIT);
+		append_shown(&res->msg, t, len, 200);
 		buf_putc(&res->msg, '\n', BUF_NOLIMIT);
-		res->exit_code = EXIT_AUTH;
-		return -1;
+		return EXIT_AUTH;
 	}
 	safecookie_hashes(cookie, cnonce, 32, snonce, want_server, client);
 	/* Only a peer that knows the cookie can produce this hash; answering an
@@ -305,82 +336,124 @@ static int do_safecookie(struct ctl *c, const uint8_t cookie[32], const char *co
 	OPENSSL_cleanse(want_server, sizeof(want_server));
 	if (!same) {
 		OPENSSL_cleanse(client, sizeof(client));
-		buf_printf(&res->msg, BUF_NOLIMIT,
-			   "SAFECOOKIE: the server hash does not match: the endpoint %s is not the tor that "
-			   "wrote the cookie %s\n  (or the cookie file changed). Nothing derived from the "
-			   "cookie was sent; closing.\n", endpoint, cookie_path);
-		res->exit_code = EXIT_AUTH;
-		return -1;
+		buf_printf(&res->msg, BUF_NOLIMIT, "SAFECOOKIE: the server hash does not match: the endpoint ");
+		append_path(&res->msg, endpoint ? endpoint : "?");
+		buf_printf(&res->msg, BUF_NOLIMIT, " is not the tor that wrote the cookie ");
+		append_path(&res->msg, cookie_path);
+		buf_printf(&res->msg, BUF_NOLIMIT, "\n  (or the cookie file changed). Nothing derived from the "
+			   "cookie was sent; closing.\n");
+		return EXIT_AUTH;
 	}
-	int rc = send_authenticate(c, client, 32, res);
+	enum exit_code rc = send_authenticate(c, client, 32, res);
 	OPENSSL_cleanse(client, sizeof(client));
 	return rc;
 }
 
-int auth_run(struct ctl *c, const struct auth_opts *o, struct auth_result *res)
+/* Plain COOKIE proves nothing about the server: the cookie itself goes to
+ * whoever answers, and an impostor that named another tor's cookie file can
+ * replay it there. SAFECOOKIE makes the server prove it knows the cookie
+ * first, and every tor since 0.2.3.13 offers it next to COOKIE. */
+static const char plain_cookie_refused[] =
+	"this port offers only plain COOKIE, which would hand the cookie to whoever listens here;\n"
+	"  tor has offered SAFECOOKIE since 0.2.3.13 (--allow-plain-cookie sends it anyway)\n";
+
+/* Cookie authentication when offered and allowed: 1 tried (*rc is the
+ * outcome), 0 not possible (diag says why, nothing was sent). */
+static int try_cookie(struct ctl *c, const struct auth_opts *o, struct auth_result *res, struct buf *diag,
+		      enum exit_code *rc)
+{
+	unsigned offered = res->pi.methods;
+	if (!(offered & (AUTH_SAFECOOKIE | AUTH_COOKIE)))
+		return 0;
+	if (!(offered & AUTH_SAFECOOKIE) && !o->allow_plain_cookie) {
+		buf_append(diag, plain_cookie_refused, sizeof(plain_cookie_refused) - 1, BUF_NOLIMIT);
+		return 0;
+	}
+	const char *path = o->cookie_path && *o->cookie_path ? o->cookie_path : res->pi.cookiefile;
+	if (!path[0]) {
+		buf_printf(diag, BUF_NOLIMIT, "tor offers cookie authentication but names no cookie file "
+			   "(use --cookie FILE)\n");
+		return 0;
+	}
+	uint8_t cookie[32];
+	if (cookie_read(path, cookie, diag) < 0)
+		return 0;
+	if (offered & AUTH_SAFECOOKIE) {
+		res->used = AUTH_SAFECOOKIE;
+		*rc = do_safecookie(c, cookie, path, o->endpoint, res);
+	} else {
+		res->used = AUTH_COOKIE;
+		*rc = send_authenticate(c, cookie, 32, res);
+	}
+	OPENSSL_cleanse(cookie, sizeof(cookie));
+	return 1;
+}
+
+/* HASHEDPASSWORD when offered and a password is at hand: 1 tried, 0 not. */
+static int try_password(struct ctl *c, const struct auth_opts *o, struct auth_result *res, struct buf *diag,
+			enum exit_code *rc)
+{
+	if (!(res->pi.methods & AUTH_HASHEDPASSWORD))
+		return 0;
+	struct buf pw = {0};
+	int got = o->get_password && o->get_password(o->password_ud, &pw) == 0;
+	if (got) {
+		res->used = AUTH_HASHEDPASSWORD;
+		*rc = send_authenticate(c, (const uint8_t *)pw.p, pw.len, res);
+	} else {
+		buf_append(diag, pw.p ? pw.p : "", pw.len, BUF_NOLIMIT);
+	}
+	if (pw.p)
+		OPENSSL_cleanse(pw.p, pw.cap);
+	buf_free(&pw);
+	return got;
+}
+
+static enum exit_code nothing_usable(struct auth_result *res, const struct buf *diag)
+{
+	const struct protocolinfo *pi = &res->pi;
+	if (pi->methods == 0) {
+		buf_printf(&res->msg, BUF_NOLIMIT, "tor offers no authentication method torsh knows (");
+		if (pi->unknown_methods[0])
+			append_shown(&res->msg, pi->unknown_methods, strlen(pi->unknown_methods), 200);
+		else
+			buf_printf(&res->msg, BUF_NOLIMIT, "none");
+		buf_printf(&res->msg, BUF_NOLIMIT, ")\n");
+	} else if (diag->len == 0) {
+		buf_printf(&res->msg, BUF_NOLIMIT, "cannot authenticate: no offered method could be used\n");
+	} else {
+		buf_printf(&res->msg, BUF_NOLIMIT, "cannot authenticate: %s", diag->p);
+	}
+	return EXIT_AUTH;
+}
+
+enum exit_code auth_run(struct ctl *c, const struct auth_opts *o, struct auth_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	static const char pinfo[] = "PROTOCOLINFO 1\r\n";
 	struct tc_msg *m;
 	if (ctl_request(c, pinfo, sizeof(pinfo) - 1, &m, NULL, NULL) < 0)
 		return fail(res, EXIT_LOST, c, "connection lost during PROTOCOLINFO");
-	char err[300];
-	if (protocolinfo_parse(m, &res->pi, err, sizeof(err)) < 0)
-		return fail(res, EXIT_AUTH, NULL, err);
-	const struct protocolinfo *pi = &res->pi;
-	const char *cookie_path = o->cookie_path && *o->cookie_path ? o->cookie_path : pi->cookiefile;
+	if (protocolinfo_parse(m, &res->pi, &res->msg) < 0) {
+		buf_putc(&res->msg, '\n', BUF_NOLIMIT);
+		return EXIT_AUTH;
+	}
 	struct buf diag = {0};
-	int rc = -1;
-
-	if ((pi->methods & (AUTH_SAFECOOKIE | AUTH_COOKIE)) && cookie_path[0]) {
-		uint8_t cookie[32];
-		if (cookie_read(cookie_path, cookie, &diag) == 0) {
-			if (pi->methods & AUTH_SAFECOOKIE) {
-				res->used = AUTH_SAFECOOKIE;
-				rc = do_safecookie(c, cookie, cookie_path, o->endpoint, res);
-			} else {
-				res->used = AUTH_COOKIE;
-				rc = send_authenticate(c, cookie, 32, res);
-			}
-			OPENSSL_cleanse(cookie, sizeof(cookie));
-			buf_free(&diag);
-			return rc;
-		}
-	} else if (pi->methods & (AUTH_SAFECOOKIE | AUTH_COOKIE)) {
-		buf_printf(&diag, BUF_NOLIMIT, "tor offers cookie authentication but names no cookie file "
-			   "(use --cookie FILE)\n");
-	}
-	if (pi->methods & AUTH_HASHEDPASSWORD) {
-		struct buf pw = {0};
-		if (o->get_password && o->get_password(o->password_ud, &pw) == 0) {
-			res->used = AUTH_HASHEDPASSWORD;
-			rc = send_authenticate(c, (const uint8_t *)pw.p, pw.len, res);
-			if (pw.p)
-				OPENSSL_cleanse(pw.p, pw.cap);
-			buf_free(&pw);
-			buf_free(&diag);
-			return rc;
-		}
-		buf_append(&diag, pw.p ? pw.p : "", pw.len, BUF_NOLIMIT);
-		buf_free(&pw);
-	}
-	if (pi->methods & AUTH_NULL) {
-		res->used = AUTH_NULL;
-		/* Tor requires AUTHENTICATE even without credentials, to stop
-		 * cross-protocol attacks. */
-		rc = send_authenticate(c, NULL, 0, res);
+	enum exit_code rc = EXIT_AUTH;
+	if (try_cookie(c, o, res, &diag, &rc) || try_password(c, o, res, &diag, &rc)) {
 		buf_free(&diag);
 		return rc;
 	}
-	res->exit_code = EXIT_AUTH;
-	if (pi->methods == 0)
-		buf_printf(&res->msg, BUF_NOLIMIT, "tor offers no authentication method torsh knows (%s)\n",
-			   pi->unknown_methods[0] ? pi->unknown_methods : "none");
-	else
-		buf_printf(&res->msg, BUF_NOLIMIT, "cannot authenticate: no offered method could be used\n");
-	buf_append(&res->msg, diag.p ? diag.p : "", diag.len, BUF_NOLIMIT);
+	if (res->pi.methods & AUTH_NULL) {
+		res->used = AUTH_NULL;
+		/* Tor requires AUTHENTICATE even without credentials, to stop
+		 * cross-protocol attacks. */
+		buf_free(&diag);
+		return send_authenticate(c, NULL, 0, res);
+	}
+	rc = nothing_usable(res, &diag);
 	buf_free(&diag);
-	return -1;
+	return rc;
 }
 
 void auth_result_free(struct auth_result *res)

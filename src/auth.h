@@ -1,12 +1,21 @@
 /* Authenticating a control connection: PROTOCOLINFO, then the strongest
- * method tor offers that we can satisfy. */
+ * method tor offers that we can satisfy. Cookie authentication is
+ * SAFECOOKIE only unless the caller opts in: plain COOKIE hands the cookie
+ * to whoever listens on the port, tor or not.
+ *
+ * Every message built here (auth_result.msg, cookie_read's diag,
+ * protocolinfo_parse's err) has the server's bytes and the cookie path
+ * already escaped for a terminal; the raw values stay in struct
+ * protocolinfo, and a front end escapes them before showing them. */
 #ifndef TORSH_AUTH_H
 #define TORSH_AUTH_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
 #include "ctl.h"
+#include "exitcode.h"
 
 enum auth_method {
 	AUTH_NULL = 1 << 0,
@@ -15,14 +24,16 @@ enum auth_method {
 	AUTH_SAFECOOKIE = 1 << 3,
 };
 
+/* Values as the server sent them (C-unquoted, not terminal-safe). */
 struct protocolinfo {
 	unsigned methods;
-	char cookiefile[4096]; /* unescaped; empty when not offered */
-	char version[64];      /* tor's version, e.g. 0.4.9.11 */
+	char cookiefile[4096]; /* empty when not offered */
+	char version[64];      /* tor's version, e.g. 0.4.9.11; empty when not sent */
 	char unknown_methods[128];
 };
 
-int protocolinfo_parse(const struct tc_msg *m, struct protocolinfo *pi, char *err, size_t errlen);
+/* 0, or -1 with why in err (one line, no newline, terminal-safe). */
+int protocolinfo_parse(const struct tc_msg *m, struct protocolinfo *pi, struct buf *err);
 const char *auth_method_name(unsigned method);
 
 /* The spec's SAFECOOKIE HMACs over cookie || client nonce || server nonce. */
@@ -39,6 +50,7 @@ typedef int (*password_fn)(void *ud, struct buf *out);
 
 struct auth_opts {
 	const char *cookie_path;   /* overrides PROTOCOLINFO's COOKIEFILE */
+	bool allow_plain_cookie;   /* send the cookie itself to a port without SAFECOOKIE */
 	password_fn get_password;
 	void *password_ud;
 	const char *endpoint;      /* for messages */
@@ -47,11 +59,11 @@ struct auth_opts {
 struct auth_result {
 	struct protocolinfo pi;
 	unsigned used;             /* the method that succeeded */
-	int exit_code;             /* EXIT_* when it failed */
-	struct buf msg;            /* why it failed (multi-line) */
+	struct buf msg;            /* why it failed (lines, each ending in \n) */
 };
 
-/* 0 when authenticated; otherwise -1 with res->exit_code and res->msg. */
-int auth_run(struct ctl *c, const struct auth_opts *o, struct auth_result *res);
+/* EXIT_ALL_OK when authenticated; otherwise EXIT_AUTH (refused, or nothing
+ * usable offered) or EXIT_LOST (connection gone), with res->msg saying why. */
+enum exit_code auth_run(struct ctl *c, const struct auth_opts *o, struct auth_result *res);
 void auth_result_free(struct auth_result *res);
 #endif

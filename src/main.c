@@ -14,6 +14,7 @@
 
 #include "auth.h"
 #include "conn.h"
+#include "escape.h"
 #include "exitcode.h"
 #include "launch.h"
 #include "local.h"
@@ -35,7 +36,7 @@ struct options {
 	const char *socket_path, *interface, *cookie, *password_file, *tor_path;
 	char **commands;
 	size_t ncommands;
-	bool keep_going, launch, no_color, explain, verbose, yes;
+	bool keep_going, launch, no_color, explain, verbose, yes, allow_plain_cookie;
 	int fmt;                  /* -1: by whether stdout is a terminal */
 	double linger_s, connect_timeout_s, timeout_s;
 };
@@ -53,8 +54,10 @@ static void usage(FILE *f)
 	      "      --connect-timeout S    give up connecting after S seconds (default 5)\n"
 	      "      --timeout S            give up when tor is silent S seconds while a reply\n"
 	      "                             is due (default 30; 0 waits forever)\n"
-	      "Authenticating (the strongest method tor offers: SAFECOOKIE, COOKIE, password, none):\n"
+	      "Authenticating (the strongest method tor offers: SAFECOOKIE, password, none):\n"
 	      "      --cookie FILE          cookie file (default: the one tor names)\n"
+	      "      --allow-plain-cookie   send the cookie itself to a port that offers COOKIE\n"
+	      "                             but not SAFECOOKIE (whoever listens there gets it)\n"
 	      "      --password-file FILE   password for HashedControlPassword (else\n"
 	      "                             $TOR_CONTROL_PASSWD, else a prompt on a terminal)\n"
 	      "Running commands:\n"
@@ -90,7 +93,7 @@ static int parse_seconds(const char *opt, const char *v, double *out)
 }
 
 enum { OPT_COOKIE = 256, OPT_PWFILE, OPT_LINGER, OPT_LAUNCH, OPT_TOR, OPT_CTIMEOUT, OPT_TIMEOUT,
-       OPT_RAW, OPT_NOCOLOR, OPT_LIST, OPT_PRETTY, OPT_JSON, OPT_EXPLAIN };
+       OPT_RAW, OPT_NOCOLOR, OPT_LIST, OPT_PRETTY, OPT_JSON, OPT_EXPLAIN, OPT_PLAIN_COOKIE };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -104,6 +107,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{"cookie", required_argument, NULL, OPT_COOKIE},
+		{"allow-plain-cookie", no_argument, NULL, OPT_PLAIN_COOKIE},
 		{"password-file", required_argument, NULL, OPT_PWFILE},
 		{"linger", required_argument, NULL, OPT_LINGER},
 		{"launch", no_argument, NULL, OPT_LAUNCH},
@@ -135,6 +139,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'h': usage(stdout); exit(EXIT_ALL_OK);
 		case 'V': printf("torsh %s\n", TORSH_VERSION); exit(EXIT_ALL_OK);
 		case OPT_COOKIE: o->cookie = optarg; break;
+		case OPT_PLAIN_COOKIE: o->allow_plain_cookie = true; break;
 		case OPT_PWFILE: o->password_file = optarg; break;
 		case OPT_LINGER: if (parse_seconds("--linger", optarg, &o->linger_s) < 0) return -1; break;
 		case OPT_LAUNCH: o->launch = true; break;
@@ -272,6 +277,19 @@ static int cached_password(void *ud, struct buf *out)
 	return 0;
 }
 
+/* The same for the first connection and every reconnect: the cookie file
+ * is read afresh each time, so a restarted tor's new cookie works. */
+static struct auth_opts auth_opts_for(struct reconnector *rc)
+{
+	return (struct auth_opts){
+		.cookie_path = rc->o->cookie ? rc->o->cookie : getenv("TOR_CONTROL_COOKIE_AUTH_FILE"),
+		.allow_plain_cookie = rc->o->allow_plain_cookie,
+		.get_password = cached_password,
+		.password_ud = rc,
+		.endpoint = rc->ep.display,
+	};
+}
+
 static int reconnect(void *ud, struct session *s, struct buf *why)
 {
 	struct reconnector *rc = ud;
@@ -283,17 +301,24 @@ static int reconnect(void *ud, struct session *s, struct buf *why)
 	}
 	session_reset(s, fd);
 	struct auth_result ar;
-	struct auth_opts ao = {
-		.cookie_path = rc->o->cookie ? rc->o->cookie : getenv("TOR_CONTROL_COOKIE_AUTH_FILE"),
-		.get_password = cached_password,
-		.password_ud = rc,
-		.endpoint = rc->ep.display,
-	};
-	int r = auth_run(&s->ctl, &ao, &ar);
+	struct auth_opts ao = auth_opts_for(rc);
+	int r = auth_run(&s->ctl, &ao, &ar) == EXIT_ALL_OK ? 0 : -1;
 	if (r < 0)
 		buf_printf(why, BUF_NOLIMIT, "%s", ar.msg.p ? ar.msg.p : "authentication failed");
 	auth_result_free(&ar);
 	return r;
+}
+
+/* A string as torsh shows it on a terminal, "?" when empty. tor's version
+ * (banner, -v, prompt) is whatever answered PROTOCOLINFO chose to send;
+ * in the prompt even the user's own endpoint name is escaped, as libedit
+ * crashes on a prompt that is not valid UTF-8. */
+static void shown(const char *raw, char *out, size_t n)
+{
+	struct buf b = {0};
+	term_safe_append(&b, raw, strlen(raw), BUF_NOLIMIT);
+	snprintf(out, n, "%s", b.p && b.len ? b.p : "?");
+	buf_free(&b);
 }
 
 static int connect_endpoint(const struct options *o, const struct tor_proc *launched, struct endpoint *used)
@@ -409,23 +434,21 @@ int main(int argc, char **argv)
 
 	struct reconnector recon = {.o = &o, .ep = ep};
 	struct auth_result ar;
-	struct auth_opts ao = {
-		.cookie_path = o.cookie ? o.cookie : getenv("TOR_CONTROL_COOKIE_AUTH_FILE"),
-		.get_password = cached_password,
-		.password_ud = &recon,
-		.endpoint = ep.display,
-	};
-	if (auth_run(&s.ctl, &ao, &ar) < 0) {
+	struct auth_opts ao = auth_opts_for(&recon);
+	rc = auth_run(&s.ctl, &ao, &ar);
+	if (rc != EXIT_ALL_OK) {
 		fprintf(stderr, "torsh: %s: %s", ep.display, ar.msg.p ? ar.msg.p : "authentication failed\n");
-		rc = ar.exit_code;
 		auth_result_free(&ar);
 		session_free(&s);
 		forget_password(&recon.password);
 		goto out;
 	}
+	/* 64 bytes of version escape to at most 6 bytes each */
+	char version[6 * sizeof(ar.pi.version)];
+	shown(ar.pi.version, version, sizeof(version));
 	if (o.verbose)
-		fprintf(stderr, "torsh: connected to %s (tor %s), authenticated with %s\n", ep.display,
-			ar.pi.version[0] ? ar.pi.version : "?", auth_method_name(ar.used));
+		fprintf(stderr, "torsh: connected to %s (tor %s), authenticated with %s\n", ep.display, version,
+			auth_method_name(ar.used));
 	if (o.launch)
 		take_ownership(&s);
 
@@ -436,9 +459,10 @@ int main(int argc, char **argv)
 		.explain = o.explain,
 	};
 	if (interactive) {
-		char prompt[400];
-		snprintf(prompt, sizeof(prompt), "tor %s %s> ", ar.pi.version[0] ? ar.pi.version : "?", ep.display);
-		printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, ar.pi.version, ep.display,
+		char display[6 * sizeof(ep.display)], prompt[sizeof(version) + sizeof(display) + 8];
+		shown(ep.display, display, sizeof(display));
+		snprintf(prompt, sizeof(prompt), "tor %s %s> ", version, display);
+		printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, version, display,
 		       auth_method_name(ar.used), o.launch ? ", a throwaway offline tor (DisableNetwork 1)" : "");
 		printf("Type control commands (e.g. GETINFO version), /help for a list; Ctrl-D or QUIT leaves.\n");
 		struct repl_opts ropt = {.render = ro, .prompt = prompt, .yes = o.yes,

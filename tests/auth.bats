@@ -1,14 +1,27 @@
 #!/usr/bin/env bats
 # Authentication against real tors: no auth, cookie (SAFECOOKIE chosen),
-# HashedControlPassword; cookie diagnostics. The fake-port file covers what
-# tor cannot be made to do (COOKIE only, a spoofed SAFECOOKIE server hash).
+# HashedControlPassword; cookie diagnostics; tor restarting with a new
+# cookie under an open shell. The fake-port file covers what tor cannot be
+# made to do (COOKIE only, a spoofed SAFECOOKIE server hash).
 
 setup() {
 	load helpers
 }
 
 teardown() {
+	[ -z "${TMUX_DIR:-}" ] || { tmux -S "$TMUX_DIR/s" kill-server 2>/dev/null || true; rm -rf "$TMUX_DIR"; }
 	stop_tor
+}
+
+# wait_pane TEXT: up to 10 s for TEXT on the tmux screen of this test.
+wait_pane() {
+	for _ in $(seq 1 100); do
+		tmux -S "$TMUX_DIR/s" capture-pane -p -t t | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	echo "screen never showed: $1" >&2
+	tmux -S "$TMUX_DIR/s" capture-pane -p -t t >&2
+	return 1
 }
 
 @test "no auth configured: METHODS=NULL, AUTHENTICATE still sent, works" {
@@ -126,4 +139,33 @@ teardown() {
 	assert_output --partial 'tor control password:'
 	assert_output --partial '(HASHEDPASSWORD)'
 	refute_output --partial "$TOR_PASSWORD"
+}
+
+@test "tor restarted with a new cookie: the shell reconnects, re-reads the cookie, SAFECOOKIE works" {
+	start_tor cookie unix
+	TMUX_DIR="$(short_tmpdir)"
+	tmux -S "$TMUX_DIR/s" new-session -d -s t -x 160 -y 30 \
+		"XDG_STATE_HOME='$TMUX_DIR/state' '$TORSH' ${TORSH_CONNECT[*]}; echo EXITED rc=\$?; sleep 30"
+	wait_pane '(SAFECOOKIE)'
+	tmux -S "$TMUX_DIR/s" send-keys -t t 'GETINFO process/pid' Enter
+	wait_pane "process/pid = $TOR_PID"
+	local old_cookie
+	old_cookie="$(od -An -tx1 "$TOR_DIR/cookie")"
+	# the same tor, stopped by its PID and started again on the same socket
+	kill "$TOR_PID"
+	for _ in $(seq 1 50); do kill -0 "$TOR_PID" 2>/dev/null || break; sleep 0.1; done
+	rm -f "$TOR_DIR/port"
+	wait_pane 'disconnected>'
+	tor -f "$TOR_DIR/torrc" --defaults-torrc /dev/null >/dev/null 2>&1 &
+	TOR_PID=$!
+	echo "$TOR_PID" >"$TOR_DIR/tor.pid"
+	for _ in $(seq 1 100); do [ -s "$TOR_DIR/port" ] && break; sleep 0.1; done
+	[ "$(od -An -tx1 "$TOR_DIR/cookie")" != "$old_cookie" ]
+	tmux -S "$TMUX_DIR/s" send-keys -t t '/reconnect' Enter
+	wait_pane 'torsh: reconnected'
+	tmux -S "$TMUX_DIR/s" send-keys -t t 'GETINFO process/pid' Enter
+	wait_pane "process/pid = $TOR_PID"
+	run tmux -S "$TMUX_DIR/s" capture-pane -p -t t
+	refute_output --partial 'server hash does not match'
+	refute_output --partial 'EXITED'
 }

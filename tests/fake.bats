@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # What a real tor cannot be made to do, from the scripted fake control port
 # (tests/fake/fakeport.c): a spoofed SAFECOOKIE server hash, COOKIE without
-# SAFECOOKIE, malformed and truncated replies, NUL bytes, huge data blocks,
+# SAFECOOKIE (refused unless --allow-plain-cookie), malformed and truncated replies, NUL bytes, huge data blocks,
 # events between a command and its reply, silence.
 
 setup() {
@@ -58,23 +58,70 @@ EOT
 	refute_output --partial AUTHENTICATE
 }
 
-@test "COOKIE without SAFECOOKIE: the cookie is sent as 64 hex digits" {
+# COOKIEFILE names a real 32-byte cookie: what an impostor does to steal
+# another tor's cookie. Prints the script's path.
+plain_cookie_script() {
 	head -c 32 /dev/urandom >"$BATS_TEST_TMPDIR/cookie"
-	start_fake "$(fake_script <<EOT
+	fake_script <<EOT
 expect PROTOCOLINFO
 line 250-PROTOCOLINFO 1
-line 250-AUTH METHODS=COOKIE COOKIEFILE="$BATS_TEST_TMPDIR/cookie"
+line 250-AUTH METHODS=$1 COOKIEFILE="$BATS_TEST_TMPDIR/cookie"
 line 250-VERSION Tor="0.4.9.11"
 line 250 OK
-expect AUTHENTICATE
+$2
+drain
+EOT
+}
+
+# The cookie's hex must appear nowhere in what the fake port received.
+refute_cookie_sent() {
+	local hex
+	hex="$(hex_of "$BATS_TEST_TMPDIR/cookie")"
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	refute_output --partial "$hex"
+	refute_output --partial "$(tr A-F a-f <<<"$hex")"
+}
+
+@test "COOKIE without SAFECOOKIE is refused: exit 4, the cookie is never sent" {
+	start_fake "$(plain_cookie_script COOKIE)"
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	assert_failure 4
+	assert_output --partial 'this port offers only plain COOKIE, which would hand the cookie to whoever listens here'
+	assert_output --partial 'tor has offered SAFECOOKIE since 0.2.3.13 (--allow-plain-cookie sends it anyway)'
+	refute_cookie_sent
+	assert_line --index 0 'PROTOCOLINFO 1\r'
+	refute_output --partial AUTHENTICATE
+	refute_output --partial GETINFO
+}
+
+@test "COOKIE without SAFECOOKIE, but HASHEDPASSWORD too: the password is used, never the cookie" {
+	start_fake "$(plain_cookie_script COOKIE,HASHEDPASSWORD 'expect AUTHENTICATE 7077
+line 250 OK')"
+	TOR_CONTROL_PASSWD=pw run "$TORSH" -v -s "$FAKE_SOCK" </dev/null
+	assert_success
+	assert_line --partial 'authenticated with HASHEDPASSWORD'
+	refute_cookie_sent
+	assert_line 'AUTHENTICATE 7077\r'
+}
+
+@test "COOKIE without SAFECOOKIE, but NULL too: NULL is used, never the cookie" {
+	start_fake "$(plain_cookie_script NULL,COOKIE 'expect AUTHENTICATE
+line 250 OK')"
+	run "$TORSH" -v -s "$FAKE_SOCK" </dev/null
+	assert_success
+	assert_line --partial 'authenticated with NULL'
+	refute_cookie_sent
+	assert_line 'AUTHENTICATE\r'
+}
+
+@test "--allow-plain-cookie: COOKIE without SAFECOOKIE sends the cookie as 64 hex digits" {
+	start_fake "$(plain_cookie_script COOKIE 'expect AUTHENTICATE
 line 250 OK
 expect GETINFO version
 line 250-version=0.4.9.11
-line 250 OK
-drain
-EOT
-)"
-	run "$TORSH" -v -s "$FAKE_SOCK" -c 'GETINFO version'
+line 250 OK')"
+	run "$TORSH" -v --allow-plain-cookie -s "$FAKE_SOCK" -c 'GETINFO version'
 	assert_success
 	assert_line --partial 'authenticated with COOKIE'
 	assert_line '250-version=0.4.9.11'
@@ -266,4 +313,133 @@ EOT
 	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
 	assert_failure 4
 	assert_output --partial 'no authentication method torsh knows (QUANTUMKEY)'
+}
+
+# --- an impostor's text in torsh's own messages is escaped -----------------
+
+# refute_ctl_bytes FILE: no byte that starts a terminal control sequence
+# or rings (ESC, BEL, CSI 0x9b alone or inside U+009B).
+refute_ctl_bytes() {
+	if LC_ALL=C grep -q $'[\x1b\x07\x9b]' "$1"; then
+		echo "raw control bytes in $1:" >&2
+		od -c "$1" | head -n 20 >&2
+		return 1
+	fi
+}
+
+# run_split ARGS...: torsh on the fake port, stdout and stderr kept apart
+# (and byte-exact) in $OUT and $ERR; $status as with run.
+run_split() {
+	OUT="$BATS_TEST_TMPDIR/out" ERR="$BATS_TEST_TMPDIR/err"
+	status=0
+	"$TORSH" -s "$FAKE_SOCK" "$@" </dev/null >"$OUT" 2>"$ERR" || status=$?
+	refute_ctl_bytes "$OUT"
+	refute_ctl_bytes "$ERR"
+	output="$(cat "$ERR")"
+}
+
+@test "-v: a VERSION Tor= full of control sequences is printed escaped" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+line 250-PROTOCOLINFO 1
+line 250-AUTH METHODS=NULL,EVIL\x1b]2;T\x07
+line 250-VERSION Tor="0.4.9.11\\033]0;PWNED\\007\\033[2J\\033[31m\\302\\233\\233"
+line 250 OK
+expect AUTHENTICATE
+line 250 OK
+expect QUIT
+line 250 closing connection
+close
+EOT
+)"
+	run_split -v
+	[ "$status" -eq 0 ]
+	assert_output --partial 'connected to '"$FAKE_SOCK"' (tor 0.4.9.11\e]0;PWNED'
+	assert_output --partial 'authenticated with NULL'
+}
+
+@test "unknown METHODS= names full of control sequences are named escaped, exit 4" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+line 250-AUTH METHODS=EVIL\x1b]0;PWNED\x07\x1b[2J\x9b,\xc2\x9bX
+line 250 OK
+drain
+EOT
+)"
+	run_split -c 'GETINFO version'
+	[ "$status" -eq 4 ]
+	assert_output --partial 'no authentication method torsh knows (EVIL\e]0;PWNED'
+}
+
+@test "a PROTOCOLINFO error text full of control sequences is shown escaped, exit 4" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+line 515 \x1b]0;PWNED\x07\x1b[2J\x1b[31m\x9b
+drain
+EOT
+)"
+	run_split -c 'GETINFO version'
+	[ "$status" -eq 4 ]
+	assert_output --partial 'PROTOCOLINFO refused: 515 \e]0;PWNED'
+}
+
+@test "a COOKIEFILE path full of control sequences is shown escaped when it cannot be read, exit 4" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+line 250-AUTH METHODS=SAFECOOKIE COOKIEFILE="/nonexistent/\\033]0;PWNED\\007\\033[2J\\233"
+line 250 OK
+drain
+EOT
+)"
+	run_split -c 'GETINFO version'
+	[ "$status" -eq 4 ]
+	assert_output --partial 'cannot read the auth cookie /nonexistent/\e]0;PWNED'
+}
+
+@test "a SAFECOOKIE mismatch names a hostile COOKIEFILE path escaped, exit 4" {
+	head -c 32 /dev/urandom >"$BATS_TEST_TMPDIR/c"$'\e]0;PWNED\a'
+	start_fake "$(fake_script <<EOT
+expect PROTOCOLINFO
+line 250-AUTH METHODS=SAFECOOKIE COOKIEFILE="$BATS_TEST_TMPDIR/c\\\\033]0;PWNED\\\\007"
+line 250 OK
+expect AUTHCHALLENGE SAFECOOKIE
+line 250 AUTHCHALLENGE SERVERHASH=$(printf '0%.0s' $(seq 64)) SERVERNONCE=$(printf 'A%.0s' $(seq 64))
+drain
+EOT
+)"
+	run_split -c 'GETINFO version'
+	[ "$status" -eq 4 ]
+	assert_output --partial "is not the tor that wrote the cookie $BATS_TEST_TMPDIR/c\\e]0;PWNED"
+}
+
+@test "on a terminal: a hostile VERSION reaches the banner and prompt escaped; the pane title and screen stay" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+line 250-PROTOCOLINFO 1
+line 250-AUTH METHODS=NULL
+line 250-VERSION Tor="0.4.9.11\\033]0;PWNED\\007\\033[2J\\033[31m\\302\\233\\233"
+line 250 OK
+expect AUTHENTICATE
+line 250 OK
+drain
+EOT
+)"
+	local t="$FAKE_DIR/tmux" bytes="$FAKE_DIR/bytes"
+	# torsh starts only once every byte it writes to the pane is recorded
+	tmux -S "$t" new-session -d -s t -x 160 -y 20 \
+		"while [ ! -e '$FAKE_DIR/go' ]; do sleep 0.05; done; XDG_STATE_HOME='$FAKE_DIR/state' '$TORSH' -s '$FAKE_SOCK'; sleep 30"
+	tmux -S "$t" pipe-pane -t t -o "cat >'$bytes'"
+	touch "$FAKE_DIR/go"
+	for _ in $(seq 1 50); do tmux -S "$t" capture-pane -p -t t | grep -qF "$FAKE_SOCK>" && break; sleep 0.1; done
+	run tmux -S "$t" capture-pane -p -t t
+	local title
+	title="$(tmux -S "$t" display-message -p -t t '#{pane_title}')"
+	tmux -S "$t" kill-server
+	assert_line --index 0 --partial 'connected to tor 0.4.9.11\e]0;PWNED\x07\e[2J\e[31m'
+	assert_line --regexp "^tor 0\.4\.9\.11.* $FAKE_SOCK> ?$"
+	[ "$title" != PWNED ]
+	# the line editor writes control sequences of its own; none of the
+	# server's may reach the terminal
+	run bash -c "LC_ALL=C grep -c \$'\\e]0;PWNED\\|\\a\\|\\e\\\\[2J\\|\\e\\\\[31m\\|\\x9b' '$bytes'"
+	assert_output 0
 }

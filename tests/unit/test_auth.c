@@ -43,29 +43,42 @@ int main(void)
 	reader_init(&r, 1 << 16);
 	struct tc_msg *m;
 	struct protocolinfo pi;
-	char err[300];
+	struct buf err = {0};
 	feed_msg(&r, "250-PROTOCOLINFO 1\r\n250-AUTH METHODS=COOKIE,SAFECOOKIE,HASHEDPASSWORD "
 		     "COOKIEFILE=\"/var/lib/tor/a \\\"b\\\"\\\\c\\303\\251\"\r\n250-VERSION Tor=\"0.4.9.11\"\r\n250 OK\r\n", &m);
-	CHECK(m && protocolinfo_parse(m, &pi, err, sizeof(err)) == 0, "protocolinfo parses");
+	CHECK(m && protocolinfo_parse(m, &pi, &err) == 0, "protocolinfo parses");
 	CHECK(pi.methods == (AUTH_COOKIE | AUTH_SAFECOOKIE | AUTH_HASHEDPASSWORD), "methods");
 	CHECK_STR(pi.cookiefile, "/var/lib/tor/a \"b\"\\c\xc3\xa9", "COOKIEFILE C-unescaped (octal, quotes, backslash)");
 	CHECK_STR(pi.version, "0.4.9.11", "version");
 
 	feed_msg(&r, "250-PROTOCOLINFO 1\r\n250-AUTH METHODS=NULL\r\n250-VERSION Tor=\"0.4.9.11\"\r\n"
 		     "250-SOMETHINGNEW x=y\r\n250 OK\r\n", &m);
-	CHECK(m && protocolinfo_parse(m, &pi, err, sizeof(err)) == 0 && pi.methods == AUTH_NULL && !pi.cookiefile[0],
+	CHECK(m && protocolinfo_parse(m, &pi, &err) == 0 && pi.methods == AUTH_NULL && !pi.cookiefile[0],
 	      "NULL method, unknown line ignored");
 	feed_msg(&r, "250-PROTOCOLINFO 1\r\n250-AUTH METHODS=FUTURE,COOKIE COOKIEFILE=/x/y\r\n250 OK\r\n", &m);
-	CHECK(m && protocolinfo_parse(m, &pi, err, sizeof(err)) == 0 && pi.methods == AUTH_COOKIE,
+	CHECK(m && protocolinfo_parse(m, &pi, &err) == 0 && pi.methods == AUTH_COOKIE,
 	      "unknown method kept apart");
 	CHECK_STR(pi.unknown_methods, "FUTURE", "unknown method named");
 	CHECK_STR(pi.cookiefile, "/x/y", "unquoted cookie file");
 	feed_msg(&r, "250-PROTOCOLINFO 1\r\n250 OK\r\n", &m);
-	CHECK(m && protocolinfo_parse(m, &pi, err, sizeof(err)) < 0 && strstr(err, "no AUTH line"), "no AUTH line: %s", err);
+	CHECK(m && protocolinfo_parse(m, &pi, &err) < 0 && strstr(err.p, "no AUTH line"), "no AUTH line: %s", err.p);
+	buf_reset(&err);
 	feed_msg(&r, "250-AUTH METHODS=COOKIE COOKIEFILE=\"/never/closed\r\n250 OK\r\n", &m);
-	CHECK(m && protocolinfo_parse(m, &pi, err, sizeof(err)) < 0 && strstr(err, "unterminated"), "unterminated quote: %s", err);
+	CHECK(m && protocolinfo_parse(m, &pi, &err) < 0 && strstr(err.p, "unterminated"), "unterminated quote: %s", err.p);
+	buf_reset(&err);
 	feed_msg(&r, "513 No such version \"x\"\r\n", &m);
-	CHECK(m && protocolinfo_parse(m, &pi, err, sizeof(err)) < 0 && strstr(err, "513"), "error reply: %s", err);
+	CHECK(m && protocolinfo_parse(m, &pi, &err) < 0 && strstr(err.p, "513"), "error reply: %s", err.p);
+	buf_reset(&err);
+	feed_msg(&r, "515 \x1b]0;owned\x07\x9b\xc2\x9b" "2J\r\n", &m);
+	CHECK(m && protocolinfo_parse(m, &pi, &err) < 0 && !strpbrk(err.p, "\x1b\x07\x9b") &&
+	      strstr(err.p, "515 \\e]0;owned"), "error text escaped: %s", err.p);
+	buf_reset(&err);
+	feed_msg(&r, "250-AUTH METHODS=NULL,X\x1b[2J COOKIEFILE=\"/a\\033]0;t\\007\"\r\n"
+		     "250-VERSION Tor=\"0.4\\033[31m\"\r\n250 OK\r\n", &m);
+	CHECK(m && protocolinfo_parse(m, &pi, &err) == 0 && strcmp(pi.unknown_methods, "X\x1b[2J") == 0 &&
+	      strcmp(pi.cookiefile, "/a\x1b]0;t\x07") == 0 && strcmp(pi.version, "0.4\x1b[31m") == 0,
+	      "protocolinfo keeps the raw values (the front end escapes them)");
+	buf_free(&err);
 	reader_free(&r);
 
 	char dir[] = "/tmp/torsh-test-XXXXXX";
@@ -88,6 +101,10 @@ int main(void)
 	CHECK(cookie_read(path, got, &diag) < 0 && strstr(diag.p, "No such file"), "missing cookie");
 	buf_reset(&diag);
 	CHECK(cookie_read(dir, got, &diag) < 0 && strstr(diag.p, "not a regular file"), "directory as cookie");
+	buf_reset(&diag);
+	snprintf(path, sizeof(path), "%s/\x1b]0;x\x07", dir);
+	CHECK(cookie_read(path, got, &diag) < 0 && !strpbrk(diag.p, "\x1b\x07") && strstr(diag.p, "\\e]0;x"),
+	      "the cookie path is escaped in the diagnosis: %s", diag.p);
 	buf_free(&diag);
 	rmdir(dir);
 	return tap_done();
