@@ -60,7 +60,7 @@ $(BUILD) $(BUILD)/unit:
 
 # Debian packages torsh needs to build and test. Installs what is missing when
 # run as root; otherwise prints the exact command and fails.
-DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq
+DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq time
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
