@@ -179,18 +179,16 @@ int term_safe_append(struct buf *b, const char *s, size_t n, size_t limit)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
-	if (buf_reserve(b, n, limit) < 0)
-		return -1;
-	while (i < n) {
+	for (;;) {
 		size_t end = term_safe_run(p, n, i);
+		/* even an empty run: buf_append leaves the buffer a C string */
 		if (buf_append(b, s + i, end - i, limit) < 0)
 			return -1;
 		if (end == n)
-			break;
+			return 0;
 		char esc[8];
 		i = end + term_escape(p, n, end, esc);
 		if (buf_append(b, esc, strlen(esc), limit) < 0)
 			return -1;
 	}
-	return 0;
 }

@@ -155,6 +155,11 @@ static void test_term(void)
 		      term_kept[i].name);
 	}
 	buf_free(&b);
+	/* found by fuzz_render: reply.c prints the result as a C string */
+	struct buf fresh = {0};
+	CHECK(term_safe_append(&fresh, "", 0, BUF_NOLIMIT) == 0 && fresh.p && fresh.p[0] == '\0',
+	      "nothing appended to a new buffer still makes a C string");
+	buf_free(&fresh);
 }
 
 static void test_decode(void)
