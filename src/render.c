@@ -1,5 +1,7 @@
 #include "render.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -27,6 +29,8 @@ void renderer_free(struct renderer *r)
 {
 	event_free(&r->ev);
 	buf_free(&r->line);
+	free(r->names.v);
+	free(r->names.pos);
 }
 
 const char *reply_error_name(int code)
@@ -356,6 +360,7 @@ static void render_pretty_reply(FILE *out, const struct tc_msg *m, const struct 
 struct jout {
 	struct buf *b;
 	FILE *out;
+	struct json_names *names;
 };
 
 static void jflush(struct jout *w)
@@ -392,6 +397,70 @@ static void jint(struct jout *w, int v)
 	char n[16];
 	snprintf(n, sizeof(n), "%d", v);
 	jputs(w, n);
+}
+
+/* ---- names given several times ----
+ * A JSON object turns a name given several times into an array, in the
+ * order of first appearance. Comparing every line with every other would be
+ * quadratic: a hostile 1 MB reply of distinct keys took minutes. Sorting by
+ * (name, position) puts each name's repeats side by side instead. */
+
+struct json_name {
+	const char *name;
+	size_t len, idx; /* idx: the line or field it stands for */
+};
+
+static bool name_eq(const struct json_name *a, const struct json_name *b)
+{
+	return a->len == b->len && memcmp(a->name, b->name, a->len) == 0;
+}
+
+static int name_cmp(const void *pa, const void *pb)
+{
+	const struct json_name *a = pa, *b = pb;
+	int c = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
+	if (c == 0)
+		c = (a->len > b->len) - (a->len < b->len);
+	return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Room for names of `total` lines or fields, every pos[] unset. */
+static int names_reserve(struct json_names *g, size_t total)
+{
+	if (total > g->cap) {
+		struct json_name *v = realloc(g->v, total * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		g->v = v;
+		size_t *pos = realloc(g->pos, total * sizeof(*pos));
+		if (pos == NULL)
+			return -1;
+		g->pos = pos;
+		g->cap = total;
+	}
+	for (size_t i = 0; i < total; i++)
+		g->pos[i] = SIZE_MAX;
+	return 0;
+}
+
+static void names_sort(struct json_names *g, size_t n)
+{
+	if (n > 1)
+		qsort(g->v, n, sizeof(*g->v), name_cmp);
+	for (size_t p = 0; p < n; p++)
+		g->pos[g->v[p].idx] = p;
+}
+
+/* For the first of its name, how many share it (they follow it in v);
+ * 0 for a later one or one without a name. */
+static size_t names_first(const struct json_names *g, size_t n, size_t idx)
+{
+	size_t p = g->pos[idx], e;
+	if (p == SIZE_MAX || (p > 0 && name_eq(&g->v[p - 1], &g->v[p])))
+		return 0;
+	for (e = p + 1; e < n && name_eq(&g->v[e], &g->v[p]); e++)
+		;
+	return e - p;
 }
 
 /* The JSON escape for the byte or sequence at p[i], which is not printable
@@ -562,39 +631,32 @@ static void json_field_value(struct jout *w, const struct ev_field *f)
 	json_str(w, f->val, f->val_len);
 }
 
-static bool same_name(const struct ev_field *a, const struct ev_field *b)
-{
-	return a->name_len == b->name_len && memcmp(a->name, b->name, a->name_len) == 0;
-}
-
 /* A name given several times (CONF_CHANGED of a list option, extra
  * positional words) becomes an array, so no key is lost to jq. */
 static void json_fields(struct jout *w, const struct event *ev)
 {
+	struct json_names *g = w->names;
+	if (names_reserve(g, ev->nfields) < 0)
+		return;
+	for (size_t i = 0; i < ev->nfields; i++)
+		g->v[i] = (struct json_name){ev->fields[i].name, ev->fields[i].name_len, i};
+	names_sort(g, ev->nfields);
 	bool first = true;
 	for (size_t i = 0; i < ev->nfields; i++) {
-		const struct ev_field *f = &ev->fields[i];
-		bool seen = false;
-		size_t n = 0;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = same_name(&ev->fields[j], f);
-		if (seen)
+		size_t n = names_first(g, ev->nfields, i);
+		if (n == 0)
 			continue;
-		for (size_t j = i; j < ev->nfields; j++)
-			n += same_name(&ev->fields[j], f);
 		if (!first)
 			jputc(w, ',');
 		first = false;
-		json_str(w, f->name, f->name_len);
+		json_str(w, ev->fields[i].name, ev->fields[i].name_len);
 		jputc(w, ':');
 		if (n > 1)
 			jputc(w, '[');
-		for (size_t j = i, k = 0; j < ev->nfields; j++) {
-			if (!same_name(&ev->fields[j], f))
-				continue;
-			if (k++)
+		for (size_t k = 0, p = g->pos[i]; k < n; k++) {
+			if (k)
 				jputc(w, ',');
-			json_field_value(w, &ev->fields[j]);
+			json_field_value(w, &ev->fields[g->v[p + k].idx]);
 		}
 		if (n > 1)
 			jputc(w, ']');
@@ -603,7 +665,7 @@ static void json_fields(struct jout *w, const struct event *ev)
 
 static void render_json_event(struct renderer *r, FILE *out, const struct tc_msg *m)
 {
-	struct jout jo = {&r->line, out}, *w = &jo;
+	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
 	buf_reset(w->b);
 	jput(w, "{\"type\":\"event\",\"code\":", 23);
 	jint(w, m->code);
@@ -788,33 +850,27 @@ static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, co
 	}
 }
 
-static bool same_key(const struct line_key *a, const struct line_key *b)
-{
-	return a->kind != L_NONE && b->kind != L_NONE && a->klen == b->klen && memcmp(a->key, b->key, a->klen) == 0;
-}
-
 /* Lines as an object; a key given several times (GETCONF of a repeated
  * option, several CLIENT lines) becomes an array. */
 static void json_values(struct jout *w, const struct tc_msg *m, const char *command)
 {
-	bool first = true;
+	struct json_names *g = w->names;
+	if (names_reserve(g, m->nlines) < 0)
+		return;
+	size_t n = 0;
 	for (size_t i = 0; i < m->nlines; i++) {
 		struct line_key k = classify(m, i, command);
-		if (k.kind == L_NONE)
+		if (k.kind != L_NONE)
+			g->v[n++] = (struct json_name){k.key, k.klen, i};
+	}
+	names_sort(g, n);
+	bool first = true;
+	for (size_t i = 0; i < m->nlines; i++) {
+		size_t count = names_first(g, n, i);
+		if (count == 0)
 			continue;
-		bool seen = false;
-		size_t n = 0;
-		for (size_t j = 0; j < i && !seen; j++) {
-			struct line_key kj = classify(m, j, command);
-			seen = same_key(&kj, &k);
-		}
-		if (seen)
-			continue;
-		for (size_t j = i; j < m->nlines; j++) {
-			struct line_key kj = classify(m, j, command);
-			n += same_key(&kj, &k);
-		}
-		bool array = n > 1 || (k.kind == L_RECORD && record_always_array(command, k.key, k.klen));
+		struct line_key k = classify(m, i, command);
+		bool array = count > 1 || (k.kind == L_RECORD && record_always_array(command, k.key, k.klen));
 		if (!first)
 			jputc(w, ',');
 		first = false;
@@ -822,11 +878,10 @@ static void json_values(struct jout *w, const struct tc_msg *m, const char *comm
 		jputc(w, ':');
 		if (array)
 			jputc(w, '[');
-		for (size_t j = i, c = 0; j < m->nlines; j++) {
+		for (size_t c = 0, p = g->pos[i]; c < count; c++) {
+			size_t j = g->v[p + c].idx;
 			struct line_key kj = classify(m, j, command);
-			if (!same_key(&kj, &k))
-				continue;
-			if (c++)
+			if (c)
 				jputc(w, ',');
 			json_line_value(w, m, j, &kj, command);
 		}
@@ -837,7 +892,7 @@ static void json_values(struct jout *w, const struct tc_msg *m, const char *comm
 
 static void render_json_reply(struct renderer *r, FILE *out, const struct tc_msg *m, const char *command)
 {
-	struct jout jo = {&r->line, out}, *w = &jo;
+	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
 	buf_reset(w->b);
 	jput(w, "{\"type\":\"reply\"", 15);
 	if (command[0]) {

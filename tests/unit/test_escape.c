@@ -1,6 +1,7 @@
 /* What may reach a terminal or a JSON reader: the strict UTF-8 validator
  * both share, the terminal-safe escaper, and the JSON renderer's strings. */
 #include <stdlib.h>
+#include <time.h>
 
 #include "escape.h"
 #include "render.h"
@@ -218,11 +219,58 @@ static void test_json_big_block(void)
 	buf_free(&raw);
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Repeated names become arrays in order of first appearance; finding them
+ * must not compare every line with every other (a hostile reply of 50,000
+ * distinct keys took over 10 s, a 1 MB one minutes). */
+static void test_json_names(void)
+{
+	char *out = json_of(S("250-a=1\r\n250-b=2\r\n250-a=3\r\n250-c=4\r\n250-b=5\r\n250-a=6\r\n250 OK\r\n"), "GETINFO");
+	const char *v = out ? strstr(out, "\"values\":") : NULL, *want = "\"values\":{\"a\":[\"1\",\"3\",\"6\"],\"b\":[\"2\",\"5\"],\"c\":\"4\"},";
+	CHECK(v && strncmp(v, want, strlen(want)) == 0,
+	      "repeated keys: arrays, first-appearance order: %.60s", v ? v : "(none)");
+	free(out);
+	out = json_of(S("650-CONF_CHANGED\r\n650-X=1\r\n650-Y\r\n650-X=2\r\n650 OK\r\n"), NULL);
+	v = out ? strstr(out, "\"fields\":") : NULL;
+	want = "\"fields\":{\"X\":[\"1\",\"2\"],\"Y\":null},";
+	CHECK(v && strncmp(v, want, strlen(want)) == 0,
+	      "repeated event fields: an array: %.40s", v ? v : "(none)");
+	free(out);
+
+	struct buf wire = {0};
+	for (int i = 0; i < 50000; i++)
+		buf_printf(&wire, BUF_NOLIMIT, "250-key%d=v\r\n", i);
+	buf_append(&wire, S("250 OK\r\n"), BUF_NOLIMIT);
+	double t0 = now_s();
+	out = json_of(wire.p, wire.len, "GETINFO");
+	double took = now_s() - t0;
+	CHECK(out && strstr(out, "\"key49999\":\"v\"}") && took < 3.0, "50,000 distinct keys in %.2f s", took);
+	free(out);
+	buf_reset(&wire);
+	buf_append(&wire, S("650 CONF_CHANGED"), BUF_NOLIMIT);
+	for (int i = 0; i < 50000; i++)
+		buf_printf(&wire, BUF_NOLIMIT, " k%d=v", i);
+	buf_append(&wire, S("\r\n"), BUF_NOLIMIT);
+	t0 = now_s();
+	out = json_of(wire.p, wire.len, NULL);
+	took = now_s() - t0;
+	CHECK(out && strstr(out, "\"k49999\":\"v\"}") && took < 3.0, "an event of 50,000 fields in %.2f s", took);
+	free(out);
+	buf_free(&wire);
+}
+
 int main(void)
 {
 	test_decode();
 	test_term();
 	test_json();
 	test_json_big_block();
+	test_json_names();
 	return tap_done();
 }
