@@ -107,6 +107,13 @@ size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp, size_t *bad)
 	return len;
 }
 
+/* The embeddings, overrides and isolates (U+202A..E, U+2066..9) reorder
+ * everything up to their end: "nick\u202Eevil" shows as "nicklive", and a
+ * path "a > b" can be made to read "b > a". The marks LRM, RLM and ALM
+ * (U+200E, U+200F, U+061C) embed nothing, but they are invisible and
+ * strongly directional, so they still flip the order of the neutral
+ * characters around them (digits, '.', '>', ','): one relay's line can
+ * look like another's. Tor never needs any of them, so all are escaped. */
 bool unicode_hidden_control(uint32_t cp)
 {
 	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
