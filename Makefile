@@ -60,7 +60,7 @@ $(BUILD) $(BUILD)/unit:
 
 # Debian packages torsh needs to build and test. Installs what is missing when
 # run as root; otherwise prints the exact command and fails.
-DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq
+DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq time
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
@@ -95,8 +95,9 @@ asan:
 	  || { $(MAKE) clean; exit 1; }
 	$(MAKE) clean
 
-# libFuzzer targets for the tokenizer+parser+serializer and the reply reader.
-# FUZZ_SECONDS bounds each run (CI runs them briefly).
+# libFuzzer targets for the tokenizer+parser+serializer, the reply reader, and
+# the renderers' promises (terminal-safe text, valid UTF-8 JSON).
+# FUZZ_SECONDS bounds each run (CI gives each target 30 s).
 FUZZ_SECONDS ?= 20
 FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc $(PKG_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined
@@ -104,9 +105,11 @@ fuzz:
 	mkdir -p $(BUILD)/fuzz
 	clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_cmd tests/fuzz/fuzz_cmd.c $(LIBSRCS) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_reply tests/fuzz/fuzz_reply.c $(LIBSRCS) $(PKG_LIBS)
-	mkdir -p $(BUILD)/fuzz/corpus-cmd $(BUILD)/fuzz/corpus-reply
+	clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_render tests/fuzz/fuzz_render.c $(LIBSRCS) $(PKG_LIBS)
+	mkdir -p $(BUILD)/fuzz/corpus-cmd $(BUILD)/fuzz/corpus-reply $(BUILD)/fuzz/corpus-render
 	$(BUILD)/fuzz/fuzz_cmd -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(BUILD)/fuzz/corpus-cmd tests/fuzz/corpus
 	$(BUILD)/fuzz/fuzz_reply -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)/fuzz/corpus-reply tests/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_render -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)/fuzz/corpus-render tests/fuzz/corpus
 
 install: torsh
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

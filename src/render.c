@@ -1,5 +1,7 @@
 #include "render.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -27,6 +29,8 @@ void renderer_free(struct renderer *r)
 {
 	event_free(&r->ev);
 	buf_free(&r->line);
+	free(r->names.v);
+	free(r->names.pos);
 }
 
 const char *reply_error_name(int code)
@@ -347,76 +351,216 @@ static void render_pretty_reply(FILE *out, const struct tc_msg *m, const struct 
 
 /* ---- JSON Lines ---- */
 
-static void json_str(struct buf *b, const char *s, size_t n)
+/* JSON goes out through the renderer's scratch buffer, handed to the FILE
+ * whenever it holds JSON_CHUNK bytes: an event still costs one fwrite, and a
+ * data block of 100 MB of control bytes (6 bytes each as \u0001) costs a
+ * chunk of memory, not 600 MB twice over. */
+#define JSON_CHUNK ((size_t)64 << 10)
+
+struct jout {
+	struct buf *b;
+	FILE *out;
+	struct json_names *names;
+};
+
+static void jflush(struct jout *w)
 {
-	static const char hex[] = "0123456789abcdef";
-	buf_putc(b, '"', BUF_NOLIMIT);
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *esc = NULL;
-		char u[7];
-		if (c == '"')
-			esc = "\\\"";
-		else if (c == '\\')
-			esc = "\\\\";
-		else if (c == '\n')
-			esc = "\\n";
-		else if (c == '\r')
-			esc = "\\r";
-		else if (c == '\t')
-			esc = "\\t";
-		else if (c < 0x20 || c == 0x7f || c >= 0x80) {
-			if (c >= 0x80) {
-				/* keep valid UTF-8, escape stray bytes as Latin-1 code points */
-				size_t k = 1;
-				size_t want = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-				if (want && i + want <= n) {
-					for (k = 1; k < want && ((unsigned char)s[i + k] & 0xc0) == 0x80; k++)
-						;
-					if (k == want) {
-						i += want - 1;
-						continue;
-					}
-				}
-			}
-			u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-			u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
-			esc = u;
-		}
-		if (esc) {
-			buf_append(b, s + start, i - start, BUF_NOLIMIT);
-			buf_append(b, esc, strlen(esc), BUF_NOLIMIT);
-			start = i + 1;
-		}
-	}
-	buf_append(b, s + start, n - start, BUF_NOLIMIT);
-	buf_putc(b, '"', BUF_NOLIMIT);
+	if (w->b->len)
+		fwrite(w->b->p, 1, w->b->len, w->out);
+	buf_reset(w->b);
 }
 
-static void json_raw(struct buf *b, const struct tc_msg *m)
+static void jput(struct jout *w, const char *p, size_t n)
 {
-	/* the wire text, minus CRLF, lines joined by \n */
-	struct buf raw = {0};
+	if (w->b->len + n > JSON_CHUNK) {
+		jflush(w);
+		if (n > JSON_CHUNK) {
+			fwrite(p, 1, n, w->out);
+			return;
+		}
+	}
+	buf_append(w->b, p, n, BUF_NOLIMIT);
+}
+
+static void jputc(struct jout *w, char c)
+{
+	jput(w, &c, 1);
+}
+
+static void jputs(struct jout *w, const char *s)
+{
+	jput(w, s, strlen(s));
+}
+
+static void jint(struct jout *w, int v)
+{
+	char n[16];
+	snprintf(n, sizeof(n), "%d", v);
+	jputs(w, n);
+}
+
+/* ---- names given several times ----
+ * A JSON object turns a name given several times into an array, in the
+ * order of first appearance. Comparing every line with every other would be
+ * quadratic: a hostile 1 MB reply of distinct keys took minutes. Sorting by
+ * (name, position) puts each name's repeats side by side instead. */
+
+struct json_name {
+	const char *name;
+	size_t len, idx; /* idx: the line or field it stands for */
+};
+
+static bool name_eq(const struct json_name *a, const struct json_name *b)
+{
+	return a->len == b->len && memcmp(a->name, b->name, a->len) == 0;
+}
+
+static int name_cmp(const void *pa, const void *pb)
+{
+	const struct json_name *a = pa, *b = pb;
+	int c = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
+	if (c == 0)
+		c = (a->len > b->len) - (a->len < b->len);
+	return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Room for names of `total` lines or fields, every pos[] unset. */
+static int names_reserve(struct json_names *g, size_t total)
+{
+	if (total > g->cap) {
+		struct json_name *v = realloc(g->v, total * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		g->v = v;
+		size_t *pos = realloc(g->pos, total * sizeof(*pos));
+		if (pos == NULL)
+			return -1;
+		g->pos = pos;
+		g->cap = total;
+	}
+	for (size_t i = 0; i < total; i++)
+		g->pos[i] = SIZE_MAX;
+	return 0;
+}
+
+static void names_sort(struct json_names *g, size_t n)
+{
+	if (n > 1)
+		qsort(g->v, n, sizeof(*g->v), name_cmp);
+	for (size_t p = 0; p < n; p++)
+		g->pos[g->v[p].idx] = p;
+}
+
+/* For the first of its name, how many share it (they follow it in v);
+ * 0 for a later one or one without a name. */
+static size_t names_first(const struct json_names *g, size_t n, size_t idx)
+{
+	size_t p = g->pos[idx], e;
+	if (p == SIZE_MAX || (p > 0 && name_eq(&g->v[p - 1], &g->v[p])))
+		return 0;
+	for (e = p + 1; e < n && name_eq(&g->v[e], &g->v[p]); e++)
+		;
+	return e - p;
+}
+
+/* The JSON escape for the byte or sequence at p[i], which is not printable
+ * ASCII; 0 when it goes out as it is (well-formed UTF-8 that shows as what
+ * it is). Else the number of bytes esc stands for: an ill-formed sequence
+ * (its maximal subpart) becomes \ufffd, so every line is valid UTF-8;
+ * controls, DEL, C1 and bidi controls become \u escapes. */
+static size_t json_escape(const unsigned char *p, size_t n, size_t i, char esc[8])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c = p[i];
+	uint32_t cp = c;
+	size_t len = 1;
+	switch (c) {
+	case '"': memcpy(esc, "\\\"", 3); return 1;
+	case '\\': memcpy(esc, "\\\\", 3); return 1;
+	case '\n': memcpy(esc, "\\n", 3); return 1;
+	case '\r': memcpy(esc, "\\r", 3); return 1;
+	case '\t': memcpy(esc, "\\t", 3); return 1;
+	default: break;
+	}
+	if (c >= 0x80) {
+		size_t bad;
+		len = utf8_decode(p + i, n - i, &cp, &bad);
+		if (len == 0) {
+			cp = 0xfffd;
+			len = bad;
+		} else if (!unicode_hidden_control(cp)) {
+			return 0;
+		}
+	}
+	esc[0] = '\\'; esc[1] = 'u';
+	for (int k = 0; k < 4; k++)
+		esc[2 + k] = hex[(cp >> (12 - 4 * k)) & 15];
+	esc[6] = '\0';
+	return len;
+}
+
+/* The inside of a JSON string. A piece may end inside a UTF-8 sequence only
+ * where the bytes themselves do (callers cut at line ends). */
+static void json_chars(struct jout *w, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t start = 0, i = 0;
+	while (i < n) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		char esc[8];
+		size_t skip = json_escape(p, n, i, esc);
+		if (skip == 0) {
+			uint32_t cp;
+			size_t bad;
+			i += utf8_decode(p + i, n - i, &cp, &bad);
+			continue;
+		}
+		jput(w, s + start, i - start);
+		jputs(w, esc);
+		i += skip;
+		start = i;
+	}
+	jput(w, s + start, n - start);
+}
+
+static void json_str(struct jout *w, const char *s, size_t n)
+{
+	jputc(w, '"');
+	json_chars(w, s, n);
+	jputc(w, '"');
+}
+
+/* The wire text, minus CRLF, lines joined by \n; written piece by piece, as
+ * a copy of it would be as big as the message. */
+static void json_raw(struct jout *w, const struct tc_msg *m)
+{
+	jputc(w, '"');
 	for (size_t i = 0; i < m->nlines; i++) {
 		size_t len;
 		const char *t = msg_text(m, i, &len);
-		buf_printf(&raw, BUF_NOLIMIT, "%s%03d%c", i ? "\n" : "", m->lines[i].code, m->lines[i].sep);
-		buf_append(&raw, t, len, BUF_NOLIMIT);
+		char head[8];
+		snprintf(head, sizeof(head), "%03d%c", m->lines[i].code, m->lines[i].sep);
+		if (i)
+			jput(w, "\\n", 2);
+		json_chars(w, head, strlen(head));
+		json_chars(w, t, len);
 		if (m->lines[i].sep != '+')
 			continue;
 		const char *d = msg_data(m, i, &len), *end = d + len;
 		while (d < end) {
 			const char *nl = memchr(d, '\n', (size_t)(end - d));
 			size_t n = nl ? (size_t)(nl - d) : (size_t)(end - d);
-			buf_append(&raw, "\n.", d[0] == '.' ? 2 : 1, BUF_NOLIMIT);
-			buf_append(&raw, d, n, BUF_NOLIMIT);
+			jput(w, "\\n.", d[0] == '.' ? 3 : 2);
+			json_chars(w, d, n);
 			d += n + 1;
 		}
-		buf_append(&raw, "\n.", 2, BUF_NOLIMIT);
+		jput(w, "\\n.", 3);
 	}
-	json_str(b, raw.p ? raw.p : "", raw.len);
-	buf_free(&raw);
+	jputc(w, '"');
 }
 
 /* A number JSON can carry exactly: digits, an optional sign and fraction,
@@ -439,9 +583,9 @@ static bool is_number(const char *s, size_t n)
 	return digits > 0 && digits <= 15;
 }
 
-static void json_list(struct buf *b, const char *s, size_t n, char sep)
+static void json_list(struct jout *w, const char *s, size_t n, char sep)
 {
-	buf_putc(b, '[', BUF_NOLIMIT);
+	jputc(w, '[');
 	const char *p = s, *end = s + n;
 	bool first = true;
 	while (p < end) {
@@ -452,102 +596,95 @@ static void json_list(struct buf *b, const char *s, size_t n, char sep)
 			continue;
 		}
 		if (!first)
-			buf_putc(b, ',', BUF_NOLIMIT);
-		json_str(b, p, k);
+			jputc(w, ',');
+		json_str(w, p, k);
 		first = false;
 		p += k + 1;
 	}
-	buf_putc(b, ']', BUF_NOLIMIT);
+	jputc(w, ']');
 }
 
-static void json_field_value(struct buf *b, const struct ev_field *f)
+static void json_field_value(struct jout *w, const struct ev_field *f)
 {
 	if (f->unset) {
-		buf_append(b, "null", 4, BUF_NOLIMIT);
+		jput(w, "null", 4);
 		return;
 	}
 	switch (f->type) {
 	case FT_INT:
 		if (is_number(f->val, f->val_len)) {
-			buf_append(b, f->val, f->val_len, BUF_NOLIMIT);
+			jput(w, f->val, f->val_len);
 			return;
 		}
 		break;
 	case FT_ENUM_LIST:
 	case FT_PATH:
 	case FT_LIST:
-		json_list(b, f->val, f->val_len, ',');
+		json_list(w, f->val, f->val_len, ',');
 		return;
 	case FT_WORDS:
-		json_list(b, f->val, f->val_len, ' ');
+		json_list(w, f->val, f->val_len, ' ');
 		return;
 	default:
 		break;
 	}
-	json_str(b, f->val, f->val_len);
-}
-
-static bool same_name(const struct ev_field *a, const struct ev_field *b)
-{
-	return a->name_len == b->name_len && memcmp(a->name, b->name, a->name_len) == 0;
+	json_str(w, f->val, f->val_len);
 }
 
 /* A name given several times (CONF_CHANGED of a list option, extra
  * positional words) becomes an array, so no key is lost to jq. */
-static void json_fields(struct buf *b, const struct event *ev)
+static void json_fields(struct jout *w, const struct event *ev)
 {
+	struct json_names *g = w->names;
+	if (names_reserve(g, ev->nfields) < 0)
+		return;
+	for (size_t i = 0; i < ev->nfields; i++)
+		g->v[i] = (struct json_name){ev->fields[i].name, ev->fields[i].name_len, i};
+	names_sort(g, ev->nfields);
 	bool first = true;
 	for (size_t i = 0; i < ev->nfields; i++) {
-		const struct ev_field *f = &ev->fields[i];
-		bool seen = false;
-		size_t n = 0;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = same_name(&ev->fields[j], f);
-		if (seen)
+		size_t n = names_first(g, ev->nfields, i);
+		if (n == 0)
 			continue;
-		for (size_t j = i; j < ev->nfields; j++)
-			n += same_name(&ev->fields[j], f);
 		if (!first)
-			buf_putc(b, ',', BUF_NOLIMIT);
+			jputc(w, ',');
 		first = false;
-		json_str(b, f->name, f->name_len);
-		buf_putc(b, ':', BUF_NOLIMIT);
+		json_str(w, ev->fields[i].name, ev->fields[i].name_len);
+		jputc(w, ':');
 		if (n > 1)
-			buf_putc(b, '[', BUF_NOLIMIT);
-		for (size_t j = i, k = 0; j < ev->nfields; j++) {
-			if (!same_name(&ev->fields[j], f))
-				continue;
-			if (k++)
-				buf_putc(b, ',', BUF_NOLIMIT);
-			json_field_value(b, &ev->fields[j]);
+			jputc(w, '[');
+		for (size_t k = 0, p = g->pos[i]; k < n; k++) {
+			if (k)
+				jputc(w, ',');
+			json_field_value(w, &ev->fields[g->v[p + k].idx]);
 		}
 		if (n > 1)
-			buf_putc(b, ']', BUF_NOLIMIT);
+			jputc(w, ']');
 	}
 }
 
 static void render_json_event(struct renderer *r, FILE *out, const struct tc_msg *m)
 {
-	struct buf *b = &r->line;
-	buf_reset(b);
-	buf_append(b, "{\"type\":\"event\",\"code\":", 23, BUF_NOLIMIT);
-	buf_printf(b, BUF_NOLIMIT, "%d", m->code);
+	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
+	buf_reset(w->b);
+	jput(w, "{\"type\":\"event\",\"code\":", 23);
+	jint(w, m->code);
 	if (event_parse(m, &r->ev) == 0) {
 		const struct event *ev = &r->ev;
-		buf_append(b, ",\"event\":", 9, BUF_NOLIMIT);
-		json_str(b, ev->type, ev->type_len);
-		buf_append(b, ",\"fields\":{", 11, BUF_NOLIMIT);
-		json_fields(b, ev);
-		buf_putc(b, '}', BUF_NOLIMIT);
+		jput(w, ",\"event\":", 9);
+		json_str(w, ev->type, ev->type_len);
+		jput(w, ",\"fields\":{", 11);
+		json_fields(w, ev);
+		jputc(w, '}');
 		if (ev->data) {
-			buf_append(b, ",\"data\":", 8, BUF_NOLIMIT);
-			json_str(b, ev->data, ev->data_len);
+			jput(w, ",\"data\":", 8);
+			json_str(w, ev->data, ev->data_len);
 		}
 	}
-	buf_append(b, ",\"raw\":", 7, BUF_NOLIMIT);
-	json_raw(b, m);
-	buf_append(b, "}\n", 2, BUF_NOLIMIT);
-	fwrite(b->p, 1, b->len, out);
+	jput(w, ",\"raw\":", 7);
+	json_raw(w, m);
+	jput(w, "}\n", 2);
+	jflush(w);
 }
 
 /* How one reply line contributes to "values". */
@@ -601,19 +738,19 @@ static bool record_always_array(const char *command, const char *word, size_t wl
 	return record_arg_name(command, word, wlen, 0) != NULL;
 }
 
-static void json_unquoted(struct buf *b, const char *v, size_t n)
+static void json_unquoted(struct jout *w, const char *v, size_t n)
 {
 	struct buf tmp = {0};
 	size_t used = 0;
 	if (n >= 2 && v[0] == '"' && cstring_unquote(v, n, &tmp, &used) == 0 && used == n)
-		json_str(b, tmp.p ? tmp.p : "", tmp.len);
+		json_str(w, tmp.p ? tmp.p : "", tmp.len);
 	else
-		json_str(b, v, n);
+		json_str(w, v, n);
 	buf_free(&tmp);
 }
 
 /* WORD a b K=V -> {"args":["a","b"],"K":"V"}; WORD 5 -> 5; WORD x -> "x". */
-static void json_record(struct buf *b, const char *command, const char *t, size_t len, size_t wlen)
+static void json_record(struct jout *w, const char *command, const char *t, size_t len, size_t wlen)
 {
 	const char *p = t + wlen, *end = t + len;
 	size_t nargs = 0, nkw = 0, klen;
@@ -635,12 +772,12 @@ static void json_record(struct buf *b, const char *command, const char *t, size_
 	}
 	if (nargs == 1 && nkw == 0 && !record_arg_name(command, t, wlen, 0)) {
 		if (is_number(only, only_len))
-			buf_append(b, only, only_len, BUF_NOLIMIT);
+			jput(w, only, only_len);
 		else
-			json_unquoted(b, only, only_len);
+			json_unquoted(w, only, only_len);
 		return;
 	}
-	buf_putc(b, '{', BUF_NOLIMIT);
+	jputc(w, '{');
 	bool first = true, args_open = false;
 	size_t idx = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -654,27 +791,26 @@ static void json_record(struct buf *b, const char *command, const char *t, size_
 			bool now = pass == 0 ? (klen == 0) : (klen > 0);
 			if (now && klen == 0 && name == NULL) {
 				/* unnamed positionals gather in "args" */
-				buf_append(b, args_open ? "," : first ? "\"args\":[" : ",\"args\":[",
-					   args_open ? 1 : first ? 8 : 9, BUF_NOLIMIT);
+				jputs(w, args_open ? "," : first ? "\"args\":[" : ",\"args\":[");
 				args_open = true;
 				first = false;
-				json_unquoted(b, q, tl);
+				json_unquoted(w, q, tl);
 			} else if (now) {
 				if (args_open) {
-					buf_putc(b, ']', BUF_NOLIMIT);
+					jputc(w, ']');
 					args_open = false;
 				}
 				if (!first)
-					buf_putc(b, ',', BUF_NOLIMIT);
+					jputc(w, ',');
 				first = false;
 				if (klen) {
-					json_str(b, q, klen);
-					buf_putc(b, ':', BUF_NOLIMIT);
-					json_unquoted(b, q + klen + 1, tl - klen - 1);
+					json_str(w, q, klen);
+					jputc(w, ':');
+					json_unquoted(w, q + klen + 1, tl - klen - 1);
 				} else {
-					json_str(b, name, strlen(name));
-					buf_putc(b, ':', BUF_NOLIMIT);
-					json_unquoted(b, q, tl);
+					json_str(w, name, strlen(name));
+					jputc(w, ':');
+					json_unquoted(w, q, tl);
 				}
 			}
 			if (klen == 0 && pass == 0)
@@ -682,14 +818,14 @@ static void json_record(struct buf *b, const char *command, const char *t, size_
 			q += tl;
 		}
 		if (args_open) {
-			buf_putc(b, ']', BUF_NOLIMIT);
+			jputc(w, ']');
 			args_open = false;
 		}
 	}
-	buf_putc(b, '}', BUF_NOLIMIT);
+	jputc(w, '}');
 }
 
-static void json_line_value(struct buf *b, const struct tc_msg *m, size_t i, const struct line_key *k,
+static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, const struct line_key *k,
 			    const char *command)
 {
 	size_t len;
@@ -698,102 +834,99 @@ static void json_line_value(struct buf *b, const struct tc_msg *m, size_t i, con
 	case L_KV:
 		if (m->lines[i].sep == '+') {
 			const char *d = msg_data(m, i, &len);
-			json_str(b, d, len);
+			json_str(w, d, len);
 		} else if (strcmp(command, "GETCONF") == 0) {
 			/* GETCONF quotes a value (C escapes) only when it must */
-			json_unquoted(b, t + k->klen + 1, len - k->klen - 1);
+			json_unquoted(w, t + k->klen + 1, len - k->klen - 1);
 		} else {
-			json_str(b, t + k->klen + 1, len - k->klen - 1);
+			json_str(w, t + k->klen + 1, len - k->klen - 1);
 		}
 		break;
 	case L_RECORD:
-		json_record(b, command, t, len, k->klen);
+		json_record(w, command, t, len, k->klen);
 		break;
 	default:
-		buf_append(b, "null", 4, BUF_NOLIMIT);
+		jput(w, "null", 4);
 	}
-}
-
-static bool same_key(const struct line_key *a, const struct line_key *b)
-{
-	return a->kind != L_NONE && b->kind != L_NONE && a->klen == b->klen && memcmp(a->key, b->key, a->klen) == 0;
 }
 
 /* Lines as an object; a key given several times (GETCONF of a repeated
  * option, several CLIENT lines) becomes an array. */
-static void json_values(struct buf *b, const struct tc_msg *m, const char *command)
+static void json_values(struct jout *w, const struct tc_msg *m, const char *command)
 {
-	bool first = true;
+	struct json_names *g = w->names;
+	if (names_reserve(g, m->nlines) < 0)
+		return;
+	size_t n = 0;
 	for (size_t i = 0; i < m->nlines; i++) {
 		struct line_key k = classify(m, i, command);
-		if (k.kind == L_NONE)
+		if (k.kind != L_NONE)
+			g->v[n++] = (struct json_name){k.key, k.klen, i};
+	}
+	names_sort(g, n);
+	bool first = true;
+	for (size_t i = 0; i < m->nlines; i++) {
+		size_t count = names_first(g, n, i);
+		if (count == 0)
 			continue;
-		bool seen = false;
-		size_t n = 0;
-		for (size_t j = 0; j < i && !seen; j++) {
-			struct line_key kj = classify(m, j, command);
-			seen = same_key(&kj, &k);
-		}
-		if (seen)
-			continue;
-		for (size_t j = i; j < m->nlines; j++) {
-			struct line_key kj = classify(m, j, command);
-			n += same_key(&kj, &k);
-		}
-		bool array = n > 1 || (k.kind == L_RECORD && record_always_array(command, k.key, k.klen));
+		struct line_key k = classify(m, i, command);
+		bool array = count > 1 || (k.kind == L_RECORD && record_always_array(command, k.key, k.klen));
 		if (!first)
-			buf_putc(b, ',', BUF_NOLIMIT);
+			jputc(w, ',');
 		first = false;
-		json_str(b, k.key, k.klen);
-		buf_putc(b, ':', BUF_NOLIMIT);
+		json_str(w, k.key, k.klen);
+		jputc(w, ':');
 		if (array)
-			buf_putc(b, '[', BUF_NOLIMIT);
-		for (size_t j = i, c = 0; j < m->nlines; j++) {
+			jputc(w, '[');
+		for (size_t c = 0, p = g->pos[i]; c < count; c++) {
+			size_t j = g->v[p + c].idx;
 			struct line_key kj = classify(m, j, command);
-			if (!same_key(&kj, &k))
-				continue;
-			if (c++)
-				buf_putc(b, ',', BUF_NOLIMIT);
-			json_line_value(b, m, j, &kj, command);
+			if (c)
+				jputc(w, ',');
+			json_line_value(w, m, j, &kj, command);
 		}
 		if (array)
-			buf_putc(b, ']', BUF_NOLIMIT);
+			jputc(w, ']');
 	}
 }
 
 static void render_json_reply(struct renderer *r, FILE *out, const struct tc_msg *m, const char *command)
 {
-	struct buf *b = &r->line;
-	buf_reset(b);
-	buf_append(b, "{\"type\":\"reply\"", 15, BUF_NOLIMIT);
+	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
+	buf_reset(w->b);
+	jput(w, "{\"type\":\"reply\"", 15);
 	if (command[0]) {
-		buf_append(b, ",\"command\":", 11, BUF_NOLIMIT);
-		json_str(b, command, strlen(command));
+		jput(w, ",\"command\":", 11);
+		json_str(w, command, strlen(command));
 	}
-	buf_printf(b, BUF_NOLIMIT, ",\"code\":%d,\"ok\":%s", m->code, msg_ok(m) ? "true" : "false");
+	jputs(w, ",\"code\":");
+	jint(w, m->code);
+	jputs(w, msg_ok(m) ? ",\"ok\":true" : ",\"ok\":false");
 	const char *name = reply_error_name(m->code);
 	if (name) {
 		size_t len;
 		const char *t = msg_text(m, m->nlines - 1, &len);
-		buf_printf(b, BUF_NOLIMIT, ",\"error\":{\"name\":\"%s\",\"message\":", name);
-		json_str(b, t, len);
-		buf_putc(b, '}', BUF_NOLIMIT);
+		jputs(w, ",\"error\":{\"name\":\"");
+		jputs(w, name);
+		jputs(w, "\",\"message\":");
+		json_str(w, t, len);
+		jputc(w, '}');
 	}
-	buf_append(b, ",\"values\":{", 11, BUF_NOLIMIT);
+	jput(w, ",\"values\":{", 11);
 	if (msg_ok(m))
-		json_values(b, m, command);
-	buf_append(b, "},\"lines\":[", 11, BUF_NOLIMIT);
+		json_values(w, m, command);
+	jput(w, "},\"lines\":[", 11);
 	for (size_t i = 0; i < m->nlines; i++) {
 		size_t len;
 		const char *t = msg_text(m, i, &len);
 		if (i)
-			buf_putc(b, ',', BUF_NOLIMIT);
-		json_str(b, t, len);
+			jputc(w, ',');
+		json_str(w, t, len);
 	}
-	buf_append(b, "],\"raw\":", 8, BUF_NOLIMIT);
-	json_raw(b, m);
-	buf_append(b, "}\n", 2, BUF_NOLIMIT);
-	fwrite(b->p, 1, b->len, out);
+	jput(w, "],\"raw\":", 8);
+	json_raw(w, m);
+	jput(w, "}\n", 2);
+	jflush(w);
 }
 
 void render(struct renderer *r, FILE *out, const struct tc_msg *m, const char *command)

@@ -17,11 +17,18 @@ struct render_opts {
 	bool explain;  /* follow enum values with their description */
 };
 
+/* JSON objects: names sorted to find the repeats (render.c). */
+struct json_names {
+	struct json_name *v;
+	size_t *pos, cap;
+};
+
 /* Scratch kept between calls so that rendering a flood allocates nothing. */
 struct renderer {
 	struct render_opts o;
 	struct event ev;
 	struct buf line;
+	struct json_names names;
 };
 
 void renderer_init(struct renderer *r, const struct render_opts *o);

@@ -129,6 +129,80 @@ run_on_tty() {
 	[ "$output" -ge 1 ]
 }
 
+# Bytes that are not UTF-8 (FF, F5, an overlong CSI, a surrogate, a code
+# point above U+10FFFF, a truncated sequence, lone continuation bytes), a C1
+# control and bidi controls, in events, a reply line and a data block.
+bad_utf8_script() {
+	fake_script <<'EOT'
+auth-null
+expect GETINFO
+line 650 NOTICE ff=\xff f5=\xf5 overlong=\xe0\x82\x9b31m surrogate=\xed\xa0\x80 big=\xf4\x90\x80\x80
+line 650 CIRC 1 BUILT $AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA~n\xe2\x80\xaeick,$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB~\xc2\x9b PURPOSE=GEN\xe2\x81\xa6ERAL
+line 650 WARN cut=\xe2\x80 lone=\x80\xbf nel=\xc2\x85 rlm=\xe2\x80\x8f
+line 250+version=
+line \xe2\x80\xae\xff\xe0\x80\xaf
+line .
+line 250-config-text=\xf0\x9f\x98
+line 250 OK
+drain
+EOT
+}
+
+@test "--json: every line is valid UTF-8 JSON and hides no C1 or bidi control" {
+	start_fake "$(bad_utf8_script)"
+	"$TORSH" -s "$FAKE_SOCK" --json -c 'GETINFO version config-text' >"$BATS_TEST_TMPDIR/out.json"
+	run python3 -c '
+import json, sys, unicodedata
+hidden = {chr(c) for c in range(0x80, 0xa0)} | set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+n = 0
+for raw in open(sys.argv[1], "rb"):
+    line = raw.decode("utf-8")  # strict: ill-formed bytes raise
+    assert not hidden & set(line), ascii(line)
+    json.loads(line)
+    n += 1
+print(n)' "$BATS_TEST_TMPDIR/out.json"
+	assert_success
+	assert_output 4
+	run jq -r 'select(.event=="NOTICE") | .raw' "$BATS_TEST_TMPDIR/out.json"
+	assert_output $'650 NOTICE ff=\uFFFD f5=\uFFFD overlong=\uFFFD\uFFFD\uFFFD31m surrogate=\uFFFD\uFFFD\uFFFD big=\uFFFD\uFFFD\uFFFD\uFFFD'
+	# jq -a: what jq decoded, non-ASCII as \uXXXX again
+	run jq -ac 'select(.event=="CIRC") | [.fields.Path, .fields.PURPOSE]' "$BATS_TEST_TMPDIR/out.json"
+	assert_output '[["$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA~n\u202eick","$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB~\u009b"],"GEN\u2066ERAL"]'
+	run jq -ac 'select(.type=="reply") | .values' "$BATS_TEST_TMPDIR/out.json"
+	assert_output '{"version":"\u202e\ufffd\ufffd\ufffd\ufffd\n","config-text":"\ufffd"}'
+}
+
+@test "pretty and raw on a TTY escape overlong UTF-8 and bidi controls" {
+	start_fake "$(bad_utf8_script)"
+	script -qec "'$TORSH' -s '$FAKE_SOCK' --no-color --pretty -c 'GETINFO version config-text'" "$BATS_TEST_TMPDIR/tty" >/dev/null
+	run cat "$BATS_TEST_TMPDIR/tty"
+	assert_output --partial 'overlong=\xE0\x82\x9B31m surrogate=\xED\xA0\x80 big=\xF4\x90\x80\x80'
+	assert_output --partial 'n\u202Eick > \u009B'
+	refute_output --partial $'\u202e'
+	refute_output --partial $'\xe0\x82\x9b'
+}
+
+# A 20 MB data block of control bytes: \u00XX makes each byte 6 in JSON,
+# and "values" and "raw" both carry the block.
+@test "--json: a 20 MB data block of control bytes is streamed, not built in memory" {
+	local line='\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f\x01'
+	fake_script <<EOT >/dev/null
+auth-null
+expect GETINFO
+line 250+blob=
+repeat 160000 $line$line$line$line\x01\x02\x03\x04\r\n
+line .
+line 250 OK
+drain
+EOT
+	start_fake "$BATS_TEST_TMPDIR/fake.script"
+	/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/rss" "$TORSH" -s "$FAKE_SOCK" --json -c 'GETINFO blob' >/dev/null
+	local kb block_kb=$((160000 * 124 / 1024))
+	kb="$(tail -n 1 "$BATS_TEST_TMPDIR/rss")"
+	echo "peak RSS ${kb} KiB for a ${block_kb} KiB block" >&3
+	[ "$kb" -lt $((8 * block_kb)) ]
+}
+
 # corpus_to_fake: tests/corpus/events.txt as a fake-port script that sends
 # every event before answering GETINFO; also writes the expected JSON fields
 # (one case per line, keys sorted) and the expected raw text.
