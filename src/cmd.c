@@ -8,6 +8,7 @@
 #include "command.h"
 #include "escape.h"
 #include "argval.h"
+#include "secret.h"
 
 const struct cmd_def *cmd_find(const char *word, size_t len)
 {
@@ -104,7 +105,8 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 		return -1;
 	}
 	out->def = d;
-	struct pctx p = {.line = line, .len = len, .out = out, .err = err, .pos = 1};
+	struct pctx p = {.line = line, .len = len, .out = out, .err = err, .pos = 1,
+			 .secret_from = secret_in_command(line, len)};
 	struct tok_error te;
 	enum tok_dialect dialect = (d->flags & CMD_QSTRING) ? TOK_QSTRING : TOK_CSTRING;
 	if (tok_split(line, len, dialect, &p.toks, &te) < 0) {
@@ -151,30 +153,6 @@ const struct cmd_def *cmd_line_def(const char *line, size_t len, bool suggest)
 	if (d == NULL && suggest)
 		d = cmd_suggest(line + plus, w - plus);
 	return d;
-}
-
-bool cmd_line_secret(const char *line, size_t len)
-{
-	/* lenient on purpose: a line that fails to parse is kept out of
-	 * history as surely as one that parses; a mistyped word is judged as
-	 * the command it was probably meant to be ("AUTHENTICAT pw" holds a
-	 * password all the same) */
-	while (len > 0 && (line[0] == ' ' || line[0] == '\t')) {
-		line++;
-		len--;
-	}
-	const struct cmd_def *d = cmd_line_def(line, len, true);
-	if (d == NULL)
-		return false;
-	if (d->flags & CMD_SENSITIVE)
-		return true;
-	if (d->secret == NULL)
-		return false;
-	struct toklist toks;
-	tok_split_partial(line, len, &toks);
-	bool s = d->secret(line, &toks);
-	toklist_free(&toks);
-	return s;
 }
 
 /* Bytes that can stand in a word without splitting it or the command:

@@ -19,6 +19,7 @@
 #include "complete.h"
 #include "shellcmd.h"
 #include "flood.h"
+#include "secret.h"
 #include "trace.h"
 #include "waiter.h"
 #include "escape.h"
@@ -361,12 +362,17 @@ static unsigned char complete_fn(EditLine *el, int ch)
 }
 
 /* The typed line again with a caret under the column the error names. */
+/* The line is shown above a caret, its secret (secret.h) as '*'s. */
 static void show_error(const char *line, size_t len, const char *msg)
 {
 	size_t col = 0;
 	if (sscanf(msg, "column %zu:", &col) == 1 && col >= 1 && col <= len + 1 && len < 200) {
+		size_t cut = secret_in_command(line, len);
+		cut = cut < len ? cut : len;
 		fputs("  ", stderr);
-		term_safe_write(stderr, line, len);
+		term_safe_write(stderr, line, cut);
+		for (size_t i = cut; i < len; i++)
+			fputc('*', stderr);
 		fprintf(stderr, "\n  %*s^\n", (int)(col - 1), "");
 	}
 	fprintf(stderr, "torsh: %s\n", msg);
