@@ -112,6 +112,18 @@ struct cmd_def {
 extern const struct cmd_def *const cmd_table[];
 extern const size_t cmd_table_len;
 
+/* Requests that crash or wedge tor 0.4.9.11 (no reply ever, or two). The
+ * parsers never build them; /raw, which skips the parsers, refuses them
+ * all the same, and so does a last check on every wire line. */
+struct raw_hazard {
+	const char *command;  /* the command word; a '+' before it counts too */
+	/* whether the line is the hazard; toks->v[0] is the command word */
+	bool (*applies)(const char *line, const struct toklist *toks);
+	const char *reason;   /* what tor does with it */
+};
+extern const struct raw_hazard raw_hazards[];
+extern const size_t raw_hazards_len;
+
 /* Case-insensitive, an optional leading '+' ignored for body commands. */
 const struct cmd_def *cmd_find(const char *word, size_t len);
 /* The closest known name to a typo, or NULL. */
@@ -123,6 +135,9 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 /* The command a line starts with (leading blanks and a '+' skipped), or with
  * `suggest` the closest one to a mistyped word; NULL when none. */
 const struct cmd_def *cmd_line_def(const char *line, size_t len, bool suggest);
+/* The reason tor must never get this command line (its first line, without
+ * CRLF), or NULL. Words are split as tor splits them, at any white space. */
+const char *cmd_raw_hazard(const char *line, size_t len);
 /* Serialise a parsed command, body included. -1 (err) if anything could
  * split into a second command or argument: checked again here. */
 int cmd_serialize(const struct cmd *c, struct buf *wire, struct cmd_error *err);

@@ -134,6 +134,19 @@ static int read_body_file(const char *path, struct buf *body, struct buf *err)
 	return rc;
 }
 
+/* The last word on a wire form, whichever path built it: a request known
+ * to crash or wedge tor is not sent (cmd.h raw_hazards). */
+static int refuse_hazard(struct buf *wire, struct buf *err)
+{
+	const char *eol = memchr(wire->p, '\r', wire->len);
+	const char *why = cmd_raw_hazard(wire->p, eol ? (size_t)(eol - wire->p) : wire->len);
+	if (why == NULL)
+		return 0;
+	buf_reset(wire);
+	buf_printf(err, BUF_NOLIMIT, "refused even by /raw, nothing was sent: in tor 0.4.9.11, %s", why);
+	return -1;
+}
+
 static int prepare_raw(const char *line, size_t len, const char *body, size_t blen, bool has_body,
 		       struct buf *wire, struct buf *err)
 {
@@ -159,7 +172,7 @@ static int prepare_raw(const char *line, size_t len, const char *body, size_t bl
 		buf_printf(err, BUF_NOLIMIT, "command longer than tor's 1 MiB limit: refused, nothing was sent");
 		return -1;
 	}
-	return 0;
+	return refuse_hazard(wire, err);
 }
 
 int command_prepare(const char *line, size_t len, const char *body, size_t blen, bool has_body,
@@ -219,6 +232,8 @@ int command_prepare(const char *line, size_t len, const char *body, size_t blen,
 		buf_printf(err, BUF_NOLIMIT, "command longer than tor's 1 MiB limit: refused, nothing was sent");
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = refuse_hazard(wire, err);
 	if (rc < 0)
 		buf_reset(wire);
 	buf_free(&filebody);

@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "argval.h"
 #include "cmd.h"
 
 /* Options whose value is a credential (tor 0.4.9.11's config/names). Not
@@ -73,7 +74,8 @@ bool secret_word(const char *line, size_t len, size_t *pos, size_t *off, size_t 
 static bool credential_word(const char *line, size_t off, size_t n, bool *eq, size_t *val)
 {
 	size_t s = off, e = off + n;
-	while (s < e && line[s] == '"')
+	/* a quote, torrc's '+'/'/' prefixes, a '/' as if it were a command */
+	while (s < e && (line[s] == '"' || line[s] == '+' || line[s] == '/'))
 		s++;
 	size_t k = s;
 	while (k < e && line[k] != '=')
@@ -224,19 +226,42 @@ size_t secret_in_stream(struct secret_stream *s, bool sent, const char *line, si
 	return r;
 }
 
+/* Whether bytes other than blanks stand from `off` on: "AUTHENTICATE" alone
+ * names a secret but shows none. */
+static bool shows(const char *line, size_t len, size_t off)
+{
+	return off != SECRET_NONE && skip_blanks(line, len, off) < len;
+}
+
 bool secret_in_text(const char *text, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
 		const char *nl = memchr(text + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - text) : len;
+		size_t e = nl ? (size_t)(nl - text) : len, n = e - i;
 		/* the first line is a command, the others its body: judge each
 		 * as both, which costs nothing but a needless warning */
-		if (secret_in_command(text + i, e - i) != SECRET_NONE || secret_in_conf(text + i, e - i) != SECRET_NONE)
+		if (shows(text + i, n, secret_in_command(text + i, n)) || shows(text + i, n, secret_in_conf(text + i, n)))
 			return true;
 		i = e + 1;
 	}
 	return false;
+}
+
+void secret_display(const char *line, size_t len, size_t off, size_t n, char *buf, size_t cap)
+{
+	size_t cut = secret_in_command(line, len);
+	if (cut >= off + n) {
+		val_display(line + off, n, buf, cap);
+		return;
+	}
+	size_t keep = cut > off ? cut - off : 0;
+	if (cap == 0)
+		return;
+	buf[0] = '\0';
+	if (cap > 11)
+		val_display(line + off, keep, buf, cap - 11);
+	snprintf(buf + strlen(buf), cap - strlen(buf), "[redacted]");
 }
 
 int secret_warn_exposed(char *const *commands, size_t ncommands, const char *password_file, FILE *err)

@@ -43,15 +43,20 @@ struct secret_stream {
 };
 size_t secret_in_stream(struct secret_stream *s, bool sent, const char *line, size_t len);
 
-/* A command with its body, as given to -c: any line holding a secret. */
+/* A command with its body, as given to -c: whether a line shows a secret
+ * (names one and gives it: "AUTHENTICATE" alone does not). */
 bool secret_in_text(const char *text, size_t len);
 
 /* Walking words for the command table's secret() hooks: the next word at
  * or after *pos (split at blanks and control bytes), false at the end. */
 bool secret_word(const char *line, size_t len, size_t *pos, size_t *off, size_t *n);
 /* The first word from `from` on that names a credential option, bare or as
- * OPTION=VALUE (a leading '"' skipped): where its value starts. */
+ * OPTION=VALUE (a leading '"', '+' or '/' skipped): where its value starts. */
 size_t secret_conf_words(const char *line, size_t len, size_t from);
+
+/* line[off..off+n) for a message (argval.h val_display), cut where the
+ * line's secret starts, "[redacted]" standing for the rest. */
+void secret_display(const char *line, size_t len, size_t off, size_t n, char *buf, size_t cap);
 
 /* Warnings on `err` for secrets other users can read: a -c argument (in
  * ps) holding one, a password file readable by group or others. Returns

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "local.h"
 #include "secret.h"
 #include "tap.h"
 #include "trace.h"
@@ -130,6 +131,10 @@ static const struct form error_forms[] = {
 	{"SETCONF Socks5ProxyPassword=\"BADESC\\qSECRET\"", "BADESC"},
 	{"SETCONF Socks5ProxyPassword=\"UNTERMINATEDSECRET", "UNTERMINATEDSECRET"},
 	{"ONION_CLIENT_AUTH_ADD " ONION " x25519:" X25519 " STRAYAUTHSECRET", "STRAYAUTHSECRET"},
+	/* the second half of a line split by Enter: an unknown command word */
+	{"Socks5ProxyPassword=UNKNOWNCMDSECRET", "UNKNOWNCMDSECRET"},
+	{"HTTPSProxyAuthenticator=user:UNKNOWNCMD2", "UNKNOWNCMD2"},
+	{"/Socks5ProxyPassword=SLASHWORDSECRET", "SLASHWORDSECRET"},
 };
 
 static void check_error_form(const struct form *f)
@@ -140,6 +145,21 @@ static void check_error_form(const struct form *f)
 	      err.p ? err.p : "(accepted)");
 	buf_free(&wire);
 	buf_free(&err);
+}
+
+/* torsh's own '/' commands name an unknown word in their errors. */
+static void check_local_errors(void)
+{
+	const char *lines[] = {"/Socks5ProxyPassword=LOCALSECRET1", "/help Socks5ProxyPassword=LOCALSECRET2"};
+	for (size_t i = 0; i < 2; i++) {
+		struct buf err = {0};
+		FILE *out = tmpfile();
+		enum local_result r = local_run(lines[i], strlen(lines[i]), out, &err);
+		fclose(out);
+		CHECK(r == LOCAL_ERROR && err.len > 0 && !holds(&err, "LOCALSECRET"), "'%.20s...' refused without "
+		      "quoting the secret: %s", lines[i], err.p ? err.p : "");
+		buf_free(&err);
+	}
 }
 
 /* +LOADCONF bodies as /trace sees them: torrc lines up to ".". */
@@ -252,8 +272,8 @@ static void check_texts(void)
 	const char *loadconf = "+LOADCONF\nContactInfo x\nSocks5ProxyPassword textpw\n.";
 	CHECK(secret_in_text(loadconf, strlen(loadconf)), "-c with a +LOADCONF body holding a password");
 	const char *plain[] = {"GETINFO version", "+LOADCONF\nContactInfo x\n.", "SETCONF ContactInfo=x",
-			       "/help AUTHENTICATE"};
-	for (size_t i = 0; i < 4; i++)
+			       "/help AUTHENTICATE", "AUTHENTICATE", "AUTHENTICATE  ", "RESETCONF HashedControlPassword"};
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		CHECK(!secret_in_text(plain[i], strlen(plain[i])), "-c text %zu holds no secret", i);
 	char *cmds[] = {(char *)"GETINFO version", (char *)"AUTHENTICATE \"cpw\""};
 	FILE *f = tmpfile();
@@ -273,6 +293,7 @@ int main(void)
 		check_form(&forms[i]);
 	for (size_t i = 0; i < sizeof(error_forms) / sizeof(error_forms[0]); i++)
 		check_error_form(&error_forms[i]);
+	check_local_errors();
 	check_bodies();
 	check_replies();
 	check_rule();
