@@ -525,7 +525,10 @@ static bool ask_first(struct repl *r, const char *line, size_t len, const char *
 		buf_append(&r->pend_body, body, blen, BUF_NOLIMIT);
 	r->pend_has_body = has_body;
 	r->confirming = true;
-	int shown = len > 60 ? 60 : (int)len;
+	/* the question echoes the line, up to its secret (secret.h) */
+	size_t cut = secret_in_command(line, len);
+	int shown = (int)(cut < len ? cut : len);
+	shown = shown > 60 ? 60 : shown;
 	snprintf(r->confirm_prompt, sizeof(r->confirm_prompt), "%.*s%s: really send it? [y/N] ", shown, line,
 		 shown < (int)len ? "..." : "");
 	r->cur_prompt = r->confirm_prompt;

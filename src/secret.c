@@ -113,7 +113,9 @@ static size_t by_marker(const char *line, size_t len)
 	for (size_t j = 0; j < len; j++)
 		for (size_t i = 0; key_markers[i]; i++) {
 			size_t k = strlen(key_markers[i]);
-			if (k <= len - j && strncasecmp(line + j, key_markers[i], k) == 0)
+			/* first letters compared cheaply: replies can be megabytes */
+			if ((line[j] | 0x20) == (key_markers[i][0] | 0x20) && k <= len - j &&
+			    strncasecmp(line + j, key_markers[i], k) == 0)
 				return j + k;
 		}
 	return SECRET_NONE;

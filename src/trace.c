@@ -1,7 +1,6 @@
 #include "trace.h"
 
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "escape.h"
