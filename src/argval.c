@@ -276,8 +276,11 @@ int val_base64(const char *s, size_t n, size_t want, char *msg, size_t len)
 			pad++;
 			continue;
 		}
-		if (pad || !(alnum(c) || c == '+' || c == '/'))
-			return bad(msg, len, "base64 (A-Z a-z 0-9 + /)", s, n);
+		/* only keys come in base64 here: say where, never what */
+		if (pad || !(alnum(c) || c == '+' || c == '/')) {
+			snprintf(msg, len, "expected base64 (A-Z a-z 0-9 + /), character %zu is not", i + 1);
+			return -1;
+		}
 		data++;
 	}
 	size_t bytes = data * 6 / 8;

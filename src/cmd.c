@@ -8,6 +8,7 @@
 #include "command.h"
 #include "escape.h"
 #include "argval.h"
+#include "secret.h"
 
 const struct cmd_def *cmd_find(const char *word, size_t len)
 {
@@ -92,7 +93,7 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 	const struct cmd_def *d = cmd_find(line, w);
 	if (d == NULL) {
 		char shown[80];
-		val_display(line, w, shown, sizeof(shown));
+		secret_display(line, len, 0, w, shown, sizeof(shown));
 		const struct cmd_def *s = cmd_suggest(line[0] == '+' ? line + 1 : line, line[0] == '+' ? w - 1 : w);
 		if (s)
 			snprintf(err->msg, sizeof(err->msg), "unknown command %s; did you mean %s? (/raw sends it anyway)",
@@ -104,7 +105,8 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 		return -1;
 	}
 	out->def = d;
-	struct pctx p = {.line = line, .len = len, .out = out, .err = err, .pos = 1};
+	struct pctx p = {.line = line, .len = len, .out = out, .err = err, .pos = 1,
+			 .secret_from = secret_in_command(line, len)};
 	struct tok_error te;
 	enum tok_dialect dialect = (d->flags & CMD_QSTRING) ? TOK_QSTRING : TOK_CSTRING;
 	if (tok_split(line, len, dialect, &p.toks, &te) < 0) {
@@ -153,28 +155,33 @@ const struct cmd_def *cmd_line_def(const char *line, size_t len, bool suggest)
 	return d;
 }
 
-bool cmd_line_secret(const char *line, size_t len)
+const char *cmd_raw_hazard(const char *line, size_t len)
 {
-	/* lenient on purpose: a line that fails to parse is kept out of
-	 * history as surely as one that parses; a mistyped word is judged as
-	 * the command it was probably meant to be ("AUTHENTICAT pw" holds a
-	 * password all the same) */
-	while (len > 0 && (line[0] == ' ' || line[0] == '\t')) {
-		line++;
-		len--;
-	}
-	const struct cmd_def *d = cmd_line_def(line, len, true);
-	if (d == NULL)
-		return false;
-	if (d->flags & CMD_SENSITIVE)
-		return true;
-	if (d->secret == NULL)
-		return false;
+	char *copy = malloc(len + 1);
+	if (copy == NULL)
+		return "out of memory";
+	/* tor ends the command word and splits arguments at any white space */
+	for (size_t i = 0; i < len; i++)
+		copy[i] = (line[i] == '\v' || line[i] == '\f' || line[i] == '\r' || line[i] == '\n') ? ' ' : line[i];
 	struct toklist toks;
-	tok_split_partial(line, len, &toks);
-	bool s = d->secret(line, &toks);
+	tok_split_partial(copy, len, &toks);
+	const char *reason = NULL;
+	if (toks.n > 0) {
+		const char *w = copy + toks.v[0].off;
+		size_t n = toks.v[0].len;
+		if (n > 1 && w[0] == '+') {
+			w++;
+			n--;
+		}
+		for (size_t i = 0; i < raw_hazards_len && reason == NULL; i++) {
+			const struct raw_hazard *h = &raw_hazards[i];
+			if (strlen(h->command) == n && strncasecmp(h->command, w, n) == 0 && h->applies(copy, &toks))
+				reason = h->reason;
+		}
+	}
 	toklist_free(&toks);
-	return s;
+	free(copy);
+	return reason;
 }
 
 /* Bytes that can stand in a word without splitting it or the command:

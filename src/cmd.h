@@ -101,15 +101,28 @@ struct cmd_def {
 	unsigned flags;
 	enum local_cmd local; /* CMD_LOCAL: which one */
 	int (*parse)(struct pctx *p);
-	/* For commands not CMD_SENSITIVE as a whole: whether this line carries
-	 * a secret (a password, a private key). Sees the tokens of a line that
-	 * may not parse (tok_split_partial); toks->v[0] is the command word. */
-	bool (*secret)(const char *line, const struct toklist *toks);
+	/* For commands not CMD_SENSITIVE as a whole: where the secret in this
+	 * line (a password, a private key) starts, or SECRET_NONE (secret.h).
+	 * `line` starts at the command word and may not parse. Only secret.c
+	 * calls it: history, /trace and error messages ask secret_in_command. */
+	size_t (*secret)(const char *line, size_t len);
 	struct cmd_hint hints[4]; /* per argument position; the last repeats */
 };
 
 extern const struct cmd_def *const cmd_table[];
 extern const size_t cmd_table_len;
+
+/* Requests that crash or wedge tor 0.4.9.11 (no reply ever, or two). The
+ * parsers never build them; /raw, which skips the parsers, refuses them
+ * all the same, and so does a last check on every wire line. */
+struct raw_hazard {
+	const char *command;  /* the command word; a '+' before it counts too */
+	/* whether the line is the hazard; toks->v[0] is the command word */
+	bool (*applies)(const char *line, const struct toklist *toks);
+	const char *reason;   /* what tor does with it */
+};
+extern const struct raw_hazard raw_hazards[];
+extern const size_t raw_hazards_len;
 
 /* Case-insensitive, an optional leading '+' ignored for body commands. */
 const struct cmd_def *cmd_find(const char *word, size_t len);
@@ -119,13 +132,12 @@ const struct cmd_def *cmd_suggest(const char *word, size_t len);
 /* Parse a typed line into `out` (pure: no I/O). 0, or -1 with err filled
  * and out empty. A body, when the command takes one, is given separately. */
 int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *err);
-/* Whether a typed line carries a secret and must stay out of history: its
- * command is CMD_SENSITIVE, or its secret() says so. Judged whether or not
- * the line parses; leading blanks and a '+' before the word are skipped. */
-bool cmd_line_secret(const char *line, size_t len);
 /* The command a line starts with (leading blanks and a '+' skipped), or with
  * `suggest` the closest one to a mistyped word; NULL when none. */
 const struct cmd_def *cmd_line_def(const char *line, size_t len, bool suggest);
+/* The reason tor must never get this command line (its first line, without
+ * CRLF), or NULL. Words are split as tor splits them, at any white space. */
+const char *cmd_raw_hazard(const char *line, size_t len);
 /* Serialise a parsed command, body included. -1 (err) if anything could
  * split into a second command or argument: checked again here. */
 int cmd_serialize(const struct cmd *c, struct buf *wire, struct cmd_error *err);

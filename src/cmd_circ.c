@@ -84,7 +84,7 @@ static int parse_setcircuitpurpose(struct pctx *p)
 	const struct tok *t;
 	if (p_need(p, &t, "CIRCUIT", "a circuit id") < 0 || arg_id(p, t, "CIRCUIT", false, NULL) < 0)
 		return -1;
-	/* tor 0.4.9.11 crashes (SIGSEGV) without a purpose: never send that */
+	/* without purpose= tor answers 552 (it crashes without any argument) */
 	if (p_need(p, &t, "purpose", "purpose=general or purpose=controller") < 0)
 		return -1;
 	if (!p_key_is(p, t, "purpose"))
@@ -225,7 +225,8 @@ const struct cmd_def cmd_extendcircuit = {
 const struct cmd_def cmd_setcircuitpurpose = {
 	.name = "SETCIRCUITPURPOSE", .usage = "CIRCUIT purpose=general|controller", .since = "0.1.1.15-rc",
 	.summary = "change a circuit's purpose",
-	.help = "The purpose is required: tor 0.4.9.11 crashes when it is missing, so torsh never sends that.",
+	.help = "Both are required. Without any argument tor 0.4.9.11 crashes (SIGSEGV: it reads the missing\n"
+		"circuit id), so torsh never sends that, not even with /raw; without purpose= tor answers 552.",
 	.example = "SETCIRCUITPURPOSE 12 purpose=controller", .parse = parse_setcircuitpurpose,
 	.hints = {{HINT_CIRC_ID, NULL}, {HINT_WORDS, "purpose=general purpose=controller"}},
 };

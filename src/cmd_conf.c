@@ -7,6 +7,7 @@
 #include "cmdparse.h"
 #include "enums.h"
 #include "argval.h"
+#include "secret.h"
 
 /* Values tor would take apart unquoted are sent C-quoted (digest 1.8). */
 static bool needs_quotes(const char *v, size_t n)
@@ -21,22 +22,13 @@ static bool needs_quotes(const char *v, size_t n)
 	return false;
 }
 
-static const char *const secret_options[] = {
-	"HashedControlPassword", "__HashedControlSessionPassword", "HashedControlSessionPassword", NULL,
-};
-
-/* A password hash is kept out of history even when the line around it is
- * mistyped: any OPTION or OPTION=... naming one counts. */
-static bool conf_secret(const char *line, const struct toklist *toks)
+/* A credential option (secret.c's list) is kept out of history even when
+ * the line around it is mistyped: any OPTION or OPTION=... naming one. */
+static size_t conf_secret(const char *line, size_t len)
 {
-	for (size_t i = 1; i < toks->n; i++) {
-		const struct tok *t = &toks->v[i];
-		size_t klen = t->has_eq ? t->key_len : t->len;
-		for (size_t k = 0; secret_options[k]; k++)
-			if (strlen(secret_options[k]) == klen && strncasecmp(line + t->off, secret_options[k], klen) == 0)
-				return true;
-	}
-	return false;
+	size_t pos = 0, off, n;
+	(void)secret_word(line, len, &pos, &off, &n); /* the command word */
+	return secret_conf_words(line, len, pos);
 }
 
 static int parse_conf_assign(struct pctx *p, bool need_one)

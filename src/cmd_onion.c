@@ -8,6 +8,7 @@
 
 #include "cmdparse.h"
 #include "argval.h"
+#include "secret.h"
 
 static int onion_or_fail(struct pctx *p, const struct tok *t, const char *name)
 {
@@ -87,23 +88,29 @@ static int parse_key(struct pctx *p, const struct tok *t)
 		return out_word(p, buf, n < sizeof(buf) - 1 ? n : sizeof(buf) - 1);
 	}
 	char shown[80];
-	val_display(v, n, shown, sizeof(shown));
+	p_show(p, t, shown, sizeof(shown));
 	return p_fail(p, t, "KEY: expected NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>, got '%s'", shown);
 }
 
-/* Any KEYTYPE:BLOB but NEW:... is a private key, wherever it stands and
- * however mistyped (ED25519-V3:, an RSA1024: blob tor no longer takes). */
-static bool onion_key_secret(const char *line, const struct toklist *toks)
+/* Any KEYTYPE:BLOB but NEW:... is a private key, wherever it stands, quoted
+ * or not, however mistyped (ED25519-V3:, an RSA1024: blob tor no longer
+ * takes): the secret starts after the ':'. */
+static size_t onion_key_secret(const char *line, size_t len)
 {
-	for (size_t i = 1; i < toks->n; i++) {
-		const char *s = line + toks->v[i].off;
-		size_t n = toks->v[i].len, w = 0;
+	size_t pos = 0, off, n;
+	(void)secret_word(line, len, &pos, &off, &n); /* the command word */
+	while (secret_word(line, len, &pos, &off, &n)) {
+		const char *s = line + off;
+		size_t q = 0;
+		while (q < n && s[q] == '"')
+			q++;
+		size_t w = q;
 		while (w < n && (isalnum((unsigned char)s[w]) || s[w] == '-'))
 			w++;
-		if (w > 0 && w < n && s[w] == ':' && !(w == 3 && strncasecmp(s, "NEW", 3) == 0))
-			return true;
+		if (w > q && w < n && s[w] == ':' && !(w - q == 3 && strncasecmp(s + q, "NEW", 3) == 0))
+			return off + w + 1;
 	}
-	return false;
+	return SECRET_NONE;
 }
 
 static int parse_flags(struct pctx *p, const struct tok *t, const char *const *known, const char *removed)

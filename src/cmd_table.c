@@ -1,6 +1,11 @@
 /* The one list of commands. Order is the order of /help and the man page. */
 #include "cmd.h"
 
+#include <string.h>
+#include <strings.h>
+
+#include "tokenize.h"
+
 #define X(n) extern const struct cmd_def n;
 #define COMMANDS \
 	X(cmd_getinfo) X(cmd_getconf) X(cmd_setconf) X(cmd_resetconf) X(cmd_saveconf) X(cmd_loadconf) \
@@ -21,6 +26,58 @@ const struct cmd_def *const cmd_table[] = {COMMANDS};
 #undef X
 const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
+/* Whether a token is KEY=... or a bare KEY (tor reads both as the keyword). */
+static bool tok_is_key(const char *line, const struct tok *t, const char *key)
+{
+	size_t n = strlen(key), klen = t->has_eq ? t->key_len : t->len;
+	return klen == n && strncasecmp(line + t->off, key, n) == 0;
+}
+
+static bool has_key(const char *line, const struct toklist *toks, const char *key)
+{
+	for (size_t i = 1; i < toks->n; i++)
+		if (tok_is_key(line, &toks->v[i], key))
+			return true;
+	return false;
+}
+
+static bool no_arguments(const char *line, const struct toklist *toks)
+{
+	(void)line;
+	return toks->n == 1;
+}
+
+static bool v2_client_auth(const char *line, const struct toklist *toks)
+{
+	return has_key(line, toks, "ClientAuth");
+}
+
+static bool no_hsaddress(const char *line, const struct toklist *toks)
+{
+	return !has_key(line, toks, "HSADDRESS");
+}
+
+static bool long_client_name(const char *line, const struct toklist *toks)
+{
+	for (size_t i = 1; i < toks->n; i++)
+		if (toks->v[i].has_eq && tok_is_key(line, &toks->v[i], "ClientName") && toks->v[i].val_len > 16)
+			return true;
+	return false;
+}
+
+/* tor 0.4.9.11, checked against a live tor (control-protocol.md §1.5).
+ * Not here, since torsh cannot tell: HSFETCH SERVER= naming a relay tor
+ * knows only from +POSTDESCRIPTOR (an assertion in hs_client.c kills tor). */
+const struct raw_hazard raw_hazards[] = {
+	{"SETCIRCUITPURPOSE", no_arguments, "SETCIRCUITPURPOSE without a circuit id crashes tor (SIGSEGV)"},
+	{"ADD_ONION", v2_client_auth, "ADD_ONION with ClientAuth= (v2 client authorization) never gets a reply"},
+	{"HSPOST", no_hsaddress, "+HSPOST without HSADDRESS= never gets a reply"},
+	{"ONION_CLIENT_AUTH_ADD", long_client_name,
+	 "ONION_CLIENT_AUTH_ADD with a ClientName over 16 characters gets two replies, the second taken for the "
+	 "next command's"},
+};
+const size_t raw_hazards_len = sizeof(raw_hazards) / sizeof(raw_hazards[0]);
+
 const struct cmd_def cmd_local_help = {
 	.name = "/help", .usage = "[COMMAND]", .flags = CMD_LOCAL | CMD_OFFLINE | CMD_DURING_WAIT, .local = LC_HELP,
 	.summary = "list commands, or show one command's usage, arguments and an example",
@@ -30,7 +87,11 @@ const struct cmd_def cmd_local_raw = {
 	.name = "/raw", .usage = "LINE", .flags = CMD_LOCAL, .local = LC_RAW,
 	.summary = "send LINE as typed, unchecked (for commands newer than torsh); CR, LF, NUL still refused",
 	.help = "A LINE starting with + takes a body, as +LOADCONF does, and is refused without one (tor would\n"
-		"read the commands that follow as its body); so is a lone '.', the line that ends a body.",
+		"read the commands that follow as its body); so is a lone '.', the line that ends a body. Also\n"
+		"refused, as they crash or wedge tor 0.4.9.11: SETCIRCUITPURPOSE without arguments (crash),\n"
+		"ADD_ONION with ClientAuth= and +HSPOST without HSADDRESS= (no reply ever), ONION_CLIENT_AUTH_ADD\n"
+		"with a ClientName over 16 characters (two replies). The line is as secret as the command it\n"
+		"sends: kept out of history the same way.",
 	.example = "/raw GETINFO version",
 };
 const struct cmd_def cmd_local_quit = {
@@ -83,9 +144,11 @@ const struct cmd_def cmd_local_reconnect = {
 const struct cmd_def cmd_local_trace = {
 	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .local = LC_TRACE,
 	.summary = "show every line sent (>) and received (<), timestamped, secrets replaced by [redacted]",
-	.help = "Redacted: AUTHENTICATE secrets, SAFECOOKIE hashes and nonces, private keys (ADD_ONION,\n"
-		"client authorization), and the arguments of any other line kept out of history (SETCONF\n"
-		"HashedControlPassword=...). Control characters are escaped.",
+	.help = "Redacted by the rule that keeps lines out of history: AUTHENTICATE secrets, SAFECOOKIE hashes\n"
+		"and nonces, private keys (ADD_ONION, client authorization), and the values of credential\n"
+		"options (HashedControlPassword, Socks5ProxyUsername/Password, HTTP(S)ProxyAuthenticator,\n"
+		"BridgePassword) in SETCONF/RESETCONF, +LOADCONF bodies, GETCONF replies, config-text and\n"
+		"CONF_CHANGED events. Control characters are escaped.",
 	.example = "/trace on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_scrollback = {

@@ -8,12 +8,48 @@
 
 #include "argval.h"
 
+static bool tok_secret(const struct pctx *p, const struct tok *t)
+{
+	return t->off + t->len > p->secret_from;
+}
+
+/* Every '...' in msg that the format did not write itself (a value passed
+ * in, as "got '%s'" shows one) becomes '[redacted]'. */
+static void redact_quoted(char *msg, size_t cap, const char *fmt)
+{
+	char out[sizeof(((struct cmd_error *)0)->msg)];
+	size_t o = 0;
+	for (const char *s = msg; *s && o + 1 < sizeof(out); s++) {
+		const char *close = *s == '\'' ? strchr(s + 1, '\'') : NULL;
+		size_t n = close ? (size_t)(close - s) + 1 : 0;
+		bool constant = false;
+		for (const char *f = fmt; close && !constant && (f = strchr(f, '\'')) != NULL; f++)
+			constant = strncmp(f, s, n) == 0;
+		if (close == NULL || constant) {
+			size_t k = close ? n : 1;
+			k = k < sizeof(out) - 1 - o ? k : sizeof(out) - 1 - o;
+			memcpy(out + o, s, k);
+			o += k;
+			s += k - 1;
+			continue;
+		}
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "'[redacted]'");
+		if (o >= sizeof(out))
+			o = sizeof(out) - 1;
+		s = close;
+	}
+	out[o] = '\0';
+	snprintf(msg, cap, "%s", out);
+}
+
 int p_fail(struct pctx *p, const struct tok *t, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
 	va_end(ap);
+	if (t && tok_secret(p, t))
+		redact_quoted(p->err->msg, sizeof(p->err->msg), fmt);
 	p->err->col = t ? t->off + 1 : p->len + 1;
 	return -1;
 }
@@ -41,7 +77,10 @@ int p_need(struct pctx *p, const struct tok **t, const char *name, const char *w
 
 void p_show(const struct pctx *p, const struct tok *t, char *buf, size_t len)
 {
-	val_display(p->line + t->off, t->len, buf, len);
+	if (tok_secret(p, t))
+		snprintf(buf, len, "[redacted]");
+	else
+		val_display(p->line + t->off, t->len, buf, len);
 }
 
 int p_end(struct pctx *p)

@@ -14,9 +14,12 @@ struct pctx {
 	size_t pos;           /* next unread token */
 	struct cmd *out;
 	struct cmd_error *err;
+	size_t secret_from;   /* secret_in_command(line): no message shows a byte from here on */
 };
 
-/* Always returns -1. `t` positions the column (NULL: end of line). */
+/* Always returns -1. `t` positions the column (NULL: end of line). When t
+ * holds part of a secret, whatever the message quotes ('...') is replaced
+ * by [redacted]: value checks (argval.h) quote what they were given. */
 int p_fail(struct pctx *p, const struct tok *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const struct tok *p_next(struct pctx *p);
 const struct tok *p_peek(const struct pctx *p);
@@ -24,7 +27,8 @@ const struct tok *p_peek(const struct pctx *p);
 int p_need(struct pctx *p, const struct tok **t, const char *name, const char *what);
 /* Error unless every token was used. */
 int p_end(struct pctx *p);
-/* The token's text as typed (raw span), for messages. */
+/* The token's text as typed (raw span), for messages; [redacted] when it
+ * holds part of a secret. */
 void p_show(const struct pctx *p, const struct tok *t, char *buf, size_t len);
 /* The key of key=value, as a C string, in buf. */
 const char *p_key(const struct pctx *p, const struct tok *t, char *buf, size_t len);

@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 
 #include "escape.h"
+#include "secret.h"
 
 static int refuse(struct buf *err, struct buf *wire, const char *what, size_t col)
 {
@@ -36,16 +38,17 @@ int wire_body(struct buf *wire, const char *body, size_t blen)
 	return buf_append(wire, ".\r\n", 3, COMMAND_MAX_WIRE);
 }
 
+/* "/raw", matched as local_find matches '/' commands: case-insensitively. */
 static bool is_raw(const char *line, size_t len)
 {
-	return len >= 4 && strncmp(line, "/raw", 4) == 0 && (len == 4 || line[4] == ' ');
+	return len >= 4 && strncasecmp(line, "/raw", 4) == 0 && (len == 4 || line[4] == ' ' || line[4] == '\t');
 }
 
 /* Where the LINE of "/raw LINE" starts. */
 static size_t raw_start(const char *line, size_t len)
 {
 	size_t i = 4;
-	while (i < len && line[i] == ' ')
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
 		i++;
 	return i;
 }
@@ -90,12 +93,13 @@ static bool line_dangerous(const char *line, size_t len)
 void command_inspect(const char *line, size_t len, struct command_info *info)
 {
 	memset(info, 0, sizeof(*info));
+	/* judged on the whole line, whatever it starts with: a mistyped
+	 * "/rwa AUTHENTICATE ..." holds the password all the same */
+	info->secret = secret_in_command(line, len) != SECRET_NONE;
 	if (is_raw(line, len)) {
-		/* a torsh command, but what it sends is as secret, and as
-		 * dangerous, as typed */
+		/* a torsh command, but what it sends is as dangerous as typed */
 		size_t i = raw_start(line, len);
 		info->local = true;
-		info->secret = cmd_line_secret(line + i, len - i);
 		info->dangerous = line_dangerous(line + i, len - i);
 		return;
 	}
@@ -103,7 +107,6 @@ void command_inspect(const char *line, size_t len, struct command_info *info)
 		info->local = true;
 		return;
 	}
-	info->secret = cmd_line_secret(line, len);
 	info->dangerous = line_dangerous(line, len);
 }
 
@@ -131,6 +134,19 @@ static int read_body_file(const char *path, struct buf *body, struct buf *err)
 	return rc;
 }
 
+/* The last word on a wire form, whichever path built it: a request known
+ * to crash or wedge tor is not sent (cmd.h raw_hazards). */
+static int refuse_hazard(struct buf *wire, struct buf *err)
+{
+	const char *eol = memchr(wire->p, '\r', wire->len);
+	const char *why = cmd_raw_hazard(wire->p, eol ? (size_t)(eol - wire->p) : wire->len);
+	if (why == NULL)
+		return 0;
+	buf_reset(wire);
+	buf_printf(err, BUF_NOLIMIT, "refused even by /raw, nothing was sent: in tor 0.4.9.11, %s", why);
+	return -1;
+}
+
 static int prepare_raw(const char *line, size_t len, const char *body, size_t blen, bool has_body,
 		       struct buf *wire, struct buf *err)
 {
@@ -156,7 +172,7 @@ static int prepare_raw(const char *line, size_t len, const char *body, size_t bl
 		buf_printf(err, BUF_NOLIMIT, "command longer than tor's 1 MiB limit: refused, nothing was sent");
 		return -1;
 	}
-	return 0;
+	return refuse_hazard(wire, err);
 }
 
 int command_prepare(const char *line, size_t len, const char *body, size_t blen, bool has_body,
@@ -216,6 +232,8 @@ int command_prepare(const char *line, size_t len, const char *body, size_t blen,
 		buf_printf(err, BUF_NOLIMIT, "command longer than tor's 1 MiB limit: refused, nothing was sent");
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = refuse_hazard(wire, err);
 	if (rc < 0)
 		buf_reset(wire);
 	buf_free(&filebody);

@@ -5,6 +5,7 @@
 
 #include "argval.h"
 #include "cmd.h"
+#include "secret.h"
 
 void help_list(FILE *out)
 {
@@ -79,7 +80,7 @@ const struct cmd_def *local_find(const char *line, size_t len, size_t *args, str
 		return d;
 	const struct cmd_def *s = cmd_suggest(line, w);
 	char shown[80];
-	val_display(line, w, shown, sizeof(shown));
+	secret_display(line, len, 0, w, shown, sizeof(shown));
 	buf_printf(err, BUF_NOLIMIT, "unknown torsh command %s%s%s%s (/help lists them)", shown,
 		   s ? "; did you mean " : "", s ? s->name : "", s ? "?" : "");
 	return NULL;
@@ -109,7 +110,7 @@ static enum local_result help(const char *a, size_t n, FILE *out, struct buf *er
 		return LOCAL_DONE;
 	const struct cmd_def *s = cmd_suggest(a, e);
 	char shown[80];
-	val_display(a, e, shown, sizeof(shown));
+	secret_display(a, n, 0, e, shown, sizeof(shown));
 	buf_printf(err, BUF_NOLIMIT, "/help: no command %s%s%s%s", shown, s ? "; did you mean " : "",
 		   s ? s->name : "", s ? "?" : "");
 	return LOCAL_ERROR;

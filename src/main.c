@@ -20,6 +20,7 @@
 #include "local.h"
 #include "repl.h"
 #include "script.h"
+#include "secret.h"
 #include "session.h"
 
 #define TORSH_VERSION "0.1.0"
@@ -375,6 +376,7 @@ int main(int argc, char **argv)
 		free(o.commands);
 		return EXIT_USAGE;
 	}
+	(void)secret_warn_exposed(o.commands, o.ncommands, o.password_file, stderr);
 	/* /help needs no tor: answer it without connecting. */
 	bool only_help = o.ncommands > 0;
 	for (size_t i = 0; i < o.ncommands && only_help; i++)

@@ -19,6 +19,7 @@
 #include "complete.h"
 #include "shellcmd.h"
 #include "flood.h"
+#include "secret.h"
 #include "trace.h"
 #include "waiter.h"
 #include "escape.h"
@@ -361,12 +362,17 @@ static unsigned char complete_fn(EditLine *el, int ch)
 }
 
 /* The typed line again with a caret under the column the error names. */
+/* The line is shown above a caret, its secret (secret.h) as '*'s. */
 static void show_error(const char *line, size_t len, const char *msg)
 {
 	size_t col = 0;
 	if (sscanf(msg, "column %zu:", &col) == 1 && col >= 1 && col <= len + 1 && len < 200) {
+		size_t cut = secret_in_command(line, len);
+		cut = cut < len ? cut : len;
 		fputs("  ", stderr);
-		term_safe_write(stderr, line, len);
+		term_safe_write(stderr, line, cut);
+		for (size_t i = cut; i < len; i++)
+			fputc('*', stderr);
 		fprintf(stderr, "\n  %*s^\n", (int)(col - 1), "");
 	}
 	fprintf(stderr, "torsh: %s\n", msg);
@@ -519,7 +525,10 @@ static bool ask_first(struct repl *r, const char *line, size_t len, const char *
 		buf_append(&r->pend_body, body, blen, BUF_NOLIMIT);
 	r->pend_has_body = has_body;
 	r->confirming = true;
-	int shown = len > 60 ? 60 : (int)len;
+	/* the question echoes the line, up to its secret (secret.h) */
+	size_t cut = secret_in_command(line, len);
+	int shown = (int)(cut < len ? cut : len);
+	shown = shown > 60 ? 60 : shown;
 	snprintf(r->confirm_prompt, sizeof(r->confirm_prompt), "%.*s%s: really send it? [y/N] ", shown, line,
 		 shown < (int)len ? "..." : "");
 	r->cur_prompt = r->confirm_prompt;

@@ -6,15 +6,18 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "secret.h"
 
 struct tracer {
 	struct buf partial[2];   /* an incomplete line per direction (0: sent, 1: received) */
+	struct secret_stream secrets[2]; /* a body being sent is judged as torrc lines */
 };
 
 /* Append the complete lines in this chunk to `out`, each as
  * "HH:MM:SS.mmm > LINE" or "... < LINE": control characters escaped,
- * AUTHENTICATE secrets, private keys (ADD_ONION's PrivateKey=, client
- * authorization keys) and SAFECOOKIE hashes replaced by [redacted]. */
+ * whatever secret.h calls secret (passwords, credential options in
+ * commands, bodies and replies, private keys, SAFECOOKIE proofs) replaced
+ * by [redacted]. */
 void trace_chunk(struct tracer *t, char dir, const char *p, size_t n, struct buf *out);
 void tracer_free(struct tracer *t);
 #endif

@@ -94,6 +94,40 @@ wait_pane() {
 	assert_line "250-process/pid=$TOR_PID"
 }
 
+@test "a --password-file others can read still works, with a warning to chmod 600 it; a 0600 one draws none" {
+	start_tor password tcp
+	printf '%s\n' "$TOR_PASSWORD" >"$TOR_DIR/pw"
+	chmod 644 "$TOR_DIR/pw"
+	run "$TORSH" "${TORSH_CONNECT[@]}" --password-file "$TOR_DIR/pw" -c 'GETINFO process/pid'
+	assert_success
+	assert_line "torsh: warning: --password-file $TOR_DIR/pw is readable by other users (mode 644); chmod 600 it"
+	assert_line "250-process/pid=$TOR_PID"
+	chmod 640 "$TOR_DIR/pw"
+	run "$TORSH" "${TORSH_CONNECT[@]}" --password-file "$TOR_DIR/pw" -c 'GETINFO process/pid'
+	assert_success
+	assert_line "torsh: warning: --password-file $TOR_DIR/pw is readable by its group (mode 640); chmod 600 it"
+	chmod 600 "$TOR_DIR/pw"
+	run "$TORSH" "${TORSH_CONNECT[@]}" --password-file "$TOR_DIR/pw" -c 'GETINFO process/pid'
+	assert_success
+	refute_output --partial 'warning'
+}
+
+@test "a secret in a -c argument (visible in ps) draws a warning naming the argument; on stdin it does not" {
+	start_tor password tcp
+	local quoted="\"${TOR_PASSWORD//\"/\\\"}\""
+	TOR_CONTROL_PASSWD="$TOR_PASSWORD" run "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO process/pid' \
+		-c "AUTHENTICATE $quoted" -c 'SETCONF Socks5ProxyUsername=psuser Socks5ProxyPassword=pspass'
+	assert_success
+	assert_line 'torsh: warning: -c argument 2 holds a secret, which other users can read in ps; pipe the command on stdin instead'
+	assert_line 'torsh: warning: -c argument 3 holds a secret, which other users can read in ps; pipe the command on stdin instead'
+	refute_output --partial 'argument 1 '
+	refute_output --partial 's3cret'
+	refute_output --partial 'pspass'
+	run bash -c "printf '%s\\n' 'AUTHENTICATE $quoted' | TOR_CONTROL_PASSWD='$TOR_PASSWORD' '$TORSH' ${TORSH_CONNECT[*]}"
+	assert_success
+	assert_output '250 OK'
+}
+
 @test "password from TOR_CONTROL_PASSWD (with a space and a quote in it)" {
 	start_tor password unix
 	TOR_CONTROL_PASSWD="$TOR_PASSWORD" run "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO process/pid'

@@ -114,9 +114,25 @@ t() { "$TORSH" "${TORSH_CONNECT[@]}" --raw "$@"; }
 	run t -c "ONION_CLIENT_AUTH_ADD $ADDR x25519:$X25519 ClientName=alice" -c "ONION_CLIENT_AUTH_VIEW $ADDR" \
 		-c "ONION_CLIENT_AUTH_REMOVE $ADDR" -c "ONION_CLIENT_AUTH_VIEW $ADDR"
 	assert_success
-	assert_line --index 0 '250 OK'
+	# a private key in -c is visible in ps: said once, on stderr
+	assert_line --index 0 'torsh: warning: -c argument 1 holds a secret, which other users can read in ps; pipe the command on stdin instead'
+	assert_line --index 1 '250 OK'
 	assert_line "250-CLIENT $ADDR x25519:$X25519 ClientName=alice"
 	[ "$(grep -c "^250-CLIENT" <<<"$output")" -eq 1 ]
+}
+
+@test "a refused secret argument is never quoted in the error; the session goes on" {
+	run bash -c "printf '%s\\n' 'ONION_CLIENT_AUTH_ADD $ADDR x25519:BADKEY!0123456789abcdefghijklmnopqrstu=' \
+		'ADD_ONION ED25519V3:TYPOKEYSECRET Port=80' 'AUTHENTICATE \"pw\" STRAYWORDSECRET' \
+		\$'SETCONF ContactInfo=x\\rSocks5ProxyPassword=CRSECRET' 'Socks5ProxyPassword=SPLITSECRET' \
+		'GETINFO process/pid' | '$TORSH' ${TORSH_CONNECT[*]} --raw -k"
+	assert_output --partial 'KEY: x25519 key: expected base64 (A-Z a-z 0-9 + /), character 7 is not'
+	assert_output --partial 'carriage return (CR) inside the command'
+	assert_output --partial 'unknown command Socks5ProxyPassword=[redacted]'
+	assert_line "250-process/pid=$TOR_PID"
+	for s in BADKEY TYPOKEYSECRET STRAYWORDSECRET CRSECRET SPLITSECRET; do
+		refute_output --partial "$s"
+	done
 }
 
 @test "+LOADCONF: a body from the pipe and from @FILE, offline settings kept" {
@@ -191,6 +207,23 @@ t() { "$TORSH" "${TORSH_CONNECT[@]}" --raw "$@"; }
 	assert_failure 1
 	assert_output --regexp '^55[0-9] '
 	kill -0 "$TOR_PID"
+}
+
+@test "/raw refuses SETCIRCUITPURPOSE without arguments (it kills tor 0.4.9.11); tor lives on and answers" {
+	# -c lines are checked before connecting
+	run t -c '/raw SETCIRCUITPURPOSE'
+	assert_failure 2
+	assert_output --partial 'SETCIRCUITPURPOSE without a circuit id crashes tor (SIGSEGV)'
+	kill -0 "$TOR_PID"
+	# on stdin, on a live connection: refused there too, the next line answered
+	run bash -c "printf '/raw setcircuitpurpose\\n/raw SETCIRCUITPURPOSE 1\\nGETINFO process/pid\\n' | '$TORSH' ${TORSH_CONNECT[*]} --raw -k"
+	assert_output --partial 'refused even by /raw, nothing was sent'
+	assert_line --regexp '^552 '
+	assert_line "250-process/pid=$TOR_PID"
+	kill -0 "$TOR_PID"
+	run t -c 'GETINFO process/pid'
+	assert_success
+	assert_line "250-process/pid=$TOR_PID"
 }
 
 @test "AUTHENTICATE and AUTHCHALLENGE after authentication: tor's answers" {

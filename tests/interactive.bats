@@ -462,6 +462,59 @@ at_cursor() {
 	refute_line --regexp '^[0-9:.]+ > GETINFO process/pid$'
 }
 
+# What torsh itself printed: /trace lines, its messages, the caret line
+# above an error (the prompt echoes what was typed, and that is not ours).
+torsh_lines() {
+	tmux -S "$TMUX_SOCK" capture-pane -p -J -S -300 -t t |
+		grep -E '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} [<>] |^torsh: |^  ' || true
+}
+
+@test "secrets: credential options, /raw spelled any way, quoted keys, +LOADCONF bodies: not in history, /trace or errors" {
+	local addr=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid
+	local key=0GsZ4tIsvNcSd2vvNU5bXWuV0X0ymfsiHKtCZRlzilcAyvYk9oPLiqdJkeFWwy6dwkvVW5oS5FgotpvsWvUAbA==
+	keys '/trace on' Enter
+	keys 'SETCONF Socks5ProxyUsername=S5USER-sec Socks5ProxyPassword=S5PASS-sec' Enter
+	wait_screen '> SETCONF Socks5ProxyUsername=[redacted]'
+	keys 'SETCONF HTTPSProxyAuthenticator=user:HTTPSPW-sec' Enter
+	wait_screen '> SETCONF HTTPSProxyAuthenticator=[redacted]'
+	keys '/RAW AUTHENTICATE "RAWUPPER-sec"' Enter
+	wait_screen '> AUTHENTICATE [redacted]'
+	keys ' /raw AUTHENTICATE "RAWBLANK-sec"' Enter
+	wait_screen 'leading whitespace'
+	keys '/rwa AUTHENTICATE "RAWTYPO-sec"' Enter
+	wait_screen 'unknown torsh command /rwa'
+	keys "ADD_ONION \"ED25519-V3:$key\" Port=80" Enter
+	wait_screen 'KEY: expected NEW:BEST'
+	# Enter pressed in the middle: the second half is an unknown command
+	keys 'SETCONF ContactInfo=x' Enter 'Socks5ProxyPassword=SPLIT-sec' Enter
+	wait_screen 'unknown command Socks5ProxyPassword=[redacted]'
+	keys "ONION_CLIENT_AUTH_ADD $addr x25519:BADKEY!0123456789abcdefghijklmnopqrstu-sec=" Enter
+	wait_screen 'x25519 key: expected base64'
+	# a body tor refuses (an unknown option), so the config stays as it is
+	keys '+LOADCONF' Enter
+	keys 'HashedControlPassword 16:LOADHASH-sec' Enter
+	keys 'Socks5ProxyPassword LOADPW-sec' Enter
+	keys 'NoSuchOption 1' Enter
+	keys '.' Enter
+	wait_screen 'really send it? [y/N]'
+	keys 'y' Enter
+	wait_screen '> Socks5ProxyPassword [redacted]'
+	keys 'GETINFO version' Enter
+	wait_screen '< 250-version='
+	run torsh_lines
+	assert_line --regexp '> HashedControlPassword \[redacted\]$'
+	# tor refused the body: its configuration is untouched
+	assert_line --regexp '< 55[0-9] .*NoSuchOption'
+	for s in S5USER S5PASS HTTPSPW RAWUPPER 5241575550504552 RAWBLANK RAWTYPO 0GsZ4tIsvNcSd2vvNU5b SPLIT BADKEY LOADHASH LOADPW; do
+		refute_output --partial "$s"
+	done
+	run cat "$STATE/torsh/history"
+	assert_line 'GETINFO version'
+	for s in S5USER S5PASS HTTPSPW RAWUPPER RAWBLANK RAWTYPO 0GsZ4tIsvNcSd2vvNU5b SPLIT BADKEY AUTHENTICATE; do
+		refute_output --partial "$s"
+	done
+}
+
 @test "an event flood is summarised per type instead of scrolling past; /scrollback shows the latest" {
 	local script="$BATS_TEST_TMPDIR/flood.script"
 	{

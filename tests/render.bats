@@ -261,11 +261,12 @@ corpus_to_fake() {
 
 @test "--json: ADD_ONION and ONION_CLIENT_AUTH_VIEW replies are typed" {
 	local addr=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid key=yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o=
-	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} --json -c 'ADD_ONION NEW:ED25519-V3 Port=80,127.0.0.1:8080' -c 'ONION_CLIENT_AUTH_ADD $addr x25519:$key ClientName=bob' -c 'ONION_CLIENT_AUTH_VIEW $addr' -c 'ONION_CLIENT_AUTH_REMOVE $addr'"
+	# the private key goes on stdin: in -c it would be visible in ps (and warned about)
+	run bash -c "printf '%s\\n' 'ADD_ONION NEW:ED25519-V3 Port=80,127.0.0.1:8080' 'ONION_CLIENT_AUTH_ADD $addr x25519:$key ClientName=bob' 'ONION_CLIENT_AUTH_VIEW $addr' 'ONION_CLIENT_AUTH_REMOVE $addr' | '$TORSH' ${TORSH_CONNECT[*]} --json"
 	assert_success
 	run jq -r 'select(.command=="ADD_ONION") | (.values.ServiceID|length|tostring) + " " + (.values.PrivateKey|startswith("ED25519-V3:")|tostring)' <<<"$output"
 	assert_output '56 true'
-	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} --json -c 'ONION_CLIENT_AUTH_ADD $addr x25519:$key ClientName=bob' -c 'ONION_CLIENT_AUTH_VIEW $addr' -c 'ONION_CLIENT_AUTH_REMOVE $addr' | jq -c 'select(.command==\"ONION_CLIENT_AUTH_VIEW\") | .values.CLIENT'"
+	run bash -c "printf '%s\\n' 'ONION_CLIENT_AUTH_ADD $addr x25519:$key ClientName=bob' 'ONION_CLIENT_AUTH_VIEW $addr' 'ONION_CLIENT_AUTH_REMOVE $addr' | '$TORSH' ${TORSH_CONNECT[*]} --json | jq -c 'select(.command==\"ONION_CLIENT_AUTH_VIEW\") | .values.CLIENT'"
 	assert_output "[{\"HSAddress\":\"$addr\",\"PrivateKey\":\"x25519:$key\",\"ClientName\":\"bob\"}]"
 }
 

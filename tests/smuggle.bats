@@ -158,7 +158,9 @@ untouched() {
 	untouched
 }
 
-@test "SETCIRCUITPURPOSE without a purpose (crashes tor 0.4.9.11) is never sent" {
+@test "SETCIRCUITPURPOSE without arguments (crashes tor 0.4.9.11) or without a purpose (552) is never sent" {
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'SETCIRCUITPURPOSE'
+	assert_failure 2
 	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'SETCIRCUITPURPOSE 1'
 	assert_failure 2
 	untouched

@@ -173,8 +173,9 @@ static const struct row rows[] = {
 	OK("AUTHENTICATE \"pw\" ", "AUTHENTICATE 7077\r\n"),
 	OK("AUTHENTICATE 0A0B", "AUTHENTICATE 0A0B\r\n"),
 	OK("AUTHENTICATE abcdef0123", "AUTHENTICATE abcdef0123\r\n"),
-	BAD("AUTHENTICATE \"pw\" extra", "unexpected argument 'extra'"),
-	BAD("AUTHENTICATE \"a\" \"b\"", "unexpected argument '\"b\"'"),
+	/* a stray word may be the rest of a password: never quoted */
+	BAD("AUTHENTICATE \"pw\" extra", "unexpected argument '[redacted]'"),
+	BAD("AUTHENTICATE \"a\" \"b\"", "unexpected argument '[redacted]'"),
 	BAD("AUTHENTICATE 0A0", "SECRET: expected an even number of hex digits"),
 	BAD("AUTHENTICATE secret", "put a password in double quotes"),
 	BAD("AUTHENTICATE pw=1", "SECRET: expected a \"quoted password\" or hex digits, not KEY=VALUE"),
@@ -676,6 +677,32 @@ static const struct row rows[] = {
 	BAD("/raw   .", "a lone '.'"),
 	OK("/raw .x", ".x\r\n"),
 	OKB("/raw +FOO", "", "+FOO\r\n.\r\n"),
+	OK("/RAW GETINFO version", "GETINFO version\r\n"),
+	OK("/raw\tGETINFO version", "GETINFO version\r\n"),
+
+	/* ---- /raw still refuses what crashes or wedges tor 0.4.9.11 (raw_hazards) ---- */
+	BAD("/raw SETCIRCUITPURPOSE", "SETCIRCUITPURPOSE without a circuit id crashes tor (SIGSEGV)"),
+	BAD("/raw setcircuitpurpose   ", "crashes tor"),
+	BAD("/raw SETCIRCUITPURPOSE\v", "crashes tor"),
+	BAD("/raw SETCIRCUITPURPOSE\f\t", "crashes tor"),
+	BADB("/raw +SETCIRCUITPURPOSE", "x\n", "crashes tor"),
+	BAD("/RAW SETCIRCUITPURPOSE", "refused even by /raw, nothing was sent"),
+	OK("/raw SETCIRCUITPURPOSE 1", "SETCIRCUITPURPOSE 1\r\n"),
+	OK("/raw SETCIRCUITPURPOSE purpose=general", "SETCIRCUITPURPOSE purpose=general\r\n"),
+	OK("/raw SETCIRCUITPURPOSEX", "SETCIRCUITPURPOSEX\r\n"),
+	BAD("/raw ADD_ONION NEW:BEST Port=80 ClientAuth=alice", "ClientAuth= (v2 client authorization) never gets a reply"),
+	BAD("/raw add_onion NEW:BEST Port=80 clientauth=alice:x", "never gets a reply"),
+	BAD("/raw ADD_ONION NEW:BEST ClientAuth Port=80", "never gets a reply"),
+	OK("/raw ADD_ONION NEW:BEST Port=80 ClientAuthV3=" B32KEY, "ADD_ONION NEW:BEST Port=80 ClientAuthV3=" B32KEY "\r\n"),
+	BADB("/raw +HSPOST", "desc\n", "+HSPOST without HSADDRESS= never gets a reply"),
+	BADB("/raw +hspost SERVER=" FP, "desc\n", "without HSADDRESS="),
+	BAD("/raw HSPOST", "without HSADDRESS="),
+	OKB("/raw +HSPOST HSADDRESS=" ONION, "desc\n", "+HSPOST HSADDRESS=" ONION "\r\ndesc\r\n.\r\n"),
+	BAD("/raw ONION_CLIENT_AUTH_ADD " ONION " " X25519 " ClientName=abcdefghijklmnopq",
+	    "ClientName over 16 characters gets two replies"),
+	BAD("/raw ONION_CLIENT_AUTH_ADD " ONION " " X25519 " clientname=\"abcdefghij klmnopq\"", "two replies"),
+	OK("/raw ONION_CLIENT_AUTH_ADD " ONION " " X25519 " ClientName=abcdefghijklmnop",
+	   "ONION_CLIENT_AUTH_ADD " ONION " " X25519 " ClientName=abcdefghijklmnop\r\n"),
 
 	/* ---- command words: case, '+', unknown, local, empty ---- */
 	BAD("GETINF version", "unknown command GETINF; did you mean GETINFO?"),
@@ -1014,6 +1041,21 @@ static void check_coverage(void)
 	CHECK(n >= 400, "%zu rows (at least 400)", n);
 }
 
+/* Every entry of raw_hazards has a /raw row refused with its reason. */
+static void check_hazard_coverage(void)
+{
+	const size_t n = sizeof(rows) / sizeof(rows[0]);
+	CHECK(raw_hazards_len >= 4, "%zu requests known to break tor", raw_hazards_len);
+	for (size_t h = 0; h < raw_hazards_len; h++) {
+		bool seen = false;
+		for (size_t i = 0; i < n && !seen; i++)
+			seen = rows[i].err && strncmp(rows[i].in, "/raw", 4) == 0 && strstr(raw_hazards[h].reason, rows[i].err);
+		CHECK(seen, "/raw refuses %s, with the reason (a row shows it)", raw_hazards[h].command);
+		const struct cmd_def *raw = cmd_find("/raw", 4);
+		CHECK(raw && strstr(raw->help, raw_hazards[h].command), "/help /raw names %s", raw_hazards[h].command);
+	}
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
@@ -1024,6 +1066,7 @@ int main(void)
 		CHECK(command_wants_body(body_rows[i].in, strlen(body_rows[i].in)) == body_rows[i].wants,
 		      "'%s' %s a body", body_rows[i].in, body_rows[i].wants ? "takes" : "takes no");
 	check_coverage();
+	check_hazard_coverage();
 	check_find_suggest();
 	check_limits();
 	check_files();

@@ -276,7 +276,7 @@ static void check_trace(void)
 {
 	check_trace_line('>', "GETINFO version\r\n", "> GETINFO version\n");
 	check_trace_line('>', "AUTHENTICATE 68756E74657232\r\n", "> AUTHENTICATE [redacted]\n");
-	check_trace_line('>', "SETCONF HashedControlPassword=\"16:ABCDEF\"\r\n", "> SETCONF [redacted]\n");
+	check_trace_line('>', "SETCONF HashedControlPassword=\"16:ABCDEF\"\r\n", "> SETCONF HashedControlPassword=[redacted]\n");
 	check_trace_line('>', "SETCONF ContactInfo=x\r\n", "> SETCONF ContactInfo=x\n");
 	check_trace_line('<', "250-PrivateKey=ED25519-V3:abc\r\n", "< 250-PrivateKey=[redacted]\n");
 	check_trace_line('<', "650 LOG \x1b[2Jhi\r\n", "< 650 LOG \\e[2Jhi\n");
