@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +24,24 @@
 
 #define TORSH_VERSION "0.1.0"
 
+/* The signal that asked torsh to stop (SIGTERM, SIGHUP, SIGINT), 0 if none. */
 static volatile sig_atomic_t stop_requested;
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_saved;
 
+/* The first signal asks for an orderly end (QUIT to tor, a second at most);
+ * a second one ends torsh at once, by that signal, the terminal's modes
+ * restored (only async-signal-safe calls here). */
 static void on_stop(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (stop_requested) {
+		if (tty_saved)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+		signal(sig, SIG_DFL);
+		raise(sig);
+		_exit(128 + sig);
+	}
+	stop_requested = sig;
 }
 
 struct options {
@@ -383,6 +396,8 @@ int main(int argc, char **argv)
 
 	const char *term = getenv("TERM");
 	bool interactive = o.ncommands == 0 && isatty(STDIN_FILENO) && !(term && strcmp(term, "dumb") == 0);
+	if (interactive && tcgetattr(STDIN_FILENO, &saved_tty) == 0)
+		tty_saved = 1;
 	bool out_tty = isatty(STDOUT_FILENO);
 
 	struct tor_proc tor = {0};
@@ -404,7 +419,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	struct session s;
-	ctl_init(&s.ctl, fd, CTL_DEFAULT_LIMIT, (int)(o.timeout_s * 1000));
+	ctl_init(&s.ctl, fd, CTL_DEFAULT_LIMIT, o.timeout_s * 1000 >= INT_MAX ? INT_MAX : (int)(o.timeout_s * 1000));
+	s.ctl.stop = &stop_requested;
 	session_init(&s, NULL, NULL, NULL);
 
 	struct reconnector recon = {.o = &o, .ep = ep};
@@ -458,5 +474,10 @@ out:
 	if (o.launch)
 		tor_reap(&tor, 5000);
 	free(o.commands);
+	if (stop_requested) {
+		/* end as the signal would have: a shell loop sees it */
+		signal(stop_requested, SIG_DFL);
+		raise(stop_requested);
+	}
 	return rc;
 }

@@ -1023,7 +1023,9 @@ static void check_files(void)
 	CHECK(mkfifo(fifo, 0600) == 0, "mkfifo");
 	n = snprintf(line, sizeof(line), "+LOADCONF @%s", fifo);
 	buf_reset(&err);
+	alarm(10); /* a hang here ends the test run (SIGALRM) instead of stalling it */
 	rc = command_prepare(line, (size_t)n, NULL, 0, false, &wire, &err);
+	alarm(0);
 	CHECK(rc < 0 && wire.len == 0 && err.p && strstr(err.p, "not a regular file"),
 	      "+LOADCONF @FIFO is refused at once: not a regular file");
 	n = snprintf(line, sizeof(line), "+LOADCONF @%s", dir);
