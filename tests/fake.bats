@@ -187,9 +187,10 @@ expect GETINFO
 close
 EOT
 )"
-	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version' -c 'GETINFO version'
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version' -c 'GETINFO config-file' -c 'GETINFO version'
 	assert_failure 5
-	assert_output --partial 'tor closed the connection'
+	# what was lost, said plainly
+	assert_output 'torsh: tor closed the connection; no reply to: GETINFO version; 2 commands not sent'
 }
 
 @test "silence after a command hits --timeout: exit 5" {
