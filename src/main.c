@@ -64,8 +64,8 @@ static void usage(FILE *f)
 	      "      --launch               start a throwaway offline tor and connect to it\n"
 	      "      --tor PATH             the tor binary --launch runs (default: tor from PATH)\n"
 	      "      --connect-timeout S    give up connecting after S seconds (default 5)\n"
-	      "      --timeout S            give up when tor is silent S seconds while a reply\n"
-	      "                             is due (default 30; 0 waits forever)\n"
+	      "      --timeout S            the longest a reply may take after its command was\n"
+	      "                             sent, events or not (default 30; 0 waits forever)\n"
 	      "Authenticating (the strongest method tor offers: SAFECOOKIE, COOKIE, password, none):\n"
 	      "      --cookie FILE          cookie file (default: the one tor names)\n"
 	      "      --password-file FILE   password for HashedControlPassword (else\n"
@@ -86,7 +86,8 @@ static void usage(FILE *f)
 	      "  -h, --help                 this help\n"
 	      "  -V, --version              version\n\n"
 	      "Exit status: 0 all replies 2xx, 1 tor error reply, 2 usage error or refused\n"
-	      "input, 3 cannot connect, 4 authentication failed, 5 connection lost.\n", f);
+	      "input, 3 cannot connect, 4 authentication failed, 5 connection lost,\n"
+	      "128+N ended by signal N.\n", f);
 }
 
 static int parse_seconds(const char *opt, const char *v, double *out)
