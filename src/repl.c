@@ -752,8 +752,11 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	r.line_shown = true;
 	fflush(stdout);
 	for (;;) {
-		if (stop_flag && *stop_flag)
+		if (stop_flag && *stop_flag) {
+			/* what follows (the shell's prompt) starts on a line of its own */
+			fputc('\n', stdout);
 			break;
+		}
 		if (got_sigwinch) {
 			got_sigwinch = 0;
 			el_resize(r.el);

@@ -763,3 +763,15 @@ s Exit Running Valid" start_fake_shell \
 	keys 'GETINFO process/pid' Enter
 	wait_screen "process/pid = $TOR_PID"
 }
+
+@test "SIGTERM at the prompt: torsh ends by the signal, on a fresh line" {
+	local sh pid
+	sh="$(tmux -S "$TMUX_SOCK" list-panes -t t -F '#{pane_pid}')"
+	pid="$(pgrep -P "$sh")"
+	[ -n "$pid" ]
+	kill -TERM "$pid"
+	wait_screen 'EXITED rc=143'
+	run screen
+	# the prompt line was ended first
+	assert_line 'EXITED rc=143'
+}
