@@ -377,7 +377,7 @@ const struct cmd_def cmd_loadconf = {
 	.name = "LOADCONF", .usage = "[@FILE]", .since = "0.2.1.1-alpha", .flags = CMD_BODY | CMD_DANGEROUS,
 	.summary = "replace the whole configuration with a torrc given as the body",
 	.help = "Type +LOADCONF (the + is optional), then the torrc lines, then a line '.'. Or +LOADCONF @FILE\n"
-		"reads the body from FILE, where a line '.' is data. Options not in the body return to defaults.",
+		"reads the body from FILE (a regular file), where a line '.' is data. Options not in the body return to defaults.",
 	.example = "+LOADCONF @/etc/tor/torrc.new", .parse = parse_loadconf, .hints = {{HINT_FILE, NULL}},
 };
 const struct cmd_def cmd_takeownership = {

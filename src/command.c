@@ -1,9 +1,12 @@
 #include "command.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -110,13 +113,35 @@ void command_inspect(const char *line, size_t len, struct command_info *info)
 	info->dangerous = line_dangerous(line, len);
 }
 
-static int read_body_file(const char *path, struct buf *body, struct buf *err)
+/* Regular files only: opening a FIFO would block (before torsh even
+ * connects, for -c), and a device need never end. O_NONBLOCK keeps the
+ * open itself from waiting for a FIFO's writer. */
+static FILE *open_body_file(const char *path, struct buf *err)
 {
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		buf_printf(err, BUF_NOLIMIT, "@%s: %s: nothing was sent", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		buf_printf(err, BUF_NOLIMIT, "@%s: not a regular file: nothing was sent", path);
+		close(fd);
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "rb");
 	if (f == NULL) {
 		buf_printf(err, BUF_NOLIMIT, "@%s: %s: nothing was sent", path, strerror(errno));
-		return -1;
+		close(fd);
 	}
+	return f;
+}
+
+static int read_body_file(const char *path, struct buf *body, struct buf *err)
+{
+	FILE *f = open_body_file(path, err);
+	if (f == NULL)
+		return -1;
 	char chunk[65536];
 	size_t n;
 	int rc = 0;

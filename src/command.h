@@ -8,8 +8,11 @@
 
 #include "buf.h"
 
-/* Tor stops reading a command after about 1 MiB and closes the connection. */
-#define COMMAND_MAX_WIRE ((size_t)1 << 20)
+/* The longest command tor takes, CRLF and body included. Tor collects a
+ * command in a buffer of at most 1 MiB that also holds a terminating NUL;
+ * a command of 1,048,576 bytes gets "500 Line too long." and a closed
+ * connection. */
+#define COMMAND_MAX_WIRE (((size_t)1 << 20) - 1)
 
 /* Whether the lines after this one are its body, up to a line '.': a body
  * command (+LOADCONF, +POSTDESCRIPTOR, +HSPOST, '+' optional) without @FILE,

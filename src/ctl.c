@@ -1,6 +1,7 @@
 #include "ctl.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,8 +28,7 @@ void ctl_close(struct ctl *c)
 	reader_free(&c->rd);
 }
 
-__attribute__((format(printf, 3, 4)))
-static int lost(struct ctl *c, enum ctl_state st, const char *fmt, ...)
+int ctl_fail(struct ctl *c, enum ctl_state st, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -38,6 +38,7 @@ static int lost(struct ctl *c, enum ctl_state st, const char *fmt, ...)
 	return -1;
 }
 
+
 int ctl_send(struct ctl *c, const char *wire, size_t len)
 {
 	if (c->state != CTL_OPEN)
@@ -45,7 +46,7 @@ int ctl_send(struct ctl *c, const char *wire, size_t len)
 	if (c->trace)
 		c->trace(c->trace_ud, '>', wire, len);
 	if (conn_write_all(c->fd, wire, len, c->io_timeout_ms) < 0)
-		return lost(c, errno == ETIMEDOUT ? CTL_TIMEOUT : CTL_IO_ERROR,
+		return ctl_fail(c, errno == ETIMEDOUT ? CTL_TIMEOUT : CTL_IO_ERROR,
 			    "cannot send to tor: %s", errno == ETIMEDOUT ? "timed out" : strerror(errno));
 	return 0;
 }
@@ -59,14 +60,14 @@ int ctl_fill(struct ctl *c)
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return 0;
 	if (n < 0)
-		return lost(c, CTL_IO_ERROR, "connection to tor failed: %s", strerror(errno));
+		return ctl_fail(c, CTL_IO_ERROR, "connection to tor failed: %s", strerror(errno));
 	if (n == 0)
-		return lost(c, CTL_EOF, "%s", reader_midway(&c->rd) ?
+		return ctl_fail(c, CTL_EOF, "%s", reader_midway(&c->rd) ?
 			    "tor closed the connection in the middle of a reply" : "tor closed the connection");
 	if (c->trace)
 		c->trace(c->trace_ud, '<', chunk, (size_t)n);
 	if (reader_feed(&c->rd, chunk, (size_t)n) < 0)
-		return lost(c, CTL_PROTO_ERROR, "%s", c->rd.err);
+		return ctl_fail(c, CTL_PROTO_ERROR, "%s", c->rd.err);
 	return 1;
 }
 
@@ -74,41 +75,49 @@ int ctl_next(struct ctl *c, struct tc_msg **m)
 {
 	int rc = reader_next(&c->rd, m);
 	if (rc < 0)
-		return lost(c, CTL_PROTO_ERROR, "%s", c->rd.err);
+		return ctl_fail(c, CTL_PROTO_ERROR, "%s", c->rd.err);
 	return rc;
 }
 
-static long now_ms(void)
+long ctl_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-int ctl_wait(struct ctl *c, struct tc_msg **m, int timeout_ms)
+int ctl_wait_until(struct ctl *c, struct tc_msg **m, long deadline_ms)
 {
-	long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 	for (;;) {
 		int rc = ctl_next(c, m);
 		if (rc != 0)
 			return rc;
 		if (c->state != CTL_OPEN)
 			return -1;
-		long left = deadline < 0 ? -1 : deadline - now_ms();
-		if (deadline >= 0 && left <= 0)
+		if (c->stop && *c->stop)
+			return ctl_fail(c, CTL_IO_ERROR, "interrupted by a signal");
+		/* The deadline stays put whatever arrives meanwhile: a peer that
+		 * drips a byte at a time, or events, cannot stretch it. */
+		long left = deadline_ms < 0 ? -1 : deadline_ms - ctl_now_ms();
+		if (deadline_ms >= 0 && left <= 0)
 			return 0;
 		struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
-		int n = poll(&pfd, 1, (int)left);
+		int n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
 		if (n < 0 && errno != EINTR)
-			return lost(c, CTL_IO_ERROR, "poll: %s", strerror(errno));
-		if (n > 0) {
-			if (ctl_fill(c) < 0)
-				return -1;
-			/* A read timeout measures silence, not the size of a reply. */
-			if (deadline >= 0)
-				deadline = now_ms() + timeout_ms;
-		}
+			return ctl_fail(c, CTL_IO_ERROR, "poll: %s", strerror(errno));
+		if (n > 0 && ctl_fill(c) < 0)
+			return -1;
 	}
+}
+
+/* The command word of a wire line, for messages: never its arguments,
+ * which may be secret (AUTHENTICATE). */
+static int word_len(const char *wire, size_t len)
+{
+	size_t n = 0;
+	while (n < len && n < 32 && wire[n] > ' ' && wire[n] < 0x7f)
+		n++;
+	return (int)n;
 }
 
 int ctl_request(struct ctl *c, const char *wire, size_t len, struct tc_msg **reply,
@@ -116,15 +125,15 @@ int ctl_request(struct ctl *c, const char *wire, size_t len, struct tc_msg **rep
 {
 	if (ctl_send(c, wire, len) < 0)
 		return -1;
+	long deadline = c->io_timeout_ms > 0 ? ctl_now_ms() + c->io_timeout_ms : -1;
 	for (;;) {
 		struct tc_msg *m;
-		int rc = ctl_wait(c, &m, c->io_timeout_ms > 0 ? c->io_timeout_ms : -1);
+		int rc = ctl_wait_until(c, &m, deadline);
 		if (rc < 0)
 			return -1;
-		if (rc == 0) {
-			return lost(c, CTL_TIMEOUT, "no reply from tor within %.1f s (--timeout)",
-				    c->io_timeout_ms / 1000.0);
-		}
+		if (rc == 0)
+			return ctl_fail(c, CTL_TIMEOUT, "no reply to %.*s within %g s (--timeout)", word_len(wire, len),
+				    wire, c->io_timeout_ms / 1000.0);
 		if (!m->event) {
 			*reply = m;
 			return 1;

@@ -2,6 +2,7 @@
  * wire, nothing of terminals or of what commands mean. */
 #ifndef TORSH_CTL_H
 #define TORSH_CTL_H
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -17,7 +18,11 @@ struct ctl {
 	int fd;
 	enum ctl_state state;
 	struct reader rd;
-	int io_timeout_ms;     /* longest wait for a reply or a write; <=0 waits forever */
+	/* the longest a reply may take after its command was sent, whatever
+	 * else arrives meanwhile; also bounds a write. <=0 waits forever */
+	int io_timeout_ms;
+	/* when set and nonzero (a signal asked torsh to stop), waits give up */
+	volatile sig_atomic_t *stop;
 	char err[320];
 	ctl_trace_fn trace;
 	void *trace_ud;
@@ -33,11 +38,18 @@ int ctl_send(struct ctl *c, const char *wire, size_t len);
 int ctl_fill(struct ctl *c);
 /* Next complete message already received: 1, 0 none yet, -1 protocol error. */
 int ctl_next(struct ctl *c, struct tc_msg **m);
-/* Wait for the next message while tor stays silent less than timeout_ms
- * (<0: forever). 1, 0 timeout, -1. */
-int ctl_wait(struct ctl *c, struct tc_msg **m, int timeout_ms);
-/* Send a command and wait for its reply (io_timeout_ms of silence at most);
- * events arriving first go to on_event. 1 with *reply set, -1 on failure. */
+/* Milliseconds on a monotonic clock: the clock of every deadline here. */
+long ctl_now_ms(void);
+/* Mark the connection unusable: state st, err the message. Returns -1. */
+int ctl_fail(struct ctl *c, enum ctl_state st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Wait for the next message until deadline_ms (ctl_now_ms clock; <0:
+ * forever), however many bytes or events arrive before it. 1, 0 when the
+ * deadline passed, -1 on failure or when *stop was set. */
+int ctl_wait_until(struct ctl *c, struct tc_msg **m, long deadline_ms);
+/* Send a command and wait for its reply, io_timeout_ms after sending at
+ * most; events arriving first go to on_event. 1 with *reply set, -1 on
+ * failure (err names the command word on a timeout). */
 int ctl_request(struct ctl *c, const char *wire, size_t len, struct tc_msg **reply,
 		ctl_event_fn on_event, void *ud);
 #endif

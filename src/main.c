@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +26,24 @@
 
 #define TORSH_VERSION "0.1.0"
 
+/* The signal that asked torsh to stop (SIGTERM, SIGHUP, SIGINT), 0 if none. */
 static volatile sig_atomic_t stop_requested;
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_saved;
 
+/* The first signal asks for an orderly end (QUIT to tor, a second at most);
+ * a second one ends torsh at once, by that signal, the terminal's modes
+ * restored (only async-signal-safe calls here). */
 static void on_stop(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (stop_requested) {
+		if (tty_saved)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+		signal(sig, SIG_DFL);
+		raise(sig);
+		_exit(128 + sig);
+	}
+	stop_requested = sig;
 }
 
 struct options {
@@ -53,8 +66,8 @@ static void usage(FILE *f)
 	      "      --launch               start a throwaway offline tor and connect to it\n"
 	      "      --tor PATH             the tor binary --launch runs (default: tor from PATH)\n"
 	      "      --connect-timeout S    give up connecting after S seconds (default 5)\n"
-	      "      --timeout S            give up when tor is silent S seconds while a reply\n"
-	      "                             is due (default 30; 0 waits forever)\n"
+	      "      --timeout S            the longest a reply may take after its command was\n"
+	      "                             sent, events or not (default 30; 0 waits forever)\n"
 	      "Authenticating (the strongest method tor offers: SAFECOOKIE, password, none):\n"
 	      "      --cookie FILE          cookie file (default: the one tor names)\n"
 	      "      --allow-plain-cookie   send the cookie itself to a port that offers COOKIE\n"
@@ -77,7 +90,8 @@ static void usage(FILE *f)
 	      "  -h, --help                 this help\n"
 	      "  -V, --version              version\n\n"
 	      "Exit status: 0 all replies 2xx, 1 tor error reply, 2 usage error or refused\n"
-	      "input, 3 cannot connect, 4 authentication failed, 5 connection lost.\n", f);
+	      "input, 3 cannot connect, 4 authentication failed, 5 connection lost,\n"
+	      "128+N ended by signal N.\n", f);
 }
 
 static int parse_seconds(const char *opt, const char *v, double *out)
@@ -410,6 +424,8 @@ int main(int argc, char **argv)
 
 	const char *term = getenv("TERM");
 	bool interactive = o.ncommands == 0 && isatty(STDIN_FILENO) && !(term && strcmp(term, "dumb") == 0);
+	if (interactive && tcgetattr(STDIN_FILENO, &saved_tty) == 0)
+		tty_saved = 1;
 	bool out_tty = isatty(STDOUT_FILENO);
 
 	struct tor_proc tor = {0};
@@ -431,7 +447,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	struct session s;
-	ctl_init(&s.ctl, fd, CTL_DEFAULT_LIMIT, (int)(o.timeout_s * 1000));
+	ctl_init(&s.ctl, fd, CTL_DEFAULT_LIMIT, o.timeout_s * 1000 >= INT_MAX ? INT_MAX : (int)(o.timeout_s * 1000));
+	s.ctl.stop = &stop_requested;
 	session_init(&s, NULL, NULL, NULL);
 
 	struct reconnector recon = {.o = &o, .ep = ep};
@@ -484,5 +501,10 @@ out:
 	if (o.launch)
 		tor_reap(&tor, 5000);
 	free(o.commands);
+	if (stop_requested) {
+		/* end as the signal would have: a shell loop sees it */
+		signal(stop_requested, SIG_DFL);
+		raise(stop_requested);
+	}
 	return rc;
 }

@@ -402,10 +402,20 @@ static void set_trace(struct repl *r, bool on)
 
 /* The connection is gone: say so once, then retry in the background; the
  * editor, history and scrollback stay. */
+/* Why the connection is gone, and which commands it took unanswered. */
+static void say_lost(const struct repl *r)
+{
+	struct buf lost = {0};
+	session_describe_unanswered(r->s, &lost);
+	fprintf(stderr, "torsh: %s%s%s\n", r->s->ctl.err[0] ? r->s->ctl.err : "connection lost", lost.len ? "; " : "",
+		lost.len ? lost.p : "");
+	buf_free(&lost);
+}
+
 static void connection_lost(struct repl *r)
 {
 	clear_edit_area(r);
-	fprintf(stderr, "torsh: %s\n", r->s->ctl.err[0] ? r->s->ctl.err : "connection lost");
+	say_lost(r);
 	if (r->o->reconnect)
 		fprintf(stderr, "torsh: reconnecting (/reconnect retries now; Ctrl-D leaves)\n");
 	r->disconnected = true;
@@ -751,8 +761,11 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	r.line_shown = true;
 	fflush(stdout);
 	for (;;) {
-		if (stop_flag && *stop_flag)
+		if (stop_flag && *stop_flag) {
+			/* what follows (the shell's prompt) starts on a line of its own */
+			fputc('\n', stdout);
 			break;
+		}
 		if (got_sigwinch) {
 			got_sigwinch = 0;
 			el_resize(r.el);
@@ -779,6 +792,9 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		}
 		if (flood_wait >= 0 && (timeout < 0 || flood_wait < timeout))
 			timeout = (int)flood_wait;
+		long reply_due = r.disconnected ? -1 : session_deadline(s);
+		if (reply_due >= 0 && (timeout < 0 || reply_due - mono_ms() < timeout))
+			timeout = reply_due - mono_ms() < 0 ? 0 : (int)(reply_due - mono_ms());
 		if (r.wait.active) {
 			long left = r.wait.deadline_ms - mono_ms();
 			if (left <= 0) {
@@ -798,19 +814,21 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 			continue;
 		if (n < 0)
 			break;
-		if (!r.disconnected && p[1].revents) {
-			if (session_pump(s) < 0) {
-				if (s->closed_by_quit || r.o->reconnect == NULL) {
-					clear_edit_area(&r);
-					if (!s->closed_by_quit) {
-						fprintf(stderr, "torsh: %s\n", s->ctl.err);
-						rc = EXIT_LOST;
-					}
-					r.line_shown = false;
-					break;
+		/* a reply is overdue however much else arrived meanwhile */
+		if (!r.disconnected && ((p[1].revents && session_pump(s) < 0) || session_timed_out(s, mono_ms()))) {
+			if (s->closed_by_quit || r.o->reconnect == NULL) {
+				clear_edit_area(&r);
+				if (!s->closed_by_quit) {
+					say_lost(&r);
+					rc = EXIT_LOST;
 				}
-				connection_lost(&r);
+				r.line_shown = false;
+				break;
 			}
+			/* nothing more is read from it: a late reply would
+			 * be taken for the next command's */
+			ctl_close(&s->ctl);
+			connection_lost(&r);
 		}
 		if (!p[0].revents)
 			continue;
@@ -847,7 +865,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 			if (o->reconnect && !s->quit_sent) {
 				connection_lost(&r);
 			} else {
-				fprintf(stderr, "torsh: %s\n", s->ctl.err);
+				say_lost(&r);
 				rc = EXIT_LOST;
 				break;
 			}
@@ -856,7 +874,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		fflush(stdout);
 	}
 	if (s->ctl.state == CTL_OPEN && !r.disconnected)
-		session_quit(s, 2000);
+		session_quit(s, stop_flag && *stop_flag ? SESSION_QUIT_STOP_MS : SESSION_QUIT_MS);
 	el_end(r.el);
 	history_end(r.hist);
 	buf_free(&r.first);

@@ -265,6 +265,25 @@ static void feed_commands(struct runner *r, size_t *next)
 	}
 }
 
+/* What a lost connection (or a stop) cost: the commands sent and not
+ * answered, and what was never sent. Silent when nothing was lost. */
+static void report_loss(const struct runner *r, const char *why, bool only_if_lost, const struct lines *in,
+			size_t next_cmd)
+{
+	struct buf msg = {0};
+	size_t unsent = r->o->ncommands - next_cmd;
+	session_describe_unanswered(r->s, &msg);
+	if (r->o->ncommands > 0 && unsent > 0)
+		buf_printf(&msg, BUF_NOLIMIT, "%s%zu command%s not sent", msg.len ? "; " : "", unsent,
+			   unsent == 1 ? "" : "s");
+	else if (r->o->ncommands == 0 && (!in->eof || in->pos < in->b.len))
+		buf_printf(&msg, BUF_NOLIMIT, "%sinput from line %lu on not run", msg.len ? "; " : "",
+			   in->lineno + 1);
+	if (msg.len > 0 || !only_if_lost)
+		fprintf(stderr, "torsh: %s%s%s\n", why, msg.len ? "; " : "", msg.len ? msg.p : "");
+	buf_free(&msg);
+}
+
 int script_run(struct session *s, const struct script_opts *o, volatile sig_atomic_t *stop_flag)
 {
 	struct runner r = {.o = o, .s = s, .rc = EXIT_ALL_OK};
@@ -273,7 +292,7 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 	size_t next_cmd = 0;
 	bool from_stdin = o->ncommands == 0;
 	bool input_done = !from_stdin;
-	long linger_until = -1, last_rx = now_ms();
+	long linger_until = -1;
 	s->on_reply = s->on_event = on_msg;
 	s->ud = &r;
 
@@ -328,8 +347,9 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 		struct pollfd p[2] = {{.fd = s->ctl.fd, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
 		bool want_input = from_stdin && !input_done && !r.stop_input && !r.wait.active && s->inflight < window(&r);
 		int timeout = -1;
-		if (s->inflight > 0 && s->ctl.io_timeout_ms > 0)
-			timeout = (int)(last_rx + s->ctl.io_timeout_ms - now_ms());
+		long reply_due = session_deadline(s);
+		if (reply_due >= 0)
+			timeout = (int)(reply_due - now_ms());
 		if (linger_until >= 0 && s->inflight == 0)
 			timeout = (int)(linger_until - now_ms());
 		if (r.wait.active && (timeout < 0 || r.wait.deadline_ms - now_ms() < timeout))
@@ -339,28 +359,24 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 		int n = poll(p, want_input ? 2 : 1, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
-		if (n == 0 && s->inflight > 0 && s->ctl.io_timeout_ms > 0 &&
-		    now_ms() - last_rx >= s->ctl.io_timeout_ms) {
-			fflush(stdout);
-			fprintf(stderr, "torsh: no reply from tor within %.1f s (--timeout); giving up\n",
-				s->ctl.io_timeout_ms / 1000.0);
-			r.rc = EXIT_LOST;
+		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) && session_pump(s) < 0)
 			break;
-		}
-		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-			last_rx = now_ms();
-			if (session_pump(s) < 0)
-				break;
-		}
+		/* whatever arrived meanwhile, events or a reply a byte at a time */
+		if (session_timed_out(s, now_ms()))
+			break;
 		if (n > 0 && want_input && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
 			lines_fill(&in);
 	}
 	fflush(stdout);
+	bool stopped = stop_flag && *stop_flag;
 	if (s->ctl.state != CTL_OPEN && !s->closed_by_quit) {
-		fprintf(stderr, "torsh: %s\n", s->ctl.err);
+		report_loss(&r, s->ctl.err, false, &in, next_cmd);
 		r.rc = EXIT_LOST;
 	} else {
-		session_quit(s, 2000);
+		if (stopped)
+			report_loss(&r, "stopped by a signal", true, &in, next_cmd);
+		/* after a signal the goodbye is short: the user wants out */
+		session_quit(s, stopped ? SESSION_QUIT_STOP_MS : SESSION_QUIT_MS);
 	}
 	buf_free(&in.b);
 	buf_free(&r.body);

@@ -11,6 +11,16 @@
 struct session;
 typedef void (*session_msg_fn)(void *ud, const struct tc_msg *m);
 
+/* A command sent and not yet answered. */
+struct pending_cmd {
+	long sent_ms;              /* ctl_now_ms() when it was sent */
+	bool internal;             /* torsh's own (session_internal) */
+	char word[33];             /* its command word; for internal ones the tag */
+	char label[72];            /* how messages name it: its first line, cut and
+				    * printable ASCII only, or only its word when the
+				    * line carries a secret */
+};
+
 struct session {
 	struct ctl ctl;
 	size_t inflight;           /* commands sent and not yet answered */
@@ -19,7 +29,8 @@ struct session {
 	session_msg_fn on_reply, on_event;
 	void *ud;
 	struct buf wire;           /* scratch for serialising */
-	struct buf pending;        /* command words awaiting replies, NUL-separated, oldest first */
+	struct buf pending;        /* struct pending_cmd array, oldest first */
+	bool dispatching;          /* inside dispatch: no nested delivery */
 	const char *reply_to;      /* during on_reply: the command word it answers ("" if unknown) */
 	/* replies to session_internal() requests go here, not to on_reply */
 	void (*on_internal)(void *ud, const char *tag, const struct tc_msg *m);
@@ -39,8 +50,24 @@ int session_submit(struct session *s, const char *line, size_t len, const char *
  * count in inflight. The command is trusted text, CRLF added here. */
 int session_internal(struct session *s, const char *tag, const char *command);
 /* Read what the socket has and dispatch it. 0 fine, -1 connection gone
- * (check closed_by_quit: not an error then). */
+ * (check closed_by_quit: not an error then). A reply while no command
+ * awaits one is a protocol error. */
 int session_pump(struct session *s);
-/* Send QUIT (unless sent) and wait briefly for tor to answer and close. */
+/* When the reply to the oldest unanswered command is overdue (its send
+ * time + ctl.io_timeout_ms, ctl_now_ms clock); -1 when none is awaited or
+ * there is no timeout. */
+long session_deadline(const struct session *s);
+/* Past session_deadline: marks the connection failed (CTL_TIMEOUT, err
+ * names the command) and returns true. */
+bool session_timed_out(struct session *s, long now_ms);
+/* What a lost connection cost: "no reply to: A, B" for the user's
+ * unanswered commands (torsh's own left out; after a timeout "nor to: B"
+ * for those after the one it names), appended to out; nothing when every
+ * command was answered. */
+void session_describe_unanswered(const struct session *s, struct buf *out);
+#define SESSION_QUIT_MS 2000       /* the goodbye at the end of a session */
+#define SESSION_QUIT_STOP_MS 1000  /* ... when a signal asked torsh to stop */
+/* Send QUIT (unless sent) and wait for tor to answer, timeout_ms at most
+ * all told, whatever arrives meanwhile. */
 void session_quit(struct session *s, int timeout_ms);
 #endif

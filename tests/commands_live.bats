@@ -243,3 +243,34 @@ t() { "$TORSH" "${TORSH_CONNECT[@]}" --raw "$@"; }
 	assert_success
 	assert_output '250 closing connection'
 }
+
+# bees N: N bytes of 'b'
+bees() { head -c "$1" /dev/zero | tr '\0' b; }
+
+@test "the 1 MiB limit, exactly: tor takes 1,048,575 bytes on the wire; torsh refuses one more, sends nothing" {
+	local sock="${TORSH_CONNECT[1]}" out="$BATS_TEST_TMPDIR/out" in="$BATS_TEST_TMPDIR/in"
+	# tor itself, no torsh: 8 + N + 2 bytes with CRLF
+	{ printf 'AUTHENTICATE\r\nGETINFO '; bees 1048565; printf '\r\nGETINFO version\r\n'; sleep 1; } |
+		socat - UNIX-CONNECT:"$sock" | tr -d '\r' | cut -c 1-30 >"$out"
+	run cat "$out"
+	assert_line --index 1 --partial '552 Unrecognized key "bbb'
+	assert_line --index 2 --partial '250-version='
+	{ printf 'AUTHENTICATE\r\nGETINFO '; bees 1048566; printf '\r\nGETINFO version\r\n'; sleep 1; } |
+		socat - UNIX-CONNECT:"$sock" | tr -d '\r' | cut -c 1-30 >"$out"
+	run cat "$out"
+	assert_line --index 1 '500 Line too long.'
+	refute_output --partial 'version='
+	# torsh: the longest is carried, tor answers it and then the next command
+	{ printf 'GETINFO '; bees 1048565; printf '\nGETINFO version\n'; } >"$in"
+	t -k <"$in" | cut -c 1-30 >"$out"
+	run cat "$out"
+	assert_line --index 0 --partial '552 Unrecognized key "bbb'
+	assert_line --index 1 --partial '250-version='
+	# one byte more: refused by torsh, exit 2, tor never sees it
+	{ printf 'GETINFO '; bees 1048566; printf '\nGETINFO version\n'; } >"$in"
+	run t <"$in"
+	assert_failure 2
+	assert_output --partial '1 MiB'
+	refute_output --partial 'version='
+	kill -0 "$TOR_PID"
+}

@@ -114,7 +114,7 @@ teardown() {
 	kill "$pid" 2>/dev/null || true
 	rm -rf "$dir"
 	assert_failure 5
-	assert_output --partial 'no reply from tor within 1.0 s'
+	assert_output --partial 'no reply to PROTOCOLINFO within 1 s (--timeout)'
 }
 
 @test "usage errors exit 2 with a clear message" {

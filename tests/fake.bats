@@ -234,9 +234,10 @@ expect GETINFO
 close
 EOT
 )"
-	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version' -c 'GETINFO version'
+	run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version' -c 'GETINFO config-file' -c 'GETINFO version'
 	assert_failure 5
-	assert_output --partial 'tor closed the connection'
+	# what was lost, said plainly
+	assert_output 'torsh: tor closed the connection; no reply to: GETINFO version; 2 commands not sent'
 }
 
 @test "silence after a command hits --timeout: exit 5" {
@@ -248,7 +249,144 @@ EOT
 )"
 	run "$TORSH" -s "$FAKE_SOCK" --timeout 1 -c 'GETINFO version'
 	assert_failure 5
-	assert_output --partial 'no reply from tor within 1.0 s'
+	assert_output --partial 'no reply to GETINFO version within 1 s (--timeout)'
+}
+
+# took T0 T1 LOW HIGH: T1 - T0 (from date +%s.%N) is within [LOW, HIGH) seconds.
+took() {
+	awk -v a="$1" -v b="$2" -v lo="$3" -v hi="$4" 'BEGIN { d = b - a; print "took " d " s" > "/dev/stderr"; exit !(d >= lo && d < hi) }'
+}
+
+# wait_log LINE: up to 5 s for the fake port to log LINE.
+wait_log() {
+	for _ in $(seq 1 100); do
+		grep -qxF -- "$1" "$FAKE_LOG" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "the fake port never logged: $1" >&2
+	return 1
+}
+
+# The fake port answers PROTOCOLINFO and AUTHENTICATE, then on a command
+# never answers but sends event bytes one at a time, 20 a second.
+drip_events() {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect GETINFO
+drip 50 650 BW 1 1\r\n
+EOT
+)"
+}
+
+@test "--timeout is the longest a reply may take: events dripping in a byte at a time do not stretch it" {
+	drip_events
+	local t0 t1
+	t0="$(date +%s.%N)"
+	run "$TORSH" -s "$FAKE_SOCK" --raw --timeout 2 -c 'GETINFO version'
+	t1="$(date +%s.%N)"
+	assert_failure 5
+	assert_output --partial 'torsh: no reply to GETINFO version within 2 s (--timeout)'
+	# the events were shown meanwhile
+	assert_line '650 BW 1 1'
+	# about 2 s, not the fake port's 20
+	took "$t0" "$t1" 1.9 8
+}
+
+@test "--timeout during authentication: a PROTOCOLINFO reply that never ends, a byte at a time" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+drip 50 250-AUTH METHODS=NULL\r\n
+EOT
+)"
+	local t0 t1
+	t0="$(date +%s.%N)"
+	run "$TORSH" -s "$FAKE_SOCK" --timeout 2 -c 'GETINFO version'
+	t1="$(date +%s.%N)"
+	assert_failure 5
+	assert_output --partial 'no reply to PROTOCOLINFO within 2 s (--timeout)'
+	took "$t0" "$t1" 1.9 8
+}
+
+@test "SIGTERM while a reply is overdue and bytes keep coming: QUIT, at most a second's wait, then torsh ends by the signal" {
+	drip_events
+	"$TORSH" -s "$FAKE_SOCK" --raw --timeout 60 -c 'GETINFO version' >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	local pid=$! rc=0 t0 t1
+	wait_log 'GETINFO version\r'
+	t0="$(date +%s.%N)"
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	t1="$(date +%s.%N)"
+	# 128 + SIGTERM: a shell sees how it ended
+	[ "$rc" -eq 143 ]
+	took "$t0" "$t1" 0 3
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output 'torsh: stopped by a signal; no reply to: GETINFO version'
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	assert_line 'QUIT\r'
+}
+
+@test "a second signal ends torsh at once: no QUIT, no waiting" {
+	drip_events
+	"$TORSH" -s "$FAKE_SOCK" --raw --timeout 60 -c 'GETINFO version' >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local pid=$! rc=0
+	wait_log 'GETINFO version\r'
+	# both signals are pending when torsh runs on: it handles them before
+	# anything else, so the second is the second without any timing
+	kill -STOP "$pid"
+	kill -HUP "$pid"
+	kill -TERM "$pid"
+	kill -CONT "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 129 ] || [ "$rc" -eq 143 ]
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	refute_line 'QUIT\r'
+	assert_line 'EOF'
+}
+
+@test "a reply no command was waiting for (sent with AUTHENTICATE's): protocol error, exit 5, nothing sent" {
+	start_fake "$(fake_script <<'EOT'
+expect PROTOCOLINFO
+line 250-PROTOCOLINFO 1
+line 250-AUTH METHODS=NULL
+line 250 OK
+expect AUTHENTICATE
+send 250 OK\r\n250 OK\r\n
+expect GETINFO version
+line 250-version=0.4.9.11
+line 250 OK
+drain
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" --raw -c 'GETINFO version'
+	assert_failure 5
+	assert_output --partial 'protocol error: a reply (status 250) arrived when no command was waiting for one'
+	refute_output --partial 'version='
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	refute_output --partial 'GETINFO'
+}
+
+@test "a reply no command was waiting for (while idle): protocol error, exit 5, not taken for the next command's" {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+sleep 200
+line 250 OK
+expect GETINFO version
+line 250-version=0.4.9.11
+line 250 OK
+drain
+EOT
+)"
+	run bash -c "{ sleep 2; echo 'GETINFO version'; } | '$TORSH' -s '$FAKE_SOCK' --raw"
+	assert_failure 5
+	assert_output --partial 'protocol error: a reply (status 250) arrived when no command was waiting for one'
+	assert_output --partial 'input from line 1 on not run'
+	refute_output --partial 'version='
+	wait "$FAKE_PID" || true
+	run cat "$FAKE_LOG"
+	refute_output --partial 'GETINFO'
 }
 
 @test "refused input sends nothing: the fake port sees no command after AUTHENTICATE but QUIT" {

@@ -527,7 +527,7 @@ torsh_lines() {
 	start_fake "$script"
 	new_tmux
 	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 60 \
-		"XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK'; echo \"EXITED rc=\$?\"; sleep 60"
+		"XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK' ${FAKE_SHELL_OPTS:-}; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen '... 4,950 BW events in the last second (not shown; /scrollback lists them)'
 	run screen
 	[ "$(grep -c '^[0-9:]* BW 1024 2048$' <<<"$output")" -le 50 ]
@@ -610,7 +610,8 @@ torsh_lines() {
 
 # start_fake_shell SCRIPT-LINES...: a fake control port that first answers
 # the requests torsh makes after connecting (completion data; ns/all with
-# $NS_ALL when set), then plays the given lines; torsh in tmux on it.
+# $NS_ALL when set), then plays the given lines; torsh in tmux on it, with
+# the options in $FAKE_SHELL_OPTS.
 start_fake_shell() {
 	local script="$BATS_TEST_TMPDIR/fake.script"
 	{
@@ -632,7 +633,7 @@ start_fake_shell() {
 	start_fake "$script"
 	new_tmux
 	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 40 \
-		"XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK'; echo \"EXITED rc=\$?\"; sleep 60"
+		"XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK' ${FAKE_SHELL_OPTS:-}; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen 'Ctrl-D or QUIT leaves'
 }
 
@@ -779,4 +780,51 @@ s Exit Running Valid" start_fake_shell \
 	assert_line --index 0 'QUIT\r'
 	refute_line --regexp '^(GETINFO|ONION_CLIENT_AUTH_VIEW)'
 	stop_fake
+}
+
+@test "--timeout at the prompt: a reply overdue while events drip in is reported with its command; the shell stays, disconnected" {
+	FAKE_SHELL_OPTS='--timeout 2' start_fake_shell \
+		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
+		'expect GETINFO version' 'drip 50 650 BW 1 1\r\n'
+	keys 'GETINFO version' Enter
+	# the events are shown while the reply is awaited
+	wait_screen 'BW'
+	wait_screen 'torsh: no reply to GETINFO version within 2 s (--timeout)'
+	wait_screen 'disconnected>'
+	run screen
+	refute_output --partial 'EXITED'
+	stop_fake
+}
+
+@test "tor killed (SIGKILL) with a command pending: the shell names it, reconnects when tor is back" {
+	keys 'GETINFO version' Enter
+	wait_screen 'version = '
+	# stopped, tor takes the next command but never answers; then it dies
+	kill -STOP "$TOR_PID"
+	keys 'GETINFO config-file' Enter
+	sleep 1
+	kill -KILL "$TOR_PID"
+	wait_screen 'no reply to: GETINFO config-file'
+	wait_screen 'disconnected>'
+	rm -f "$TOR_DIR/port"
+	tor -f "$TOR_DIR/torrc" --defaults-torrc /dev/null >/dev/null 2>&1 &
+	TOR_PID=$!
+	echo "$TOR_PID" >"$TOR_DIR/tor.pid"
+	for _ in $(seq 1 100); do [ -s "$TOR_DIR/port" ] && break; sleep 0.1; done
+	keys '/reconnect' Enter
+	wait_screen 'torsh: reconnected'
+	keys 'GETINFO process/pid' Enter
+	wait_screen "process/pid = $TOR_PID"
+}
+
+@test "SIGTERM at the prompt: torsh ends by the signal, on a fresh line" {
+	local sh pid
+	sh="$(tmux -S "$TMUX_SOCK" list-panes -t t -F '#{pane_pid}')"
+	pid="$(pgrep -P "$sh")"
+	[ -n "$pid" ]
+	kill -TERM "$pid"
+	wait_screen 'EXITED rc=143'
+	run screen
+	# the prompt line was ended first
+	assert_line 'EXITED rc=143'
 }

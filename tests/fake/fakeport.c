@@ -43,16 +43,16 @@ enum {
 	EXIT_TIMEOUT = 4
 };
 
-enum op { OP_EXPECT, OP_RECV, OP_SEND, OP_REPEAT, OP_DATABLOCK, OP_SLEEP, OP_CLOSE, OP_DRAIN };
+enum op { OP_EXPECT, OP_RECV, OP_SEND, OP_REPEAT, OP_DATABLOCK, OP_SLEEP, OP_CLOSE, OP_DRAIN, OP_DRIP };
 
 static const char *const op_names[] = {
-	"expect", "recv", "send", "repeat", "datablock", "sleep", "close", "drain"
+	"expect", "recv", "send", "repeat", "datablock", "sleep", "close", "drain", "drip"
 };
 
 struct directive {
 	enum op op;
 	unsigned long lineno;    /* line in the script file */
-	unsigned long long num;  /* repeat count, datablock size, sleep ms */
+	unsigned long long num;  /* repeat count, datablock size, sleep or drip ms */
 	char *text;              /* decoded bytes (expect prefix, send/repeat text) */
 	size_t textlen;
 };
@@ -547,6 +547,17 @@ static _Noreturn void do_drain(void)
 	client_gone();
 }
 
+/* A peer that is never silent and never done: TEXT a byte at a time, over
+ * and over, until the client goes (exit 0) or --timeout (exit 4). */
+static _Noreturn void do_drip(const struct directive *d)
+{
+	for (size_t i = 0;; i = (i + 1) % d->textlen) {
+		out(d->text + i, 1);
+		flush_out();
+		do_sleep(d->num);
+	}
+}
+
 static _Noreturn void run_script(void)
 {
 	for (size_t i = 0; i < ndirs; i++) {
@@ -575,6 +586,9 @@ static _Noreturn void run_script(void)
 		case OP_DRAIN:
 			flush_out();
 			do_drain();
+		case OP_DRIP:
+			flush_out();
+			do_drip(d);
 		}
 		flush_out();
 	}
@@ -764,6 +778,16 @@ static void parse_line(const char *p, const char *end, unsigned long lineno)
 			bad_script(lineno, "repeat N TEXT: TEXT is missing");
 		text = unescape(p, (size_t)(end - p), &tlen, lineno);
 		add_dir(OP_REPEAT, lineno, n, text, tlen);
+	} else if (word_is(w, wlen, "drip")) {
+		unsigned long long ms = parse_num(&p, end, 86400000ULL, "drip MS TEXT", lineno);
+		while (p < end && is_blank(*p))
+			p++;
+		if (p == end)
+			bad_script(lineno, "drip MS TEXT: TEXT is missing");
+		text = unescape(p, (size_t)(end - p), &tlen, lineno);
+		if (tlen == 0)
+			bad_script(lineno, "drip MS TEXT: TEXT is empty");
+		add_dir(OP_DRIP, lineno, ms, text, tlen);
 	} else if (word_is(w, wlen, "datablock") || word_is(w, wlen, "sleep")) {
 		int is_sleep = w[0] == 's';
 		const char *what = is_sleep ? "sleep MS" : "datablock N";
@@ -775,7 +799,7 @@ static void parse_line(const char *p, const char *end, unsigned long lineno)
 		add_dir(is_sleep ? OP_SLEEP : OP_DATABLOCK, lineno, n, NULL, 0);
 	} else {
 		bad_script(lineno, "unknown directive '%.*s' (known: expect recv send line repeat "
-			   "datablock sleep close drain auth-null)", (int)(wlen > 40 ? 40 : wlen), w);
+			   "datablock sleep drip close drain auth-null)", (int)(wlen > 40 ? 40 : wlen), w);
 	}
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -922,6 +923,37 @@ static void check_find_suggest(void)
 	CHECK(nbody == 3, "three body commands (+LOADCONF, +POSTDESCRIPTOR, +HSPOST)");
 }
 
+/* Tor takes a command of 1,048,575 bytes on the wire (CRLF and body
+ * included) and refuses one of 1,048,576 (tests/commands_live.bats shows
+ * both against tor). `line` and `body` have room for 1.2 MB. */
+static void check_limit_boundary(char *line, char *body)
+{
+	struct buf wire = {0}, err = {0};
+	const size_t max = 1048575;
+	memcpy(line, "SETCONF ContactInfo=", 20);
+	memset(line + 20, 'a', max);
+	int rc = command_prepare(line, max - 2, NULL, 0, false, &wire, &err);
+	CHECK(rc == 0 && wire.len == max, "a SETCONF of exactly %zu bytes on the wire is sent", max);
+	rc = command_prepare(line, max - 1, NULL, 0, false, &wire, &err);
+	CHECK(rc < 0 && wire.len == 0 && err.p && strstr(err.p, "1 MiB"),
+	      "one byte more (1,048,576 on the wire) is refused");
+	memcpy(line, "/raw GETINFO ", 13);
+	buf_reset(&err);
+	rc = command_prepare(line, max - 2 + 5, NULL, 0, false, &wire, &err);
+	CHECK(rc == 0 && wire.len == max, "/raw: %zu bytes on the wire are sent", max);
+	rc = command_prepare(line, max - 1 + 5, NULL, 0, false, &wire, &err);
+	CHECK(rc < 0 && wire.len == 0, "/raw: 1,048,576 bytes are refused");
+	/* "+LOADCONF\r\n" + one body line + CRLF + ".\r\n" */
+	memset(body, 'x', max);
+	buf_reset(&err);
+	rc = command_prepare("+LOADCONF", 9, body, max - 16, true, &wire, &err);
+	CHECK(rc == 0 && wire.len == max, "+LOADCONF: %zu bytes on the wire, body included, are sent", max);
+	rc = command_prepare("+LOADCONF", 9, body, max - 15, true, &wire, &err);
+	CHECK(rc < 0 && wire.len == 0 && err.p && strstr(err.p, "1 MiB"), "+LOADCONF: 1,048,576 bytes are refused");
+	buf_free(&wire);
+	buf_free(&err);
+}
+
 /* Tor stops reading after about 1 MiB and closes the connection. */
 static void check_limits(void)
 {
@@ -949,6 +981,7 @@ static void check_limits(void)
 	buf_reset(&err);
 	rc = command_prepare("+LOADCONF", 9, body, 500000, true, &wire, &err);
 	CHECK(rc == 0 && wire.len == 11 + 500000 + 5000 + 3, "a 500 kB body is sent, CRLF-terminated");
+	check_limit_boundary(line, body);
 	free(line);
 	free(body);
 	buf_free(&wire);
@@ -1011,6 +1044,23 @@ static void check_files(void)
 	buf_reset(&err);
 	rc = command_prepare(line, (size_t)n, NULL, 0, false, &wire, &err);
 	CHECK(rc < 0 && wire.len == 0 && err.p && strstr(err.p, "NUL"), "+LOADCONF @FILE holding a NUL is refused");
+	/* opening a FIFO for reading waits for a writer: never done */
+	char fifo[200];
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	CHECK(mkfifo(fifo, 0600) == 0, "mkfifo");
+	n = snprintf(line, sizeof(line), "+LOADCONF @%s", fifo);
+	buf_reset(&err);
+	alarm(10); /* a hang here ends the test run (SIGALRM) instead of stalling it */
+	rc = command_prepare(line, (size_t)n, NULL, 0, false, &wire, &err);
+	alarm(0);
+	CHECK(rc < 0 && wire.len == 0 && err.p && strstr(err.p, "not a regular file"),
+	      "+LOADCONF @FIFO is refused at once: not a regular file");
+	n = snprintf(line, sizeof(line), "+LOADCONF @%s", dir);
+	buf_reset(&err);
+	rc = command_prepare(line, (size_t)n, NULL, 0, false, &wire, &err);
+	CHECK(rc < 0 && wire.len == 0 && err.p && strstr(err.p, "not a regular file"),
+	      "+LOADCONF @DIRECTORY is refused: not a regular file");
+	remove(fifo);
 	remove(path);
 	remove(empty);
 	rmdir(dir);
