@@ -94,3 +94,21 @@ setup() {
 	run "$TORSH" -c '/help /wait'
 	refute_line '  interactive shell only'
 }
+
+@test "README and torsh(1) have a SECURITY section: threat model, guarantees, the one weakening flag" {
+	run bash -c "sed -n '/^## Security/,/^## /p' '$ROOT/README.md'"
+	assert_success
+	assert_output --partial 'threat model'
+	assert_output --partial 'SAFECOOKIE'
+	assert_output --partial '--timeout'
+	assert_output --partial '[redacted]'
+	assert_output --partial '**`--allow-plain-cookie`**'
+	run bash -c "sed -n '/^\\.SH SECURITY/,/^\\.SH [^S]/p' '$ROOT/man/torsh.1'"
+	assert_success
+	assert_line '.SS Threat model'
+	assert_line '.SS Guarantees'
+	assert_output --partial 'allow\-plain\-cookie'
+	# the flag the section names is a real option
+	run "$TORSH" --help
+	assert_output --partial '--allow-plain-cookie'
+}
