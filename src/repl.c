@@ -14,7 +14,7 @@
 #include "command.h"
 #include "complete.h"
 #include "editor.h"
-#include "history.h"
+#include "histfile.h"
 #include "shellcmd.h"
 #include "flood.h"
 #include "secret.h"
@@ -64,7 +64,7 @@ static long mono_ms(void)
 }
 
 /* Remember a line, for Up and on disk, unless it carries a secret. */
-static void history_add_line(struct repl *r, const char *line, size_t len)
+static void history_add(struct repl *r, const char *line, size_t len)
 {
 	struct command_info info;
 	command_inspect(line, len, &info);
@@ -73,7 +73,7 @@ static void history_add_line(struct repl *r, const char *line, size_t len)
 	editor_history_add(r->ed, line);
 	if (!r->hist_path[0])
 		return;
-	if (history_add(r->hist_path, line, len) < 0)
+	if (histfile_add(r->hist_path, line, len) < 0)
 		r->hist_path[0] = '\0'; /* stop trying; the session goes on */
 }
 
@@ -493,7 +493,7 @@ static void take_line(struct repl *r, const char *line, size_t len)
 	}
 	if (len == 0)
 		return;
-	history_add_line(r, line, len);
+	history_add(r, line, len);
 	if (command_wants_body(line, len)) {
 		r->in_body = true;
 		r->cur_prompt = "... ";
@@ -536,15 +536,15 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	r.sh.s = s;
 	r.sh.out = &r.out;
 	struct editor_calls calls = {.prompt = prompt_cb, .complete = complete_cb, .ud = &r,
-				     .history_size = HISTORY_KEEP};
+				     .history_size = HISTFILE_KEEP};
 	r.ed = editor_new(&calls);
 	if (r.ed == NULL) {
 		fputs("torsh: cannot start the line editor\n", stderr);
 		renderer_free(&r.out);
 		return EXIT_USAGE;
 	}
-	if (history_path(r.hist_path, sizeof(r.hist_path)))
-		history_load(r.hist_path, history_add_loaded, r.ed);
+	if (histfile_path(r.hist_path, sizeof(r.hist_path)))
+		histfile_load(r.hist_path, history_add_loaded, r.ed);
 	else
 		r.hist_path[0] = '\0';
 	s->on_reply = s->on_event = on_msg;

@@ -1,4 +1,4 @@
-#include "history.h"
+#include "histfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +24,7 @@ static int make_dirs(char *path)
 	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-bool history_path(char *out, size_t n)
+bool histfile_path(char *out, size_t n)
 {
 	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	int k;
@@ -42,7 +42,7 @@ bool history_path(char *out, size_t n)
 
 /* The file is only ever opened with mode 0600, and an existing one is set
  * back to 0600: a history of control commands is nobody else's business. */
-static int history_open(const char *path, int flags)
+static int histfile_open(const char *path, int flags)
 {
 	int fd = open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd >= 0)
@@ -50,16 +50,16 @@ static int history_open(const char *path, int flags)
 	return fd;
 }
 
-/* The last HISTORY_KEEP entries, as libedit's History keeps them with
+/* The last HISTFILE_KEEP entries, as libedit's History keeps them with
  * H_SETSIZE and H_SETUNIQUE: a line equal to the newest is not entered. */
 struct ring {
-	char *line[HISTORY_KEEP];
+	char *line[HISTFILE_KEEP];
 	size_t head, n;            /* oldest at head */
 };
 
 static const char *ring_at(const struct ring *g, size_t i)
 {
-	return g->line[(g->head + i) % HISTORY_KEEP];
+	return g->line[(g->head + i) % HISTFILE_KEEP];
 }
 
 static void ring_enter(struct ring *g, const char *line)
@@ -69,12 +69,12 @@ static void ring_enter(struct ring *g, const char *line)
 	char *copy = strdup(line);
 	if (copy == NULL)
 		return;
-	if (g->n == HISTORY_KEEP) {
+	if (g->n == HISTFILE_KEEP) {
 		free(g->line[g->head]);
 		g->line[g->head] = copy;
-		g->head = (g->head + 1) % HISTORY_KEEP;
+		g->head = (g->head + 1) % HISTFILE_KEEP;
 	} else {
-		g->line[(g->head + g->n++) % HISTORY_KEEP] = copy;
+		g->line[(g->head + g->n++) % HISTFILE_KEEP] = copy;
 	}
 }
 
@@ -85,7 +85,7 @@ static void rewrite(const char *path, const struct ring *g)
 	char tmp[PATH_MAX + 8];
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	(void)unlink(tmp);
-	int fd = history_open(tmp, O_WRONLY | O_EXCL);
+	int fd = histfile_open(tmp, O_WRONLY | O_EXCL);
 	FILE *w = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (w == NULL) {
 		if (fd >= 0)
@@ -98,7 +98,7 @@ static void rewrite(const char *path, const struct ring *g)
 		(void)rename(tmp, path);
 }
 
-void history_load(const char *path, void (*add)(void *ud, const char *line), void *ud)
+void histfile_load(const char *path, void (*add)(void *ud, const char *line), void *ud)
 {
 	FILE *f = fopen(path, "r");
 	if (f == NULL)
@@ -121,16 +121,16 @@ void history_load(const char *path, void (*add)(void *ud, const char *line), voi
 		return;
 	for (size_t i = 0; i < g->n; i++)
 		add(ud, ring_at(g, i));
-	if (n > 2 * HISTORY_KEEP)
+	if (n > 2 * HISTFILE_KEEP)
 		rewrite(path, g);
 	for (size_t i = 0; i < g->n; i++)
-		free(g->line[(g->head + i) % HISTORY_KEEP]);
+		free(g->line[(g->head + i) % HISTFILE_KEEP]);
 	free(g);
 }
 
-int history_add(const char *path, const char *line, size_t len)
+int histfile_add(const char *path, const char *line, size_t len)
 {
-	int fd = history_open(path, O_WRONLY | O_APPEND);
+	int fd = histfile_open(path, O_WRONLY | O_APPEND);
 	if (fd < 0)
 		return 0; /* not this time; the next line tries again */
 	int rc = write(fd, line, len) < 0 || write(fd, "\n", 1) < 0 ? -1 : 0;
