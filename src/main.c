@@ -110,78 +110,86 @@ static int parse_seconds(const char *opt, const char *v, double *out)
 enum { OPT_COOKIE = 256, OPT_PWFILE, OPT_LINGER, OPT_LAUNCH, OPT_TOR, OPT_CTIMEOUT, OPT_TIMEOUT,
        OPT_RAW, OPT_NOCOLOR, OPT_LIST, OPT_PRETTY, OPT_JSON, OPT_EXPLAIN, OPT_PLAIN_COOKIE };
 
+static const struct option longopts[] = {
+	{"socket", required_argument, NULL, 's'},
+	{"interface", required_argument, NULL, 'i'},
+	{"command", required_argument, NULL, 'c'},
+	{"keep-going", no_argument, NULL, 'k'},
+	{"yes", no_argument, NULL, 'y'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"cookie", required_argument, NULL, OPT_COOKIE},
+	{"allow-plain-cookie", no_argument, NULL, OPT_PLAIN_COOKIE},
+	{"password-file", required_argument, NULL, OPT_PWFILE},
+	{"linger", required_argument, NULL, OPT_LINGER},
+	{"launch", no_argument, NULL, OPT_LAUNCH},
+	{"tor", required_argument, NULL, OPT_TOR},
+	{"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"raw", no_argument, NULL, OPT_RAW},
+	{"pretty", no_argument, NULL, OPT_PRETTY},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"explain", no_argument, NULL, OPT_EXPLAIN},
+	{"no-color", no_argument, NULL, OPT_NOCOLOR},
+	{"list-commands", no_argument, NULL, OPT_LIST},
+	{NULL, 0, NULL, 0},
+};
+
+/* One option as getopt_long returned it: 0, or -1 after saying why not. */
+static int take_option(int c, char **argv, struct options *o)
+{
+	switch (c) {
+	case 's': o->socket_path = optarg; break;
+	case 'i': o->interface = optarg; break;
+	case 'c':
+		o->commands = realloc(o->commands, (o->ncommands + 1) * sizeof(char *));
+		if (o->commands == NULL)
+			return -1;
+		o->commands[o->ncommands++] = optarg;
+		break;
+	case 'k': o->keep_going = true; break;
+	case 'v': o->verbose = true; break;
+	case 'h': usage(stdout); exit(EXIT_ALL_OK);
+	case 'V': printf("torsh %s\n", TORSH_VERSION); exit(EXIT_ALL_OK);
+	case OPT_COOKIE: o->cookie = optarg; break;
+	case OPT_PLAIN_COOKIE: o->allow_plain_cookie = true; break;
+	case OPT_PWFILE: o->password_file = optarg; break;
+	case OPT_LINGER: if (parse_seconds("--linger", optarg, &o->linger_s) < 0) return -1; break;
+	case OPT_LAUNCH: o->launch = true; break;
+	case OPT_TOR: o->tor_path = optarg; break;
+	case OPT_CTIMEOUT:
+		if (parse_seconds("--connect-timeout", optarg, &o->connect_timeout_s) < 0)
+			return -1;
+		break;
+	case OPT_TIMEOUT: if (parse_seconds("--timeout", optarg, &o->timeout_s) < 0) return -1; break;
+	case OPT_RAW: o->fmt = FMT_RAW; break;
+	case OPT_PRETTY: o->fmt = FMT_PRETTY; break;
+	case OPT_JSON: o->fmt = FMT_JSON; break;
+	case OPT_EXPLAIN: o->explain = true; break;
+	case OPT_NOCOLOR: o->no_color = true; break;
+	case 'y': o->yes = true; break;
+	case OPT_LIST: list_commands(stdout); exit(EXIT_ALL_OK);
+	case ':':
+		fprintf(stderr, "torsh: option %s needs an argument\n", argv[optind - 1]);
+		return -1;
+	default:
+		if (optopt)
+			fprintf(stderr, "torsh: unknown option -%c (see torsh --help)\n", optopt);
+		else
+			fprintf(stderr, "torsh: unknown option %s (see torsh --help)\n", argv[optind - 1]);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
-		{"socket", required_argument, NULL, 's'},
-		{"interface", required_argument, NULL, 'i'},
-		{"command", required_argument, NULL, 'c'},
-		{"keep-going", no_argument, NULL, 'k'},
-		{"yes", no_argument, NULL, 'y'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"cookie", required_argument, NULL, OPT_COOKIE},
-		{"allow-plain-cookie", no_argument, NULL, OPT_PLAIN_COOKIE},
-		{"password-file", required_argument, NULL, OPT_PWFILE},
-		{"linger", required_argument, NULL, OPT_LINGER},
-		{"launch", no_argument, NULL, OPT_LAUNCH},
-		{"tor", required_argument, NULL, OPT_TOR},
-		{"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"raw", no_argument, NULL, OPT_RAW},
-		{"pretty", no_argument, NULL, OPT_PRETTY},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"explain", no_argument, NULL, OPT_EXPLAIN},
-		{"no-color", no_argument, NULL, OPT_NOCOLOR},
-		{"list-commands", no_argument, NULL, OPT_LIST},
-		{NULL, 0, NULL, 0},
-	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:i:c:kyvhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': o->socket_path = optarg; break;
-		case 'i': o->interface = optarg; break;
-		case 'c':
-			o->commands = realloc(o->commands, (o->ncommands + 1) * sizeof(char *));
-			if (o->commands == NULL)
-				return -1;
-			o->commands[o->ncommands++] = optarg;
-			break;
-		case 'k': o->keep_going = true; break;
-		case 'v': o->verbose = true; break;
-		case 'h': usage(stdout); exit(EXIT_ALL_OK);
-		case 'V': printf("torsh %s\n", TORSH_VERSION); exit(EXIT_ALL_OK);
-		case OPT_COOKIE: o->cookie = optarg; break;
-		case OPT_PLAIN_COOKIE: o->allow_plain_cookie = true; break;
-		case OPT_PWFILE: o->password_file = optarg; break;
-		case OPT_LINGER: if (parse_seconds("--linger", optarg, &o->linger_s) < 0) return -1; break;
-		case OPT_LAUNCH: o->launch = true; break;
-		case OPT_TOR: o->tor_path = optarg; break;
-		case OPT_CTIMEOUT:
-			if (parse_seconds("--connect-timeout", optarg, &o->connect_timeout_s) < 0)
-				return -1;
-			break;
-		case OPT_TIMEOUT: if (parse_seconds("--timeout", optarg, &o->timeout_s) < 0) return -1; break;
-		case OPT_RAW: o->fmt = FMT_RAW; break;
-		case OPT_PRETTY: o->fmt = FMT_PRETTY; break;
-		case OPT_JSON: o->fmt = FMT_JSON; break;
-		case OPT_EXPLAIN: o->explain = true; break;
-		case OPT_NOCOLOR: o->no_color = true; break;
-		case 'y': o->yes = true; break;
-		case OPT_LIST: list_commands(stdout); exit(EXIT_ALL_OK);
-		case ':':
-			fprintf(stderr, "torsh: option %s needs an argument\n", argv[optind - 1]);
+	while ((c = getopt_long(argc, argv, ":s:i:c:kyvhV", longopts, NULL)) != -1)
+		if (take_option(c, argv, o) < 0)
 			return -1;
-		default:
-			if (optopt)
-				fprintf(stderr, "torsh: unknown option -%c (see torsh --help)\n", optopt);
-			else
-				fprintf(stderr, "torsh: unknown option %s (see torsh --help)\n", argv[optind - 1]);
-			return -1;
-		}
-	}
 	if (optind < argc) {
 		fprintf(stderr, "torsh: unexpected argument '%s' (commands go in -c or on stdin; "
 			"passwords never go on the command line)\n", argv[optind]);
@@ -382,6 +390,106 @@ static void take_ownership(struct session *s)
 	}
 }
 
+/* Every -c command a /help: answered without a tor, as the exit status;
+ * -1 when some command needs tor. */
+static int only_help(const struct options *o)
+{
+	bool only = o->ncommands > 0;
+	for (size_t i = 0; i < o->ncommands && only; i++)
+		only = local_which(o->commands[i], strlen(o->commands[i])) == LC_HELP;
+	if (!only)
+		return -1;
+	int hrc = EXIT_ALL_OK;
+	for (size_t i = 0; i < o->ncommands; i++) {
+		struct buf err = {0};
+		if (local_run(o->commands[i], strlen(o->commands[i]), stdout, &err) == LOCAL_ERROR) {
+			fprintf(stderr, "torsh: %s\n", err.p);
+			hrc = EXIT_USAGE;
+		}
+		buf_free(&err);
+	}
+	return hrc;
+}
+
+static void catch_stop_signals(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+/* The interactive shell: banner, then the REPL under a prompt naming tor. */
+static int run_shell(struct options *o, struct session *s, struct reconnector *recon, const struct auth_result *ar,
+		     const char *version, const struct render_opts *ro)
+{
+	char display[6 * sizeof(recon->ep.display)], prompt[6 * sizeof(ar->pi.version) + sizeof(display) + 8];
+	shown(recon->ep.display, display, sizeof(display));
+	snprintf(prompt, sizeof(prompt), "tor %s %s> ", version, display);
+	printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, version, display,
+	       auth_method_name(ar->used), o->launch ? ", a throwaway offline tor (DisableNetwork 1)" : "");
+	printf("Type control commands (e.g. GETINFO version), /help for a list; Ctrl-D or QUIT leaves.\n");
+	struct repl_opts ropt = {.render = *ro, .prompt = prompt, .yes = o->yes,
+				 .reconnect = o->launch ? NULL : reconnect, .reconnect_ud = recon};
+	return repl_run(s, &ropt, &stop_requested);
+}
+
+/* Authenticated: the shell on a terminal, else the script (-c or stdin). */
+static int run_session(struct options *o, struct session *s, struct reconnector *recon,
+		       const struct auth_result *ar, bool interactive)
+{
+	/* 64 bytes of version escape to at most 6 bytes each */
+	char version[6 * sizeof(ar->pi.version)];
+	shown(ar->pi.version, version, sizeof(version));
+	if (o->verbose)
+		fprintf(stderr, "torsh: connected to %s (tor %s), authenticated with %s\n", recon->ep.display,
+			version, auth_method_name(ar->used));
+	if (o->launch)
+		take_ownership(s);
+	bool out_tty = isatty(STDOUT_FILENO);
+	struct render_opts ro = {
+		.fmt = o->fmt >= 0 ? (enum out_format)o->fmt : out_tty ? FMT_PRETTY : FMT_RAW,
+		.safe = out_tty,
+		.color = out_tty && !o->no_color && (getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0'),
+		.explain = o->explain,
+	};
+	if (interactive)
+		return run_shell(o, s, recon, ar, version, &ro);
+	struct script_opts so = {
+		.commands = o->commands, .ncommands = o->ncommands,
+		.keep_going = o->keep_going, .linger_s = o->linger_s, .render = ro,
+	};
+	return script_run(s, &so, &stop_requested);
+}
+
+/* Connect (to the launched tor if there is one), authenticate, run. */
+static int connect_and_run(struct options *o, const struct tor_proc *launched, bool interactive)
+{
+	struct endpoint ep;
+	int fd = connect_endpoint(o, launched, &ep);
+	if (fd < 0)
+		return -fd;
+	struct session s;
+	ctl_init(&s.ctl, fd, CTL_DEFAULT_LIMIT, o->timeout_s * 1000 >= INT_MAX ? INT_MAX : (int)(o->timeout_s * 1000));
+	s.ctl.stop = &stop_requested;
+	session_init(&s, NULL, NULL, NULL);
+
+	struct reconnector recon = {.o = o, .ep = ep};
+	struct auth_result ar;
+	struct auth_opts ao = auth_opts_for(&recon);
+	int rc = auth_run(&s.ctl, &ao, &ar);
+	if (rc != EXIT_ALL_OK)
+		fprintf(stderr, "torsh: %s: %s", ep.display, ar.msg.p ? ar.msg.p : "authentication failed\n");
+	else
+		rc = run_session(o, &s, &recon, &ar, interactive);
+	auth_result_free(&ar);
+	session_free(&s);
+	forget_password(&recon.password);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_CTYPE, "");
@@ -392,41 +500,22 @@ int main(int argc, char **argv)
 	}
 	(void)secret_warn_exposed(o.commands, o.ncommands, o.password_file, stderr);
 	/* /help needs no tor: answer it without connecting. */
-	bool only_help = o.ncommands > 0;
-	for (size_t i = 0; i < o.ncommands && only_help; i++)
-		only_help = local_which(o.commands[i], strlen(o.commands[i])) == LC_HELP;
-	if (only_help) {
-		int hrc = EXIT_ALL_OK;
-		for (size_t i = 0; i < o.ncommands; i++) {
-			struct buf err = {0};
-			if (local_run(o.commands[i], strlen(o.commands[i]), stdout, &err) == LOCAL_ERROR) {
-				fprintf(stderr, "torsh: %s\n", err.p);
-				hrc = EXIT_USAGE;
-			}
-			buf_free(&err);
-		}
-		free(o.commands);
-		return hrc;
-	}
-	if (o.ncommands > 0) {
+	int rc = only_help(&o);
+	if (rc < 0 && o.ncommands > 0) {
 		struct script_opts pre = {.commands = o.commands, .ncommands = o.ncommands};
-		if (script_precheck(&pre) != EXIT_ALL_OK) {
-			free(o.commands);
-			return EXIT_USAGE;
-		}
+		if (script_precheck(&pre) != EXIT_ALL_OK)
+			rc = EXIT_USAGE;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	struct sigaction sa = {.sa_handler = on_stop};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	if (rc >= 0) {
+		free(o.commands);
+		return rc;
+	}
+	catch_stop_signals();
 
 	const char *term = getenv("TERM");
 	bool interactive = o.ncommands == 0 && isatty(STDIN_FILENO) && !(term && strcmp(term, "dumb") == 0);
 	if (interactive && tcgetattr(STDIN_FILENO, &saved_tty) == 0)
 		tty_saved = 1;
-	bool out_tty = isatty(STDOUT_FILENO);
 
 	struct tor_proc tor = {0};
 	if (o.launch) {
@@ -439,65 +528,7 @@ int main(int argc, char **argv)
 		}
 		buf_free(&err);
 	}
-	int rc;
-	struct endpoint ep;
-	int fd = connect_endpoint(&o, o.launch ? &tor : NULL, &ep);
-	if (fd < 0) {
-		rc = -fd;
-		goto out;
-	}
-	struct session s;
-	ctl_init(&s.ctl, fd, CTL_DEFAULT_LIMIT, o.timeout_s * 1000 >= INT_MAX ? INT_MAX : (int)(o.timeout_s * 1000));
-	s.ctl.stop = &stop_requested;
-	session_init(&s, NULL, NULL, NULL);
-
-	struct reconnector recon = {.o = &o, .ep = ep};
-	struct auth_result ar;
-	struct auth_opts ao = auth_opts_for(&recon);
-	rc = auth_run(&s.ctl, &ao, &ar);
-	if (rc != EXIT_ALL_OK) {
-		fprintf(stderr, "torsh: %s: %s", ep.display, ar.msg.p ? ar.msg.p : "authentication failed\n");
-		auth_result_free(&ar);
-		session_free(&s);
-		forget_password(&recon.password);
-		goto out;
-	}
-	/* 64 bytes of version escape to at most 6 bytes each */
-	char version[6 * sizeof(ar.pi.version)];
-	shown(ar.pi.version, version, sizeof(version));
-	if (o.verbose)
-		fprintf(stderr, "torsh: connected to %s (tor %s), authenticated with %s\n", ep.display, version,
-			auth_method_name(ar.used));
-	if (o.launch)
-		take_ownership(&s);
-
-	struct render_opts ro = {
-		.fmt = o.fmt >= 0 ? (enum out_format)o.fmt : out_tty ? FMT_PRETTY : FMT_RAW,
-		.safe = out_tty,
-		.color = out_tty && !o.no_color && (getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0'),
-		.explain = o.explain,
-	};
-	if (interactive) {
-		char display[6 * sizeof(ep.display)], prompt[sizeof(version) + sizeof(display) + 8];
-		shown(ep.display, display, sizeof(display));
-		snprintf(prompt, sizeof(prompt), "tor %s %s> ", version, display);
-		printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, version, display,
-		       auth_method_name(ar.used), o.launch ? ", a throwaway offline tor (DisableNetwork 1)" : "");
-		printf("Type control commands (e.g. GETINFO version), /help for a list; Ctrl-D or QUIT leaves.\n");
-		struct repl_opts ropt = {.render = ro, .prompt = prompt, .yes = o.yes,
-					 .reconnect = o.launch ? NULL : reconnect, .reconnect_ud = &recon};
-		rc = repl_run(&s, &ropt, &stop_requested);
-	} else {
-		struct script_opts so = {
-			.commands = o.commands, .ncommands = o.ncommands,
-			.keep_going = o.keep_going, .linger_s = o.linger_s, .render = ro,
-		};
-		rc = script_run(&s, &so, &stop_requested);
-	}
-	auth_result_free(&ar);
-	session_free(&s);
-	forget_password(&recon.password);
-out:
+	rc = connect_and_run(&o, o.launch ? &tor : NULL, interactive);
 	if (o.launch)
 		tor_reap(&tor, 5000);
 	free(o.commands);

@@ -1,8 +1,6 @@
 #include "repl.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <histedit.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -10,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "command.h"
 #include "complete.h"
+#include "editor.h"
+#include "histfile.h"
 #include "shellcmd.h"
 #include "flood.h"
 #include "secret.h"
@@ -29,11 +27,9 @@
 struct repl {
 	const struct repl_opts *o;
 	struct session *s;
-	EditLine *el;
-	History *hist;
+	struct editor *ed;
 	bool in_body;
 	struct buf first, body;
-	bool line_shown;          /* a prompt and edit line are on screen */
 	const char *cur_prompt;
 	struct renderer out;
 	char hist_path[PATH_MAX];   /* "" when history is not kept on disk */
@@ -67,154 +63,29 @@ static long mono_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-#define HISTORY_KEEP 1000
-
-/* mkdir -p with mode 0700 for the components it creates. */
-static int make_dirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		int rc = mkdir(path, 0700);
-		*p = '/';
-		if (rc < 0 && errno != EEXIST)
-			return -1;
-	}
-	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-/* $XDG_STATE_HOME/torsh/history, by default ~/.local/state/torsh/history. */
-static bool history_path(char *out, size_t n)
-{
-	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	int k;
-	if (x && x[0] == '/')
-		k = snprintf(out, n, "%s/torsh", x);
-	else if (home && home[0] == '/')
-		k = snprintf(out, n, "%s/.local/state/torsh", home);
-	else
-		return false;
-	if (k < 0 || (size_t)k + sizeof("/history") > n || make_dirs(out) < 0)
-		return false;
-	strcat(out, "/history");
-	return true;
-}
-
-/* The file is only ever opened with mode 0600, and an existing one is set
- * back to 0600: a history of control commands is nobody else's business. */
-static int history_open(const char *path, int flags)
-{
-	int fd = open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		(void)fchmod(fd, 0600);
-	return fd;
-}
-
-/* Load the last entries; when the file has grown well past what is kept,
- * rewrite it with only those. One entry per line. */
-static void history_load(struct repl *r)
-{
-	FILE *f = fopen(r->hist_path, "r");
-	if (f == NULL)
-		return;
-	char *line = NULL;
-	size_t cap = 0, n = 0;
-	ssize_t len;
-	HistEvent ev;
-	while ((len = getline(&line, &cap, f)) > 0) {
-		if (line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		if (line[0]) {
-			history(r->hist, &ev, H_ENTER, line);
-			n++;
-		}
-	}
-	free(line);
-	fclose(f);
-	if (n <= 2 * HISTORY_KEEP)
-		return;
-	char tmp[PATH_MAX + 8];
-	snprintf(tmp, sizeof(tmp), "%s.new", r->hist_path);
-	(void)unlink(tmp);
-	int fd = history_open(tmp, O_WRONLY | O_EXCL);
-	FILE *w = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (w == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	/* oldest first: walk from the last (oldest) entry back to the first */
-	int ok = history(r->hist, &ev, H_LAST);
-	for (; ok == 0; ok = history(r->hist, &ev, H_PREV))
-		fprintf(w, "%s\n", ev.str);
-	if (fclose(w) == 0)
-		(void)rename(tmp, r->hist_path);
-}
-
-/* Remember a line, in memory and on disk, unless it carries a secret. */
+/* Remember a line, for Up and on disk, unless it carries a secret. */
 static void history_add(struct repl *r, const char *line, size_t len)
 {
 	struct command_info info;
 	command_inspect(line, len, &info);
 	if (info.secret)
 		return;
-	HistEvent ev;
-	history(r->hist, &ev, H_ENTER, line);
+	editor_history_add(r->ed, line);
 	if (!r->hist_path[0])
 		return;
-	int fd = history_open(r->hist_path, O_WRONLY | O_APPEND);
-	if (fd < 0)
-		return;
-	if (write(fd, line, len) < 0 || write(fd, "\n", 1) < 0)
+	if (histfile_add(r->hist_path, line, len) < 0)
 		r->hist_path[0] = '\0'; /* stop trying; the session goes on */
-	close(fd);
 }
 
-static char *prompt_fn(EditLine *el)
+static void history_add_loaded(void *ud, const char *line)
 {
-	struct repl *r = NULL;
-	el_get(el, EL_CLIENTDATA, &r);
-	return (char *)(r && r->cur_prompt ? r->cur_prompt : "> ");
+	editor_history_add(ud, line);
 }
 
-static int term_cols(void)
+static const char *prompt_cb(void *ud)
 {
-	struct winsize ws;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 80;
-}
-
-static int term_rows(void)
-{
-	struct winsize ws;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
-		return ws.ws_row;
-	return 24;
-}
-
-/* Clears the prompt and edit line so a message can be printed in their
- * place; libedit redraws them afterwards (EL_REFRESH). */
-static void clear_edit_area(struct repl *r)
-{
-	if (!r->line_shown)
-		return;
-	const LineInfo *li = el_line(r->el);
-	size_t before = strlen(r->cur_prompt) + (size_t)(li->cursor - li->buffer);
-	size_t rows = before / (size_t)term_cols();
-	for (size_t i = 0; i < rows; i++)
-		fputs("\033[A", stdout);
-	fputs("\r\033[J", stdout);
-	/* messages may follow on stderr, which is not buffered */
-	fflush(stdout);
-}
-
-static void redraw(struct repl *r)
-{
-	fflush(stdout);
-	if (r->line_shown)
-		el_set(r->el, EL_REFRESH);
+	const struct repl *r = ud;
+	return r->cur_prompt;
 }
 
 /* One "TAG COMMAND" request of the completion catalog. */
@@ -253,9 +124,9 @@ static void refresh_source(struct repl *r, enum hint_kind source)
 static void on_internal(void *ud, const char *tag, const struct tc_msg *m)
 {
 	struct repl *r = ud;
-	clear_edit_area(r);
+	editor_print_begin(r->ed);
 	bool shown = shell_internal(&r->sh, tag, m, stdout);
-	redraw(r);
+	editor_print_end(r->ed);
 	if (!shown)
 		catalog_take(&r->cat, tag, m);
 }
@@ -271,94 +142,39 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	bool awaited = m->event && r->wait.active && waiter_match(&r->wait, m);
 	if (awaited) {
 		r->cur_prompt = r->disconnected ? "disconnected> " : r->o->prompt;
-		clear_edit_area(r);
+		editor_print_begin(r->ed);
 		render(&r->out, stdout, m, "");
 		fputs("/wait: done\n", stdout);
-		redraw(r);
+		editor_print_end(r->ed);
 		return;
 	}
 	if (m->event && !flood_admit(&r->flood, mono_ms(), m))
 		return;
 	if (!m->event)
 		shell_on_reply(&r->sh, r->s->reply_to, m);
-	clear_edit_area(r);
+	editor_print_begin(r->ed);
 	render(&r->out, stdout, m, r->s->reply_to);
-	redraw(r);
+	editor_print_end(r->ed);
 	/* the command may have made or dropped circuits, streams, services */
 	if (!m->event)
 		request_all(r, catalog_live_requests);
 }
 
-/* Candidates above the prompt: the word and its description, cut to the
- * terminal's width, as many as a screen holds. */
-static void show_candidates(const struct completion *c)
+/* Tab, from the editor: candidates from complete.h, and the data they came
+ * from brought up to date for the next Tab. No completion in a body or at
+ * a confirmation question. */
+static int complete_cb(void *ud, const char *line, size_t cursor, struct editor_matches *m)
 {
-	/* room for the list, its "... and N more" line and the prompt */
-	size_t rows = (size_t)term_rows(), fit = rows > 8 ? rows - 3 : 5;
-	size_t width = 0, shown = c->match.n < fit ? c->match.n : fit - 1;
-	for (size_t i = 0; i < shown; i++) {
-		size_t n = strlen(c->match.text.p + c->match.word[i]);
-		if (n > width)
-			width = n;
-	}
-	size_t cols = (size_t)term_cols();
-	fputc('\n', stdout);
-	for (size_t i = 0; i < shown; i++) {
-		const char *w = c->match.text.p + c->match.word[i];
-		size_t d = c->match.desc[i];
-		fputs("  ", stdout);
-		term_safe_write(stdout, w, strlen(w));
-		size_t room = cols > width + 6 ? cols - width - 5 : 0;
-		if (d != (size_t)-1 && room >= 10) {
-			fprintf(stdout, "%*s  ", (int)(width - strlen(w)), "");
-			const char *desc = c->match.text.p + d;
-			size_t dl = strlen(desc);
-			if (dl > room) {
-				/* whole UTF-8 characters only */
-				dl = room - 3;
-				while (dl > 0 && ((unsigned char)desc[dl] & 0xC0) == 0x80)
-					dl--;
-				term_safe_write(stdout, desc, dl);
-				fputs("...", stdout);
-			} else {
-				term_safe_write(stdout, desc, dl);
-			}
-		}
-		fputc('\n', stdout);
-	}
-	if (shown < c->match.n)
-		fprintf(stdout, "  ... and %zu more\n", c->match.n - shown);
-	fflush(stdout);
-}
-
-static unsigned char complete_fn(EditLine *el, int ch)
-{
-	(void)ch;
-	struct repl *r = NULL;
-	el_get(el, EL_CLIENTDATA, &r);
-	if (r == NULL || r->in_body || r->confirming)
-		return CC_ERROR;
-	const LineInfo *li = el_line(el);
-	size_t cursor = (size_t)(li->cursor - li->buffer);
-	complete(&r->cat, li->buffer, cursor, &r->comp);
+	struct repl *r = ud;
+	if (r->in_body || r->confirming)
+		return -1;
+	complete(&r->cat, line, cursor, &r->comp);
 	refresh_source(r, r->comp.source);
-	if (r->comp.match.n == 0)
-		return CC_REFRESH_BEEP;
-	size_t typed = cursor - r->comp.start, common = completion_common(&r->comp);
-	const char *first = r->comp.match.text.p + r->comp.match.word[0];
-	if (common >= typed) {
-		/* replace the typed word: candidates may differ in case */
-		char ins[512];
-		snprintf(ins, sizeof(ins), "%.*s%s", (int)common, first,
-			 r->comp.match.n == 1 && !r->comp.no_space ? " " : "");
-		el_deletestr(el, (int)typed);
-		el_insertstr(el, ins);
-	}
-	if (r->comp.match.n > 1 && common <= typed) {
-		show_candidates(&r->comp);
-		return CC_REDISPLAY;
-	}
-	return CC_REFRESH;
+	const struct wordlist *w = &r->comp.match;
+	*m = (struct editor_matches){.start = r->comp.start, .n = w->n, .text = w->text.p, .word = w->word,
+				     .desc = w->desc, .common = completion_common(&r->comp),
+				     .no_space = r->comp.no_space};
+	return 0;
 }
 
 /* The typed line again with a caret under the column the error names. */
@@ -385,9 +201,9 @@ static void on_trace(void *ud, char dir, const char *p, size_t n)
 	trace_chunk(&r->tracer, dir, p, n, &r->trace_out);
 	if (r->trace_out.len == 0)
 		return;
-	clear_edit_area(r);
+	editor_print_begin(r->ed);
 	fwrite(r->trace_out.p, 1, r->trace_out.len, stdout);
-	redraw(r);
+	editor_print_end(r->ed);
 }
 
 static void set_trace(struct repl *r, bool on)
@@ -414,7 +230,7 @@ static void say_lost(const struct repl *r)
 
 static void connection_lost(struct repl *r)
 {
-	clear_edit_area(r);
+	editor_print_begin(r->ed);
 	say_lost(r);
 	if (r->o->reconnect)
 		fprintf(stderr, "torsh: reconnecting (/reconnect retries now; Ctrl-D leaves)\n");
@@ -424,13 +240,13 @@ static void connection_lost(struct repl *r)
 	r->told_retry = false;
 	r->in_body = r->confirming = false;
 	r->cur_prompt = "disconnected> ";
-	redraw(r);
+	editor_print_end(r->ed);
 }
 
 static void try_reconnect(struct repl *r)
 {
 	struct buf why = {0};
-	clear_edit_area(r);
+	editor_print_begin(r->ed);
 	if (r->o->reconnect(r->o->reconnect_ud, r->s, &why) < 0) {
 		if (!r->told_retry)
 			fprintf(stderr, "torsh: still disconnected: %s%s", why.p ? why.p : "?",
@@ -439,7 +255,7 @@ static void try_reconnect(struct repl *r)
 		r->backoff_ms = r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
 		r->next_try_ms = mono_ms() + r->backoff_ms;
 		buf_free(&why);
-		redraw(r);
+		editor_print_end(r->ed);
 		return;
 	}
 	buf_free(&why);
@@ -453,7 +269,7 @@ static void try_reconnect(struct repl *r)
 	buf_free(&err);
 	request_all(r, catalog_static_requests);
 	request_all(r, catalog_live_requests);
-	redraw(r);
+	editor_print_end(r->ed);
 }
 
 /* /trace [on|off] */
@@ -706,15 +522,11 @@ static void on_sigint(int sig)
 
 static void cancel_line(struct repl *r)
 {
-	const LineInfo *li = el_line(r->el);
-	el_cursor(r->el, (int)(li->lastchar - li->cursor));
-	el_deletestr(r->el, (int)(li->lastchar - li->buffer));
 	if (r->in_body || r->confirming || r->wait.active) {
 		r->in_body = r->confirming = r->wait.active = false;
 		r->cur_prompt = r->disconnected ? "disconnected> " : r->o->prompt;
 	}
-	fputs("^C\n", stdout);
-	el_set(r->el, EL_REFRESH);
+	editor_cancel(r->ed);
 }
 
 int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t *stop_flag)
@@ -723,23 +535,18 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	renderer_init(&r.out, &o->render);
 	r.sh.s = s;
 	r.sh.out = &r.out;
-	r.el = el_init("torsh", stdin, stdout, stderr);
-	r.hist = history_init();
-	HistEvent ev;
-	history(r.hist, &ev, H_SETSIZE, HISTORY_KEEP);
-	history(r.hist, &ev, H_SETUNIQUE, 1);
-	if (history_path(r.hist_path, sizeof(r.hist_path)))
-		history_load(&r);
+	struct editor_calls calls = {.prompt = prompt_cb, .complete = complete_cb, .ud = &r,
+				     .history_size = HISTFILE_KEEP};
+	r.ed = editor_new(&calls);
+	if (r.ed == NULL) {
+		fputs("torsh: cannot start the line editor\n", stderr);
+		renderer_free(&r.out);
+		return EXIT_USAGE;
+	}
+	if (histfile_path(r.hist_path, sizeof(r.hist_path)))
+		histfile_load(r.hist_path, history_add_loaded, r.ed);
 	else
 		r.hist_path[0] = '\0';
-	el_set(r.el, EL_CLIENTDATA, &r);
-	el_set(r.el, EL_EDITOR, "emacs");
-	el_set(r.el, EL_SIGNAL, 0);
-	el_set(r.el, EL_HIST, history, r.hist);
-	el_set(r.el, EL_PROMPT, prompt_fn);
-	el_set(r.el, EL_ADDFN, "torsh-complete", "complete the word under the cursor", complete_fn);
-	el_set(r.el, EL_BIND, "^I", "torsh-complete", NULL);
-	el_source(r.el, NULL);
 	s->on_reply = s->on_event = on_msg;
 	s->on_internal = on_internal;
 	s->ud = &r;
@@ -755,11 +562,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	sigaction(SIGWINCH, &sw, NULL);
 
 	int rc = EXIT_ALL_OK;
-	/* Entering unbuffered mode draws the prompt (libedit's read_prepare);
-	 * a refresh here would draw it a second time. */
-	el_set(r.el, EL_UNBUFFERED, 1);
-	r.line_shown = true;
-	fflush(stdout);
+	editor_prompt(r.ed);
 	for (;;) {
 		if (stop_flag && *stop_flag) {
 			/* what follows (the shell's prompt) starts on a line of its own */
@@ -768,7 +571,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		}
 		if (got_sigwinch) {
 			got_sigwinch = 0;
-			el_resize(r.el);
+			editor_resize(r.ed);
 		}
 		if (got_sigint) {
 			got_sigint = 0;
@@ -786,9 +589,9 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		buf_reset(&r.summary);
 		flood_tick(&r.flood, mono_ms(), &r.summary, &flood_wait);
 		if (r.summary.len > 0) {
-			clear_edit_area(&r);
+			editor_print_begin(r.ed);
 			fwrite(r.summary.p, 1, r.summary.len, stdout);
-			redraw(&r);
+			editor_print_end(r.ed);
 		}
 		if (flood_wait >= 0 && (timeout < 0 || flood_wait < timeout))
 			timeout = (int)flood_wait;
@@ -800,10 +603,10 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 			if (left <= 0) {
 				r.wait.active = false;
 				r.cur_prompt = r.disconnected ? "disconnected> " : o->prompt;
-				clear_edit_area(&r);
+				editor_print_begin(r.ed);
 				fprintf(stderr, "torsh: /wait: no %s event %swithin %g s\n", r.wait.def->name,
 					r.wait.ncond ? "with those fields " : "", r.wait.timeout_s);
-				redraw(&r);
+				editor_print_end(r.ed);
 				continue;
 			}
 			if (timeout < 0 || left < timeout)
@@ -817,12 +620,12 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		/* a reply is overdue however much else arrived meanwhile */
 		if (!r.disconnected && ((p[1].revents && session_pump(s) < 0) || session_timed_out(s, mono_ms()))) {
 			if (s->closed_by_quit || r.o->reconnect == NULL) {
-				clear_edit_area(&r);
+				editor_print_begin(r.ed);
 				if (!s->closed_by_quit) {
 					say_lost(&r);
 					rc = EXIT_LOST;
 				}
-				r.line_shown = false;
+				editor_leave(r.ed);
 				break;
 			}
 			/* nothing more is read from it: a late reply would
@@ -832,34 +635,21 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		}
 		if (!p[0].revents)
 			continue;
-		int count = 0;
-		const char *line = el_gets(r.el, &count);
-		/* In unbuffered mode libedit reports Ctrl-D on an empty line as a
-		 * one-character line holding ^D. */
-		if ((line == NULL && count == 0) || (count == 1 && line[0] == '\004')) {
-			fputc('\n', stdout);
+		struct buf copy = {0};
+		enum editor_got got = editor_read(r.ed, &copy);
+		if (got == EDITOR_EOF) {
 			if (r.disconnected)
 				rc = EXIT_LOST;
 			break;
 		}
-		if (line == NULL || count <= 0 || line[count - 1] != '\n')
+		if (got != EDITOR_LINE)
 			continue;
-		/* libedit leaves the cursor on a fresh line; reset unbuffered mode so
-		 * the next el_gets starts a new line. */
-		struct buf copy = {0};
-		buf_append(&copy, line, (size_t)count - 1, BUF_NOLIMIT);
-		r.line_shown = false;
-		el_set(r.el, EL_UNBUFFERED, 0);
 		take_line(&r, copy.p, copy.len);
+		buf_free(&copy);
 		if (r.leave) {
-			buf_free(&copy);
 			rc = EXIT_LOST;
 			break;
 		}
-		/* Re-entering unbuffered mode starts a new line and draws the
-		 * prompt (which may have changed, e.g. to "... " in a body). */
-		el_set(r.el, EL_UNBUFFERED, 1);
-		buf_free(&copy);
 		if (!r.disconnected && s->ctl.state != CTL_OPEN) {
 			/* sending failed: the connection went while we wrote */
 			if (o->reconnect && !s->quit_sent) {
@@ -870,13 +660,13 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 				break;
 			}
 		}
-		r.line_shown = true;
-		fflush(stdout);
+		/* a new line, under a prompt that may have changed (to "... " in
+		 * a body, to "disconnected> ") */
+		editor_prompt(r.ed);
 	}
 	if (s->ctl.state == CTL_OPEN && !r.disconnected)
 		session_quit(s, stop_flag && *stop_flag ? SESSION_QUIT_STOP_MS : SESSION_QUIT_MS);
-	el_end(r.el);
-	history_end(r.hist);
+	editor_free(r.ed);
 	buf_free(&r.first);
 	buf_free(&r.body);
 	buf_free(&r.pend_line);

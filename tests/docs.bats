@@ -112,3 +112,12 @@ setup() {
 	run "$TORSH" --help
 	assert_output --partial '--allow-plain-cookie'
 }
+
+@test "source layout: only editor.c includes <histedit.h>, and the README's Source layout names it" {
+	run grep -rlE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](histedit|editline/readline|readline/readline)\.h[>"]' "$ROOT/src"
+	assert_success
+	assert_output "$ROOT/src/editor.c"
+	run sed -n '/^## Source layout/,/^## /p' "$ROOT/README.md"
+	assert_output --partial '`editor`'
+	assert_output --partial '`histfile`'
+}
