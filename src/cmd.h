@@ -19,6 +19,13 @@ enum cmd_flag {
 	CMD_SHELL_ONLY = 1 << 7, /* a torsh command for the interactive shell only */
 	CMD_OFFLINE = 1 << 8,   /* a torsh command that runs while disconnected */
 	CMD_DURING_WAIT = 1 << 9, /* a torsh command that runs while /wait holds the prompt */
+	/* what its reply looks like, for the renderer */
+	CMD_REPLY_KEYS = 1 << 10,   /* a bare KEY line is an option with no value; values C-quoted (GETCONF) */
+	CMD_REPLY_CLIENT = 1 << 11, /* CLIENT lines name HSAddress and PrivateKey (ONION_CLIENT_AUTH_VIEW) */
+	/* what sending it does to the session */
+	CMD_CLOSES = 1 << 12,       /* tor answers, then closes the connection (QUIT, whatever follows it) */
+	CMD_SETS_EVENTS = 1 << 13,  /* replaces the event subscription when tor says OK (SETEVENTS) */
+	CMD_RAW_LINE = 1 << 14,     /* a torsh command whose argument is a command line sent as typed (/raw) */
 };
 
 /* torsh's own commands: what the front ends dispatch on. */

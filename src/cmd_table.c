@@ -84,7 +84,7 @@ const struct cmd_def cmd_local_help = {
 	.help = "", .example = "/help ADD_ONION", .hints = {{HINT_COMMAND, NULL}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_raw = {
-	.name = "/raw", .usage = "LINE", .flags = CMD_LOCAL, .local = LC_RAW,
+	.name = "/raw", .usage = "LINE", .flags = CMD_LOCAL | CMD_RAW_LINE, .local = LC_RAW,
 	.summary = "send LINE as typed, unchecked (for commands newer than torsh); CR, LF, NUL still refused",
 	.help = "A LINE starting with + takes a body, as +LOADCONF does, and is refused without one (tor would\n"
 		"read the commands that follow as its body); so is a lone '.', the line that ends a body. Also\n"

@@ -39,8 +39,7 @@ struct repl {
 	char hist_path[PATH_MAX];   /* "" when history is not kept on disk */
 	/* a dangerous command waiting for "y" */
 	bool confirming;
-	struct buf pend_line, pend_body;
-	bool pend_has_body;
+	struct command pend;
 	char confirm_prompt[160];
 	struct shell sh;           /* /events, /mute, /format ... */
 	bool disconnected;         /* lost the connection; retrying */
@@ -272,17 +271,18 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	if (awaited) {
 		r->cur_prompt = r->disconnected ? "disconnected> " : r->o->prompt;
 		clear_edit_area(r);
-		render(&r->out, stdout, m, "");
+		render(&r->out, stdout, m, NULL, NULL);
 		fputs("/wait: done\n", stdout);
 		redraw(r);
 		return;
 	}
 	if (m->event && !flood_admit(&r->flood, mono_ms(), m))
 		return;
+	const struct pending_cmd *to = r->s->answering;
 	if (!m->event)
-		shell_on_reply(&r->sh, r->s->reply_to, m);
+		shell_on_reply(&r->sh, to ? to->def : NULL, m);
 	clear_edit_area(r);
-	render(&r->out, stdout, m, r->s->reply_to);
+	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
 	redraw(r);
 	/* the command may have made or dropped circuits, streams, services */
 	if (!m->event)
@@ -361,12 +361,12 @@ static unsigned char complete_fn(EditLine *el, int ch)
 	return CC_REFRESH;
 }
 
-/* The typed line again with a caret under the column the error names. */
-/* The line is shown above a caret, its secret (secret.h) as '*'s. */
-static void show_error(const char *line, size_t len, const char *msg)
+/* The typed line again with a caret under the column the error names,
+ * its secret (secret.h) as '*'s. */
+static void show_error(const char *line, size_t len, const struct cmd_error *e)
 {
-	size_t col = 0;
-	if (sscanf(msg, "column %zu:", &col) == 1 && col >= 1 && col <= len + 1 && len < 200) {
+	size_t col = e->col;
+	if (col >= 1 && col <= len + 1 && len < 200) {
 		size_t cut = secret_in_command(line, len);
 		cut = cut < len ? cut : len;
 		fputs("  ", stderr);
@@ -375,7 +375,10 @@ static void show_error(const char *line, size_t len, const char *msg)
 			fputc('*', stderr);
 		fprintf(stderr, "\n  %*s^\n", (int)(col - 1), "");
 	}
-	fprintf(stderr, "torsh: %s\n", msg);
+	struct buf msg = {0};
+	command_error_text(e, &msg);
+	fprintf(stderr, "torsh: %s\n", msg.p);
+	buf_free(&msg);
 }
 
 static void on_trace(void *ud, char dir, const char *p, size_t n)
@@ -518,22 +521,10 @@ static void wait_command(struct repl *r, const char *line, size_t len)
 	buf_free(&werr);
 }
 
-static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body);
-
 /* On a terminal, a command that stops tor or throws state away waits for
- * a "y" (--yes skips the question). */
-static bool ask_first(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+ * a "y" (--yes skips the question); r->pend holds it meanwhile. */
+static void ask_first(struct repl *r, const char *line, size_t len)
 {
-	struct command_info info;
-	command_inspect(line, len, &info);
-	if (!info.dangerous || r->o->yes)
-		return false;
-	buf_reset(&r->pend_line);
-	buf_reset(&r->pend_body);
-	buf_append(&r->pend_line, line, len, BUF_NOLIMIT);
-	if (body)
-		buf_append(&r->pend_body, body, blen, BUF_NOLIMIT);
-	r->pend_has_body = has_body;
 	r->confirming = true;
 	/* the question echoes the line, up to its secret (secret.h) */
 	size_t cut = secret_in_command(line, len);
@@ -542,7 +533,12 @@ static bool ask_first(struct repl *r, const char *line, size_t len, const char *
 	snprintf(r->confirm_prompt, sizeof(r->confirm_prompt), "%.*s%s: really send it? [y/N] ", shown, line,
 		 shown < (int)len ? "..." : "");
 	r->cur_prompt = r->confirm_prompt;
-	return true;
+}
+
+static void send_command(struct repl *r, const struct command *c)
+{
+	if (session_send(r->s, c) == 0)
+		shell_note_sent(&r->sh, c);
 }
 
 static void answer_confirm(struct repl *r, const char *line, size_t len)
@@ -550,18 +546,11 @@ static void answer_confirm(struct repl *r, const char *line, size_t len)
 	r->confirming = false;
 	r->cur_prompt = r->o->prompt;
 	bool yes = (len == 1 && (line[0] == 'y' || line[0] == 'Y')) || (len == 3 && strncasecmp(line, "yes", 3) == 0);
-	if (!yes) {
+	if (!yes)
 		fputs("not sent\n", stdout);
-		return;
-	}
-	submit_now(r, r->pend_line.p, r->pend_line.len, r->pend_body.p, r->pend_body.len, r->pend_has_body);
-}
-
-static void submit(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
-{
-	if (ask_first(r, line, len, body, blen, has_body))
-		return;
-	submit_now(r, line, len, body, blen, has_body);
+	else
+		send_command(r, &r->pend);
+	command_free(&r->pend);
 }
 
 static void still_waiting(const struct repl *r)
@@ -576,14 +565,21 @@ static void not_connected(struct repl *r)
 		left > 0 ? (left + 999) / 1000 : 0);
 }
 
+/* A tor command, or the LINE of /raw: built once, then sent, or held
+ * for a "y" first. */
 static void send_line(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
-	struct buf err = {0};
-	if (session_submit(r->s, line, len, body, blen, has_body, &err) == 0)
-		shell_note_submit(&r->sh, line, len);
-	else if (r->s->ctl.state == CTL_OPEN)
-		show_error(line, len, err.p ? err.p : "refused");
-	buf_free(&err);
+	struct cmd_error e;
+	if (command_build(&r->pend, line, len, body, blen, has_body, &e) < 0) {
+		show_error(line, len, &e);
+		return;
+	}
+	if (r->pend.dangerous && !r->o->yes) {
+		ask_first(r, line, len);
+		return;
+	}
+	send_command(r, &r->pend);
+	command_free(&r->pend);
 }
 
 /* A '/' command, dispatched on its entry in the command table. */
@@ -649,7 +645,8 @@ static void submit_now(struct repl *r, const char *line, size_t len, const char 
 	}
 	if (r->disconnected) {
 		/* QUIT leaves, as Ctrl-D does */
-		if (len == 4 && strncasecmp(line, "QUIT", 4) == 0)
+		const struct cmd_def *d = cmd_line_def(line, len, false);
+		if (d != NULL && (d->flags & CMD_CLOSES))
 			r->leave = true;
 		else
 			not_connected(r);
@@ -668,7 +665,7 @@ static void take_line(struct repl *r, const char *line, size_t len)
 		if (len == 1 && line[0] == '.') {
 			r->in_body = false;
 			r->cur_prompt = r->o->prompt;
-			submit(r, r->first.p, r->first.len, r->body.p, r->body.len, true);
+			submit_now(r, r->first.p, r->first.len, r->body.p, r->body.len, true);
 		} else {
 			buf_append(&r->body, line, len, BUF_NOLIMIT);
 			buf_putc(&r->body, '\n', BUF_NOLIMIT);
@@ -686,7 +683,7 @@ static void take_line(struct repl *r, const char *line, size_t len)
 		buf_append(&r->first, line, len, BUF_NOLIMIT);
 		return;
 	}
-	submit(r, line, len, NULL, 0, false);
+	submit_now(r, line, len, NULL, 0, false);
 }
 
 static volatile sig_atomic_t got_sigint, got_sigwinch;
@@ -879,7 +876,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	history_end(r.hist);
 	buf_free(&r.first);
 	buf_free(&r.body);
-	buf_free(&r.pend_line);
+	command_free(&r.pend);
 	catalog_free(&r.cat);
 	tracer_free(&r.tracer);
 	flood_free(&r.flood);
@@ -887,7 +884,6 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	buf_free(&r.summary);
 	buf_free(&r.trace_out);
 	completion_free(&r.comp);
-	buf_free(&r.pend_body);
 	renderer_free(&r.out);
 	return rc;
 }

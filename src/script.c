@@ -84,7 +84,8 @@ static long now_ms(void)
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct runner *r = ud;
-	render(&r->out, stdout, m, r->s->reply_to);
+	const struct pending_cmd *to = r->s->answering;
+	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
 	if (m->event) {
 		waiter_remember(&r->wait, m);
 		waiter_match(&r->wait, m);

@@ -205,15 +205,15 @@ bool shell_muted(struct shell *sh, const struct tc_msg *m)
 	return false;
 }
 
-void shell_note_submit(struct shell *sh, const char *line, size_t len)
+void shell_note_sent(struct shell *sh, const struct command *c)
 {
-	const char *p = line, *end = line + len, *w;
-	size_t n;
-	if (!next_word(&p, end, &w, &n) || n != 9 || strncasecmp(w, "SETEVENTS", 9) != 0)
+	/* a /raw SETEVENTS is not parsed, and not followed */
+	const struct cmd *p = &c->parsed;
+	if (p->def == NULL || !(p->def->flags & CMD_SETS_EVENTS))
 		return;
 	uint64_t set = 0;
-	while (next_word(&p, end, &w, &n)) {
-		int bit = event_bit(w, n);
+	for (size_t i = 0; i < p->nitems; i++) {
+		int bit = event_bit(p->items[i].val, p->items[i].vlen);
 		if (bit >= 0)
 			set |= (uint64_t)1 << bit;
 	}
@@ -221,9 +221,9 @@ void shell_note_submit(struct shell *sh, const char *line, size_t len)
 	sh->pending_setevents++;
 }
 
-void shell_on_reply(struct shell *sh, const char *reply_to, const struct tc_msg *m)
+void shell_on_reply(struct shell *sh, const struct cmd_def *def, const struct tc_msg *m)
 {
-	if (strcmp(reply_to, "SETEVENTS") != 0 || sh->pending_setevents == 0)
+	if (def == NULL || !(def->flags & CMD_SETS_EVENTS) || sh->pending_setevents == 0)
 		return;
 	sh->pending_setevents--;
 	if (msg_ok(m))

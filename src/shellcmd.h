@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "command.h"
 #include "render.h"
 #include "session.h"
 
@@ -32,9 +33,10 @@ enum shell_result shell_run(struct shell *sh, enum local_cmd which, const char *
 int shell_resubscribe(struct shell *sh, struct buf *err);
 /* Whether an event is muted (it is then counted, not shown). */
 bool shell_muted(struct shell *sh, const struct tc_msg *m);
-/* A SETEVENTS the user typed: its set takes effect when tor says OK. */
-void shell_note_submit(struct shell *sh, const char *line, size_t len);
-void shell_on_reply(struct shell *sh, const char *reply_to, const struct tc_msg *m);
+/* A SETEVENTS the user typed: its set takes effect when tor says OK, in
+ * shell_on_reply (`def`: the command a reply answers, NULL if unknown). */
+void shell_note_sent(struct shell *sh, const struct command *c);
+void shell_on_reply(struct shell *sh, const struct cmd_def *def, const struct tc_msg *m);
 /* Replies to the shell's own requests (tags "show-circuits", "show-streams"). */
 bool shell_internal(struct shell *sh, const char *tag, const struct tc_msg *m, FILE *out);
 #endif

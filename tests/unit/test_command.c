@@ -773,7 +773,8 @@ static void check_row(const struct row *r)
 	buf_free(&err);
 }
 
-/* command_inspect: what the front end must know before sending. */
+/* What the front end must know before sending: command_inspect for the
+ * history (whether the line parses or not), command_build for the rest. */
 struct inspect_row {
 	const char *in;
 	bool local, secret, dangerous;
@@ -845,11 +846,19 @@ static void check_inspect(const struct inspect_row *r)
 	struct command_info info;
 	memset(&info, 0xff, sizeof(info));
 	command_inspect(r->in, strlen(r->in), &info);
-	CHECK(info.local == r->local && info.secret == r->secret && info.dangerous == r->dangerous,
+	/* a line that is refused is sent nowhere: not dangerous; a body
+	 * command gets one */
+	struct command c = {0};
+	struct cmd_error e;
+	bool built = command_build(&c, r->in, strlen(r->in), "x", 1, true, &e) == 0;
+	bool dangerous = built && c.dangerous;
+	CHECK(info.local == r->local && info.secret == r->secret && dangerous == r->dangerous &&
+	      (!built || c.secret == r->secret),
 	      "inspect '%s': local=%d secret=%d dangerous=%d", shown(r->in, strlen(r->in)), r->local, r->secret,
 	      r->dangerous);
-	if (info.local != r->local || info.secret != r->secret || info.dangerous != r->dangerous)
-		printf("#   got local=%d secret=%d dangerous=%d\n", info.local, info.secret, info.dangerous);
+	if (info.local != r->local || info.secret != r->secret || dangerous != r->dangerous)
+		printf("#   got local=%d secret=%d dangerous=%d\n", info.local, info.secret, dangerous);
+	command_free(&c);
 }
 
 /* command_wants_body: whether the next lines are this command's body. */
