@@ -26,14 +26,7 @@ enum cmd_flag {
 	CMD_CLOSES = 1 << 12,       /* tor answers, then closes the connection (QUIT, whatever follows it) */
 	CMD_SETS_EVENTS = 1 << 13,  /* replaces the event subscription when tor says OK (SETEVENTS) */
 	CMD_RAW_LINE = 1 << 14,     /* a torsh command whose argument is a command line sent as typed (/raw) */
-};
-
-/* torsh's own commands: what the front ends dispatch on. */
-enum local_cmd {
-	LC_NONE, /* a tor command */
-	LC_HELP, LC_RAW, LC_QUIT, LC_WAIT,
-	LC_EVENTS, LC_MUTE, LC_UNMUTE, LC_FORMAT, LC_EXPLAIN, LC_CIRCUITS, LC_STREAMS,
-	LC_RECONNECT, LC_TRACE, LC_SCROLLBACK,
+	CMD_NO_TOR = 1 << 15,       /* a torsh command that needs no tor: -c with only these never connects */
 };
 
 /* What completes an argument position. */
@@ -97,6 +90,8 @@ struct cmd {
 
 struct pctx;
 struct toklist;
+struct local_ctx;
+struct local_args;
 
 struct cmd_def {
 	const char *name;     /* as typed and sent (upper case), or "/help" */
@@ -106,8 +101,12 @@ struct cmd_def {
 	const char *example;
 	const char *since;    /* tor version that introduced it */
 	unsigned flags;
-	enum local_cmd local; /* CMD_LOCAL: which one */
 	int (*parse)(struct pctx *p);
+	/* CMD_LOCAL: runs it, its arguments its own to read (local.h); -1 with
+	 * ctx->err. Optional check: what a script can know of its arguments
+	 * before connecting. */
+	int (*exec)(struct local_ctx *ctx, const struct local_args *a);
+	int (*check)(const struct local_args *a, struct buf *err);
 	/* For commands not CMD_SENSITIVE as a whole: where the secret in this
 	 * line (a password, a private key) starts, or SECRET_NONE (secret.h).
 	 * `line` starts at the command word and may not parse. Only secret.c

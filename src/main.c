@@ -394,12 +394,12 @@ int main(int argc, char **argv)
 	/* /help needs no tor: answer it without connecting. */
 	bool only_help = o.ncommands > 0;
 	for (size_t i = 0; i < o.ncommands && only_help; i++)
-		only_help = local_which(o.commands[i], strlen(o.commands[i])) == LC_HELP;
+		only_help = local_needs_no_tor(o.commands[i], strlen(o.commands[i]));
 	if (only_help) {
 		int hrc = EXIT_ALL_OK;
 		for (size_t i = 0; i < o.ncommands; i++) {
 			struct buf err = {0};
-			if (local_run(o.commands[i], strlen(o.commands[i]), stdout, &err) == LOCAL_ERROR) {
+			if (local_run(o.commands[i], strlen(o.commands[i]), stdout, &err) < 0) {
 				fprintf(stderr, "torsh: %s\n", err.p);
 				hrc = EXIT_USAGE;
 			}

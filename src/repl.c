@@ -459,24 +459,21 @@ static void try_reconnect(struct repl *r)
 	redraw(r);
 }
 
-/* /trace [on|off] */
-static void trace_command(struct repl *r, const char *a, size_t n)
+/* What torsh's own commands ask of the shell (local.h). */
+static bool front_trace(void *ud, int on)
 {
-	if (n == 0)
-		printf("trace: %s\n", r->tracing ? "on" : "off");
-	else if (n == 2 && strncasecmp(a, "on", 2) == 0)
-		set_trace(r, true);
-	else if (n == 3 && strncasecmp(a, "off", 3) == 0)
-		set_trace(r, false);
-	else
-		fprintf(stderr, "torsh: /trace: expected on or off, got '%.*s'\n", (int)n, a);
+	struct repl *r = ud;
+	if (on >= 0)
+		set_trace(r, on == 1);
+	return r->tracing;
 }
 
-static void reconnect_command(struct repl *r)
+static int front_reconnect(void *ud, struct buf *err)
 {
+	struct repl *r = ud;
 	if (r->o->reconnect == NULL) {
-		fputs("torsh: /reconnect: not for a tor torsh launched itself\n", stderr);
-		return;
+		buf_printf(err, BUF_NOLIMIT, "/reconnect: not for a tor torsh launched itself");
+		return -1;
 	}
 	if (!r->disconnected) {
 		ctl_close(&r->s->ctl);
@@ -484,41 +481,14 @@ static void reconnect_command(struct repl *r)
 		connection_lost(r);
 	}
 	try_reconnect(r);
+	return 0;
 }
 
-/* /scrollback [N] */
-static void scrollback_command(struct repl *r, const char *a, size_t n)
+static void front_waiting(void *ud)
 {
-	char num[16];
-	long count = 20;
-	if (n > 0) {
-		char *end = NULL;
-		snprintf(num, sizeof(num), "%.*s", (int)(n < sizeof(num) - 1 ? n : sizeof(num) - 1), a);
-		count = strtol(num, &end, 10);
-		if (n >= sizeof(num) || end == num || *end != '\0' || count <= 0 || count > FLOOD_SCROLLBACK) {
-			fprintf(stderr, "torsh: /scrollback: N: expected a number 1-%d, got '%.*s'\n", FLOOD_SCROLLBACK,
-				(int)(n > 40 ? 40 : n), a);
-			return;
-		}
-	}
-	flood_scrollback(&r->flood, (size_t)count, stdout);
-}
-
-/* /wait EVENT [FIELD=VALUE ...] [--timeout S] */
-static void wait_command(struct repl *r, const char *line, size_t len)
-{
-	struct buf werr = {0};
-	if (waiter_start(&r->wait, line, len, mono_ms(), &werr) < 0) {
-		fprintf(stderr, "torsh: %s\n", werr.p);
-	} else if (!(r->sh.events & ((uint64_t)1 << (r->wait.def - event_defs)))) {
-		r->wait.active = false;
-		fprintf(stderr, "torsh: /wait: not subscribed to %s; /events +%s first\n", r->wait.def->name,
-			r->wait.def->name);
-	} else {
-		snprintf(r->wait_prompt, sizeof(r->wait_prompt), "waiting for %s (Ctrl-C stops)> ", r->wait.def->name);
-		r->cur_prompt = r->wait_prompt;
-	}
-	buf_free(&werr);
+	struct repl *r = ud;
+	snprintf(r->wait_prompt, sizeof(r->wait_prompt), "waiting for %s (Ctrl-C stops)> ", r->wait.def->name);
+	r->cur_prompt = r->wait_prompt;
 }
 
 /* On a terminal, a command that stops tor or throws state away waits for
@@ -582,14 +552,21 @@ static void send_line(struct repl *r, const char *line, size_t len, const char *
 	command_free(&r->pend);
 }
 
-/* A '/' command, dispatched on its entry in the command table. */
+static void front_send(void *ud, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+{
+	send_line(ud, line, len, body, blen, has_body);
+}
+
+static const struct local_front repl_front = {
+	.send = front_send, .reconnect = front_reconnect, .trace = front_trace, .waiting = front_waiting,
+};
+
+/* A '/' command, run from its entry in the command table. */
 static void run_local(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
 	struct buf err = {0};
-	size_t a;
-	const struct cmd_def *d = local_find(line, len, &a, &err);
-	const char *args = line + a;
-	size_t alen = len - a;
+	struct local_args a;
+	const struct cmd_def *d = local_find(line, len, body, blen, has_body, &a, &err);
 	if (d == NULL) {
 		fprintf(stderr, "torsh: %s\n", err.p);
 	} else if (r->wait.active && !(d->flags & CMD_DURING_WAIT)) {
@@ -597,37 +574,12 @@ static void run_local(struct repl *r, const char *line, size_t len, const char *
 	} else if (r->disconnected && !(d->flags & CMD_OFFLINE)) {
 		not_connected(r);
 	} else {
-		switch (d->local) {
-		case LC_RECONNECT:
-			reconnect_command(r);
-			break;
-		case LC_SCROLLBACK:
-			scrollback_command(r, args, alen);
-			break;
-		case LC_WAIT:
-			wait_command(r, line, len);
-			break;
-		case LC_TRACE:
-			trace_command(r, args, alen);
-			break;
-		case LC_QUIT:
-			if (r->disconnected)
-				r->leave = true;
-			else
-				send_line(r, "QUIT", 4, NULL, 0, false);
-			break;
-		case LC_RAW:
-			send_line(r, line, len, body, blen, has_body);
-			break;
-		case LC_HELP:
-			if (local_run(line, len, stdout, &err) == LOCAL_ERROR)
-				fprintf(stderr, "torsh: %s\n", err.p);
-			break;
-		default:
-			if (shell_run(&r->sh, d->local, args, alen, stdout, &err) == SHELL_ERROR)
-				fprintf(stderr, "torsh: %s\n", err.p ? err.p : "failed");
-			break;
-		}
+		struct local_ctx ctx = {.s = r->s, .sh = &r->sh, .wait = &r->wait, .flood = &r->flood,
+					.now_ms = mono_ms(), .offline = r->disconnected, .out = stdout, .err = &err,
+					.front = &repl_front, .ud = r};
+		if (local_exec(d, &ctx, &a) < 0)
+			fprintf(stderr, "torsh: %s\n", err.p ? err.p : "failed");
+		r->leave = r->leave || ctx.leave;
 	}
 	fflush(stdout);
 	buf_free(&err);

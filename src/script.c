@@ -72,6 +72,7 @@ struct runner {
 	struct renderer out;
 	struct waiter wait;       /* a /wait holding the next command */
 	unsigned long wait_line;
+	unsigned long lineno;     /* of the command being run; 0 for -c */
 };
 
 static long now_ms(void)
@@ -111,40 +112,46 @@ static void refused(struct runner *r, unsigned long lineno, const char *msg)
 		r->stop_input = true;
 }
 
+/* A tor command (or /raw's LINE): sent, or refused with the reason. */
+static void send_tor(struct runner *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+{
+	struct buf err = {0};
+	waiter_forget(&r->wait);
+	if (session_submit(r->s, line, len, body, blen, has_body, &err) < 0 && r->s->ctl.state == CTL_OPEN)
+		refused(r, r->lineno, err.p ? err.p : "refused");
+	if (r->s->quit_sent)
+		r->stop_input = true;
+	buf_free(&err);
+}
+
+static void front_send(void *ud, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+{
+	send_tor(ud, line, len, body, blen, has_body);
+}
+
+static void front_waiting(void *ud)
+{
+	struct runner *r = ud;
+	r->wait_line = r->lineno;
+}
+
+static const struct local_front script_front = {.send = front_send, .waiting = front_waiting};
+
 static void submit(struct runner *r, const char *line, size_t len, const char *body, size_t blen,
 		   bool has_body, unsigned long lineno)
 {
-	struct buf err = {0};
-	if (local_which(line, len) == LC_WAIT) {
-		if (waiter_start(&r->wait, line, len, now_ms(), &err) < 0)
-			refused(r, lineno, err.p);
-		else if (!waiter_match_recent(&r->wait))
-			r->wait_line = lineno;
-		buf_free(&err);
+	r->lineno = lineno;
+	if (len == 0 || line[0] != '/') {
+		send_tor(r, line, len, body, blen, has_body);
 		return;
 	}
-	if (len > 0 && line[0] == '/') {
-		switch (local_run(line, len, stdout, &err)) {
-		case LOCAL_DONE:
-			buf_free(&err);
-			return;
-		case LOCAL_ERROR:
-			refused(r, lineno, err.p);
-			buf_free(&err);
-			return;
-		case LOCAL_QUIT:
-			line = "QUIT";
-			len = 4;
-			break;
-		case LOCAL_SEND:
-			break;
-		}
-	}
-	waiter_forget(&r->wait);
-	if (session_submit(r->s, line, len, body, blen, has_body, &err) < 0 && r->s->ctl.state == CTL_OPEN)
-		refused(r, lineno, err.p ? err.p : "refused");
-	if (r->s->quit_sent)
-		r->stop_input = true;
+	struct buf err = {0};
+	struct local_args a;
+	const struct cmd_def *d = local_find(line, len, body, blen, has_body, &a, &err);
+	struct local_ctx ctx = {.s = r->s, .wait = &r->wait, .now_ms = now_ms(), .out = stdout, .err = &err,
+				.front = &script_front, .ud = r};
+	if (d == NULL || local_exec(d, &ctx, &a) < 0)
+		refused(r, lineno, err.p ? err.p : "failed");
 	buf_free(&err);
 }
 
@@ -201,20 +208,6 @@ static void split_command(const char *c, struct split_cmd *sc)
 		sc->blen--;
 }
 
-/* A torsh command a script can run: those not marked shell-only. */
-static int script_local_ok(const char *line, size_t len, struct buf *err)
-{
-	size_t a;
-	const struct cmd_def *d = local_find(line, len, &a, err);
-	if (d == NULL)
-		return -1;
-	if (d->flags & CMD_SHELL_ONLY) {
-		buf_printf(err, BUF_NOLIMIT, "%s works only in the interactive shell", d->name);
-		return -1;
-	}
-	return 0;
-}
-
 int script_precheck(const struct script_opts *o)
 {
 	int rc = EXIT_ALL_OK;
@@ -223,24 +216,9 @@ int script_precheck(const struct script_opts *o)
 		struct split_cmd sc;
 		split_command(o->commands[i], &sc);
 		buf_reset(&err);
-		enum local_cmd lc = local_which(sc.line, sc.len);
-		if (lc == LC_WAIT) {
-			struct waiter w = {0};
-			if (waiter_start(&w, sc.line, sc.len, 0, &err) < 0) {
-				fprintf(stderr, "torsh: %s\n", err.p);
-				rc = EXIT_USAGE;
-			}
-			waiter_free(&w);
-			continue;
-		}
-		if (sc.len > 0 && sc.line[0] == '/' && lc != LC_RAW) {
-			if (script_local_ok(sc.line, sc.len, &err) < 0) {
-				fprintf(stderr, "torsh: %s\n", err.p);
-				rc = EXIT_USAGE;
-			}
-			continue;
-		}
-		if (command_prepare(sc.line, sc.len, sc.body, sc.blen, sc.has_body, &wire, &err) < 0) {
+		bool local = sc.len > 0 && sc.line[0] == '/';
+		if (local ? local_check(sc.line, sc.len, sc.body, sc.blen, sc.has_body, &err) < 0
+			  : command_prepare(sc.line, sc.len, sc.body, sc.blen, sc.has_body, &wire, &err) < 0) {
 			fprintf(stderr, "torsh: %s\n", err.p);
 			rc = EXIT_USAGE;
 		}

@@ -24,11 +24,10 @@ struct shell {
 	unsigned long muted_count;
 };
 
-enum shell_result { SHELL_NOT_MINE, SHELL_DONE, SHELL_ERROR };
+/* The shell's commands are run by local_exec (local.h: exec_events ...). */
 
-/* Runs one of the shell's commands on its arguments. SHELL_ERROR: err says why. */
-enum shell_result shell_run(struct shell *sh, enum local_cmd which, const char *args, size_t alen, FILE *out,
-			    struct buf *err);
+/* Whether events of this type are subscribed. */
+bool shell_subscribed(const struct shell *sh, const struct event_def *d);
 /* After a reconnect: subscribe to the same events again. */
 int shell_resubscribe(struct shell *sh, struct buf *err);
 /* Whether an event is muted (it is then counted, not shown). */
