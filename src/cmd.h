@@ -134,6 +134,11 @@ extern const size_t raw_hazards_len;
 const struct cmd_def *cmd_find(const char *word, size_t len);
 /* The closest known name to a typo, or NULL. */
 const struct cmd_def *cmd_suggest(const char *word, size_t len);
+/* What an unknown word may have meant, for its error message, in out:
+ * ": could be A, B" (alphabetical) when it begins several names, 3
+ * characters at least (an ambiguous prefix: returns their number); else
+ * "; did you mean X?" (1) or "" (0), as cmd_suggest finds. */
+size_t cmd_guess(const char *word, size_t len, char *out, size_t cap);
 
 /* Parse a typed line into `out` (pure: no I/O). 0, or -1 with err filled
  * and out empty. A body, when the command takes one, is given separately. */

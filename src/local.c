@@ -86,11 +86,11 @@ const struct cmd_def *local_find(const char *line, size_t len, const char *body,
 	const struct cmd_def *d = cmd_find(line, w);
 	if (d != NULL && (d->flags & CMD_LOCAL))
 		return d;
-	const struct cmd_def *s = cmd_suggest(line, w);
-	char shown[80];
+	char shown[80], guess[200];
 	secret_display(line, len, 0, w, shown, sizeof(shown));
-	buf_printf(err, BUF_NOLIMIT, "unknown torsh command %s%s%s%s (/help lists them)", shown,
-		   s ? "; did you mean " : "", s ? s->name : "", s ? "?" : "");
+	size_t n = cmd_guess(line, w, guess, sizeof(guess));
+	buf_printf(err, BUF_NOLIMIT, "%s torsh command %s%s (/help lists them)", n > 1 ? "ambiguous" : "unknown", shown,
+		   guess);
 	return NULL;
 }
 
@@ -148,11 +148,10 @@ int exec_help(struct local_ctx *ctx, const struct local_args *a)
 	}
 	if (help_command(ctx->out, w, n) == 0)
 		return 0;
-	const struct cmd_def *s = cmd_suggest(w, n);
-	char shown[80];
+	char shown[80], guess[200];
 	secret_display(a->args, a->alen, 0, n, shown, sizeof(shown));
-	buf_printf(ctx->err, BUF_NOLIMIT, "/help: no command %s%s%s%s", shown, s ? "; did you mean " : "",
-		   s ? s->name : "", s ? "?" : "");
+	size_t k = cmd_guess(w, n, guess, sizeof(guess));
+	buf_printf(ctx->err, BUF_NOLIMIT, "/help: %s command %s%s", k > 1 ? "ambiguous" : "no", shown, guess);
 	return -1;
 }
 

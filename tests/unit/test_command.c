@@ -710,6 +710,10 @@ static const struct row rows[] = {
 	BAD("SETCNOF A=1", "did you mean SETCONF?"),
 	BAD("ADDONION NEW:BEST Port=80", "did you mean ADD_ONION?"),
 	BAD("GETI version", "did you mean GETINFO?"),
+	/* a prefix of several names: all of them, not the first */
+	BAD("GET version", "ambiguous command GET: could be GETCONF, GETINFO (/raw sends it anyway)"),
+	BAD("ONION_CLIENT_AUTH_ x", ": could be ONION_CLIENT_AUTH_ADD, ONION_CLIENT_AUTH_REMOVE, ONION_CLIENT_AUTH_VIEW ("),
+	BAD("drop", "ambiguous command drop: could be DROPGUARDS, DROPOWNERSHIP, DROPTIMEOUTS"),
 	BAD("FOOBAR", "unknown command FOOBAR (/help lists them"),
 	BAD("+GETINFO version", "unknown command +GETINFO; did you mean GETINFO?"),
 	BAD("+FOO", "unknown command +FOO"),
@@ -897,6 +901,15 @@ static void check_find_suggest(void)
 	CHECK(cmd_find("+", 1) == NULL, "cmd_find '+' alone");
 	d = cmd_find("SETROUTERPURPOSE", 16);
 	CHECK(d && (d->flags & CMD_OBSOLETE), "SETROUTERPURPOSE is marked obsolete");
+	char guess[200];
+	CHECK(cmd_guess("SET", 3, guess, sizeof(guess)) == 4 &&
+	      strcmp(guess, ": could be SETCIRCUITPURPOSE, SETCONF, SETEVENTS, SETROUTERPURPOSE") == 0,
+	      "cmd_guess SET: every command it begins, in order: %s", guess);
+	CHECK(cmd_guess("GETINF", 6, guess, sizeof(guess)) == 1 && strcmp(guess, "; did you mean GETINFO?") == 0,
+	      "cmd_guess GETINF: one prefix, a suggestion: %s", guess);
+	CHECK(cmd_guess("/trce", 5, guess, sizeof(guess)) == 1 && strcmp(guess, "; did you mean /trace?") == 0,
+	      "cmd_guess /trce: by spelling: %s", guess);
+	CHECK(cmd_guess("GE", 2, guess, sizeof(guess)) == 0 && guess[0] == '\0', "cmd_guess GE: too short to guess");
 	d = cmd_suggest("GETINF", 6);
 	CHECK(d && strcmp(d->name, "GETINFO") == 0, "cmd_suggest GETINF -> GETINFO");
 	d = cmd_suggest("del_onoin", 9);
