@@ -19,6 +19,7 @@
 #include "complete.h"
 #include "shellcmd.h"
 #include "flood.h"
+#include "linestate.h"
 #include "secret.h"
 #include "trace.h"
 #include "waiter.h"
@@ -31,8 +32,7 @@ struct repl {
 	struct session *s;
 	EditLine *el;
 	History *hist;
-	bool in_body;
-	struct buf first, body;
+	struct linestate ls;       /* lines into commands, bodies collected */
 	bool line_shown;          /* a prompt and edit line are on screen */
 	const char *cur_prompt;
 	struct renderer out;
@@ -193,6 +193,21 @@ static int term_rows(void)
 	return 24;
 }
 
+/* The prompt says what the next line is for. */
+static void set_prompt(struct repl *r)
+{
+	if (r->confirming)
+		r->cur_prompt = r->confirm_prompt;
+	else if (linestate_in_body(&r->ls))
+		r->cur_prompt = "... ";
+	else if (r->disconnected)
+		r->cur_prompt = "disconnected> ";
+	else if (r->wait.active)
+		r->cur_prompt = r->wait_prompt;
+	else
+		r->cur_prompt = r->o->prompt;
+}
+
 /* Clears the prompt and edit line so a message can be printed in their
  * place; libedit redraws them afterwards (EL_REFRESH). */
 static void clear_edit_area(struct repl *r)
@@ -269,7 +284,7 @@ static void on_msg(void *ud, const struct tc_msg *m)
 		return;
 	bool awaited = m->event && r->wait.active && waiter_match(&r->wait, m);
 	if (awaited) {
-		r->cur_prompt = r->disconnected ? "disconnected> " : r->o->prompt;
+		set_prompt(r);
 		clear_edit_area(r);
 		render(&r->out, stdout, m, NULL, NULL);
 		fputs("/wait: done\n", stdout);
@@ -336,7 +351,7 @@ static unsigned char complete_fn(EditLine *el, int ch)
 	(void)ch;
 	struct repl *r = NULL;
 	el_get(el, EL_CLIENTDATA, &r);
-	if (r == NULL || r->in_body || r->confirming)
+	if (r == NULL || linestate_in_body(&r->ls) || r->confirming)
 		return CC_ERROR;
 	const LineInfo *li = el_line(el);
 	size_t cursor = (size_t)(li->cursor - li->buffer);
@@ -425,8 +440,9 @@ static void connection_lost(struct repl *r)
 	r->backoff_ms = BACKOFF_FIRST_MS;
 	r->next_try_ms = mono_ms() + r->backoff_ms;
 	r->told_retry = false;
-	r->in_body = r->confirming = false;
-	r->cur_prompt = "disconnected> ";
+	linestate_cancel(&r->ls);
+	r->confirming = false;
+	set_prompt(r);
 	redraw(r);
 }
 
@@ -447,7 +463,7 @@ static void try_reconnect(struct repl *r)
 	}
 	buf_free(&why);
 	r->disconnected = false;
-	r->cur_prompt = r->o->prompt;
+	set_prompt(r);
 	set_trace(r, r->tracing);
 	fprintf(stderr, "torsh: reconnected\n");
 	struct buf err = {0};
@@ -488,7 +504,7 @@ static void front_waiting(void *ud)
 {
 	struct repl *r = ud;
 	snprintf(r->wait_prompt, sizeof(r->wait_prompt), "waiting for %s (Ctrl-C stops)> ", r->wait.def->name);
-	r->cur_prompt = r->wait_prompt;
+	set_prompt(r);
 }
 
 /* On a terminal, a command that stops tor or throws state away waits for
@@ -502,7 +518,7 @@ static void ask_first(struct repl *r, const char *line, size_t len)
 	shown = shown > 60 ? 60 : shown;
 	snprintf(r->confirm_prompt, sizeof(r->confirm_prompt), "%.*s%s: really send it? [y/N] ", shown, line,
 		 shown < (int)len ? "..." : "");
-	r->cur_prompt = r->confirm_prompt;
+	set_prompt(r);
 }
 
 static void send_command(struct repl *r, const struct command *c)
@@ -514,7 +530,7 @@ static void send_command(struct repl *r, const struct command *c)
 static void answer_confirm(struct repl *r, const char *line, size_t len)
 {
 	r->confirming = false;
-	r->cur_prompt = r->o->prompt;
+	set_prompt(r);
 	bool yes = (len == 1 && (line[0] == 'y' || line[0] == 'Y')) || (len == 3 && strncasecmp(line, "yes", 3) == 0);
 	if (!yes)
 		fputs("not sent\n", stdout);
@@ -613,29 +629,12 @@ static void take_line(struct repl *r, const char *line, size_t len)
 		answer_confirm(r, line, len);
 		return;
 	}
-	if (r->in_body) {
-		if (len == 1 && line[0] == '.') {
-			r->in_body = false;
-			r->cur_prompt = r->o->prompt;
-			submit_now(r, r->first.p, r->first.len, r->body.p, r->body.len, true);
-		} else {
-			buf_append(&r->body, line, len, BUF_NOLIMIT);
-			buf_putc(&r->body, '\n', BUF_NOLIMIT);
-		}
-		return;
-	}
-	if (len == 0)
-		return;
-	history_add(r, line, len);
-	if (command_wants_body(line, len)) {
-		r->in_body = true;
-		r->cur_prompt = "... ";
-		buf_reset(&r->first);
-		buf_reset(&r->body);
-		buf_append(&r->first, line, len, BUF_NOLIMIT);
-		return;
-	}
-	submit_now(r, line, len, NULL, 0, false);
+	if (!linestate_in_body(&r->ls) && len > 0)
+		history_add(r, line, len);
+	struct line_cmd c;
+	if (linestate_take(&r->ls, line, len, 0, &c) == 1)
+		submit_now(r, c.line, c.len, c.body, c.blen, c.has_body);
+	set_prompt(r);
 }
 
 static volatile sig_atomic_t got_sigint, got_sigwinch;
@@ -653,17 +652,194 @@ static void on_sigint(int sig)
 	got_sigint = 1;
 }
 
+/* Ctrl-C: what the line was for goes too, a body, a question or a /wait. */
+static void cancel_input(struct repl *r)
+{
+	linestate_cancel(&r->ls);
+	r->confirming = r->wait.active = false;
+	set_prompt(r);
+}
+
 static void cancel_line(struct repl *r)
 {
 	const LineInfo *li = el_line(r->el);
 	el_cursor(r->el, (int)(li->lastchar - li->cursor));
 	el_deletestr(r->el, (int)(li->lastchar - li->buffer));
-	if (r->in_body || r->confirming || r->wait.active) {
-		r->in_body = r->confirming = r->wait.active = false;
-		r->cur_prompt = r->disconnected ? "disconnected> " : r->o->prompt;
-	}
 	fputs("^C\n", stdout);
 	el_set(r->el, EL_REFRESH);
+}
+
+/* The line editor and the history, set up for the shell. */
+static void setup_editor(struct repl *r)
+{
+	r->el = el_init("torsh", stdin, stdout, stderr);
+	r->hist = history_init();
+	HistEvent ev;
+	history(r->hist, &ev, H_SETSIZE, HISTORY_KEEP);
+	history(r->hist, &ev, H_SETUNIQUE, 1);
+	if (history_path(r->hist_path, sizeof(r->hist_path)))
+		history_load(r);
+	else
+		r->hist_path[0] = '\0';
+	el_set(r->el, EL_CLIENTDATA, r);
+	el_set(r->el, EL_EDITOR, "emacs");
+	el_set(r->el, EL_SIGNAL, 0);
+	el_set(r->el, EL_HIST, history, r->hist);
+	el_set(r->el, EL_PROMPT, prompt_fn);
+	el_set(r->el, EL_ADDFN, "torsh-complete", "complete the word under the cursor", complete_fn);
+	el_set(r->el, EL_BIND, "^I", "torsh-complete", NULL);
+	el_source(r->el, NULL);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_sigint};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	struct sigaction sw = {.sa_handler = on_sigwinch};
+	sigemptyset(&sw.sa_mask);
+	sigaction(SIGWINCH, &sw, NULL);
+}
+
+/* What the signal handlers noted; true when torsh is asked to stop. */
+static bool take_signals(struct repl *r, volatile sig_atomic_t *stop_flag)
+{
+	if (stop_flag && *stop_flag) {
+		/* what follows (the shell's prompt) starts on a line of its own */
+		fputc('\n', stdout);
+		return true;
+	}
+	if (got_sigwinch) {
+		got_sigwinch = 0;
+		el_resize(r->el);
+	}
+	if (got_sigint) {
+		got_sigint = 0;
+		cancel_input(r);
+		cancel_line(r);
+	}
+	return false;
+}
+
+/* A /wait that timed out says so and gives the prompt back. */
+static void expire_wait(struct repl *r)
+{
+	char msg[160];
+	if (!waiter_expired(&r->wait, mono_ms(), msg, sizeof(msg)))
+		return;
+	set_prompt(r);
+	clear_edit_area(r);
+	fprintf(stderr, "torsh: %s\n", msg);
+	redraw(r);
+}
+
+/* How long poll may sleep: until the next retry, the flood summary, the
+ * reply deadline or the end of a /wait. A flood summary that is due is
+ * printed now. */
+static int poll_timeout(struct repl *r)
+{
+	long now = mono_ms(), timeout = -1, flood_wait;
+	if (r->disconnected)
+		timeout = r->next_try_ms - now < 0 ? 0 : r->next_try_ms - now;
+	buf_reset(&r->summary);
+	flood_tick(&r->flood, now, &r->summary, &flood_wait);
+	if (r->summary.len > 0) {
+		clear_edit_area(r);
+		fwrite(r->summary.p, 1, r->summary.len, stdout);
+		redraw(r);
+	}
+	if (flood_wait >= 0 && (timeout < 0 || flood_wait < timeout))
+		timeout = flood_wait;
+	long reply_due = r->disconnected ? -1 : session_deadline(r->s);
+	if (reply_due >= 0 && (timeout < 0 || reply_due - now < timeout))
+		timeout = reply_due - now < 0 ? 0 : reply_due - now;
+	if (r->wait.active && (timeout < 0 || r->wait.deadline_ms - now < timeout))
+		timeout = r->wait.deadline_ms - now < 0 ? 0 : r->wait.deadline_ms - now;
+	return (int)timeout;
+}
+
+/* What tor sent, and whether a reply is overdue (however much else arrived
+ * meanwhile). True when the shell ends, with *rc. */
+static bool take_tor(struct repl *r, short revents, int *rc)
+{
+	struct session *s = r->s;
+	if (r->disconnected || !((revents && session_pump(s) < 0) || session_timed_out(s, mono_ms())))
+		return false;
+	if (s->closed_by_quit || r->o->reconnect == NULL) {
+		clear_edit_area(r);
+		if (!s->closed_by_quit) {
+			say_lost(r);
+			*rc = EXIT_LOST;
+		}
+		r->line_shown = false;
+		return true;
+	}
+	/* nothing more is read from it: a late reply would be taken for the
+	 * next command's */
+	ctl_close(&s->ctl);
+	connection_lost(r);
+	return false;
+}
+
+/* What the editor read; a complete line is run. True when the shell ends
+ * (Ctrl-D, QUIT while disconnected, a send that failed), with *rc. */
+static bool take_input(struct repl *r, int *rc)
+{
+	int count = 0;
+	const char *line = el_gets(r->el, &count);
+	/* In unbuffered mode libedit reports Ctrl-D on an empty line as a
+	 * one-character line holding ^D. */
+	if ((line == NULL && count == 0) || (count == 1 && line[0] == '\004')) {
+		fputc('\n', stdout);
+		if (r->disconnected)
+			*rc = EXIT_LOST;
+		return true;
+	}
+	if (line == NULL || count <= 0 || line[count - 1] != '\n')
+		return false;
+	/* libedit leaves the cursor on a fresh line; reset unbuffered mode so
+	 * the next el_gets starts a new line. */
+	struct buf copy = {0};
+	buf_append(&copy, line, (size_t)count - 1, BUF_NOLIMIT);
+	r->line_shown = false;
+	el_set(r->el, EL_UNBUFFERED, 0);
+	take_line(r, copy.p, copy.len);
+	buf_free(&copy);
+	if (r->leave) {
+		*rc = EXIT_LOST;
+		return true;
+	}
+	/* Re-entering unbuffered mode starts a new line and draws the
+	 * prompt (which may have changed, e.g. to "... " in a body). */
+	el_set(r->el, EL_UNBUFFERED, 1);
+	if (!r->disconnected && r->s->ctl.state != CTL_OPEN) {
+		/* sending failed: the connection went while we wrote */
+		if (!r->o->reconnect || r->s->quit_sent) {
+			say_lost(r);
+			*rc = EXIT_LOST;
+			return true;
+		}
+		connection_lost(r);
+	}
+	r->line_shown = true;
+	fflush(stdout);
+	return false;
+}
+
+static void repl_free(struct repl *r)
+{
+	el_end(r->el);
+	history_end(r->hist);
+	linestate_free(&r->ls);
+	command_free(&r->pend);
+	catalog_free(&r->cat);
+	tracer_free(&r->tracer);
+	flood_free(&r->flood);
+	waiter_free(&r->wait);
+	buf_free(&r->summary);
+	buf_free(&r->trace_out);
+	completion_free(&r->comp);
+	renderer_free(&r->out);
 }
 
 int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t *stop_flag)
@@ -672,36 +848,14 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	renderer_init(&r.out, &o->render);
 	r.sh.s = s;
 	r.sh.out = &r.out;
-	r.el = el_init("torsh", stdin, stdout, stderr);
-	r.hist = history_init();
-	HistEvent ev;
-	history(r.hist, &ev, H_SETSIZE, HISTORY_KEEP);
-	history(r.hist, &ev, H_SETUNIQUE, 1);
-	if (history_path(r.hist_path, sizeof(r.hist_path)))
-		history_load(&r);
-	else
-		r.hist_path[0] = '\0';
-	el_set(r.el, EL_CLIENTDATA, &r);
-	el_set(r.el, EL_EDITOR, "emacs");
-	el_set(r.el, EL_SIGNAL, 0);
-	el_set(r.el, EL_HIST, history, r.hist);
-	el_set(r.el, EL_PROMPT, prompt_fn);
-	el_set(r.el, EL_ADDFN, "torsh-complete", "complete the word under the cursor", complete_fn);
-	el_set(r.el, EL_BIND, "^I", "torsh-complete", NULL);
-	el_source(r.el, NULL);
+	setup_editor(&r);
 	s->on_reply = s->on_event = on_msg;
 	s->on_internal = on_internal;
 	s->ud = &r;
 	request_all(&r, catalog_static_requests);
 	request_all(&r, catalog_live_requests);
 	r.relays_asked_ms = mono_ms();
-
-	struct sigaction sa = {.sa_handler = on_sigint};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	struct sigaction sw = {.sa_handler = on_sigwinch};
-	sigemptyset(&sw.sa_mask);
-	sigaction(SIGWINCH, &sw, NULL);
+	install_signals();
 
 	int rc = EXIT_ALL_OK;
 	/* Entering unbuffered mode draws the prompt (libedit's read_prepare);
@@ -710,132 +864,20 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	r.line_shown = true;
 	fflush(stdout);
 	for (;;) {
-		if (stop_flag && *stop_flag) {
-			/* what follows (the shell's prompt) starts on a line of its own */
-			fputc('\n', stdout);
+		if (take_signals(&r, stop_flag))
 			break;
-		}
-		if (got_sigwinch) {
-			got_sigwinch = 0;
-			el_resize(r.el);
-		}
-		if (got_sigint) {
-			got_sigint = 0;
-			cancel_line(&r);
-		}
 		if (r.disconnected && mono_ms() >= r.next_try_ms)
 			try_reconnect(&r);
+		expire_wait(&r);
 		struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = s->ctl.fd, .events = POLLIN}};
-		int timeout = -1;
-		if (r.disconnected) {
-			long left = r.next_try_ms - mono_ms();
-			timeout = left < 0 ? 0 : (int)left;
-		}
-		long flood_wait;
-		buf_reset(&r.summary);
-		flood_tick(&r.flood, mono_ms(), &r.summary, &flood_wait);
-		if (r.summary.len > 0) {
-			clear_edit_area(&r);
-			fwrite(r.summary.p, 1, r.summary.len, stdout);
-			redraw(&r);
-		}
-		if (flood_wait >= 0 && (timeout < 0 || flood_wait < timeout))
-			timeout = (int)flood_wait;
-		long reply_due = r.disconnected ? -1 : session_deadline(s);
-		if (reply_due >= 0 && (timeout < 0 || reply_due - mono_ms() < timeout))
-			timeout = reply_due - mono_ms() < 0 ? 0 : (int)(reply_due - mono_ms());
-		if (r.wait.active) {
-			long left = r.wait.deadline_ms - mono_ms();
-			if (left <= 0) {
-				r.wait.active = false;
-				r.cur_prompt = r.disconnected ? "disconnected> " : o->prompt;
-				clear_edit_area(&r);
-				fprintf(stderr, "torsh: /wait: no %s event %swithin %g s\n", r.wait.def->name,
-					r.wait.ncond ? "with those fields " : "", r.wait.timeout_s);
-				redraw(&r);
-				continue;
-			}
-			if (timeout < 0 || left < timeout)
-				timeout = (int)left;
-		}
-		int n = poll(p, r.disconnected ? 1 : 2, timeout);
+		int n = poll(p, r.disconnected ? 1 : 2, poll_timeout(&r));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n < 0 || take_tor(&r, p[1].revents, &rc) || (p[0].revents && take_input(&r, &rc)))
 			break;
-		/* a reply is overdue however much else arrived meanwhile */
-		if (!r.disconnected && ((p[1].revents && session_pump(s) < 0) || session_timed_out(s, mono_ms()))) {
-			if (s->closed_by_quit || r.o->reconnect == NULL) {
-				clear_edit_area(&r);
-				if (!s->closed_by_quit) {
-					say_lost(&r);
-					rc = EXIT_LOST;
-				}
-				r.line_shown = false;
-				break;
-			}
-			/* nothing more is read from it: a late reply would
-			 * be taken for the next command's */
-			ctl_close(&s->ctl);
-			connection_lost(&r);
-		}
-		if (!p[0].revents)
-			continue;
-		int count = 0;
-		const char *line = el_gets(r.el, &count);
-		/* In unbuffered mode libedit reports Ctrl-D on an empty line as a
-		 * one-character line holding ^D. */
-		if ((line == NULL && count == 0) || (count == 1 && line[0] == '\004')) {
-			fputc('\n', stdout);
-			if (r.disconnected)
-				rc = EXIT_LOST;
-			break;
-		}
-		if (line == NULL || count <= 0 || line[count - 1] != '\n')
-			continue;
-		/* libedit leaves the cursor on a fresh line; reset unbuffered mode so
-		 * the next el_gets starts a new line. */
-		struct buf copy = {0};
-		buf_append(&copy, line, (size_t)count - 1, BUF_NOLIMIT);
-		r.line_shown = false;
-		el_set(r.el, EL_UNBUFFERED, 0);
-		take_line(&r, copy.p, copy.len);
-		if (r.leave) {
-			buf_free(&copy);
-			rc = EXIT_LOST;
-			break;
-		}
-		/* Re-entering unbuffered mode starts a new line and draws the
-		 * prompt (which may have changed, e.g. to "... " in a body). */
-		el_set(r.el, EL_UNBUFFERED, 1);
-		buf_free(&copy);
-		if (!r.disconnected && s->ctl.state != CTL_OPEN) {
-			/* sending failed: the connection went while we wrote */
-			if (o->reconnect && !s->quit_sent) {
-				connection_lost(&r);
-			} else {
-				say_lost(&r);
-				rc = EXIT_LOST;
-				break;
-			}
-		}
-		r.line_shown = true;
-		fflush(stdout);
 	}
 	if (s->ctl.state == CTL_OPEN && !r.disconnected)
 		session_quit(s, stop_flag && *stop_flag ? SESSION_QUIT_STOP_MS : SESSION_QUIT_MS);
-	el_end(r.el);
-	history_end(r.hist);
-	buf_free(&r.first);
-	buf_free(&r.body);
-	command_free(&r.pend);
-	catalog_free(&r.cat);
-	tracer_free(&r.tracer);
-	flood_free(&r.flood);
-	waiter_free(&r.wait);
-	buf_free(&r.summary);
-	buf_free(&r.trace_out);
-	completion_free(&r.comp);
-	renderer_free(&r.out);
+	repl_free(&r);
 	return rc;
 }

@@ -135,6 +135,16 @@ bool waiter_match_recent(struct waiter *w)
 	return !w->active;
 }
 
+bool waiter_expired(struct waiter *w, long now_ms, char *msg, size_t cap)
+{
+	if (!w->active || now_ms < w->deadline_ms)
+		return false;
+	w->active = false;
+	snprintf(msg, cap, "/wait: no %s event %swithin %g s", w->def->name, w->ncond ? "with those fields " : "",
+		 w->timeout_s);
+	return true;
+}
+
 void waiter_free(struct waiter *w)
 {
 	event_free(&w->ev);
