@@ -2,7 +2,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "command.h"
 
@@ -69,7 +68,7 @@ int session_internal(struct session *s, const char *tag, const char *command)
 	buf_printf(&s->wire, BUF_NOLIMIT, "%s\r\n", command);
 	if (ctl_send(&s->ctl, s->wire.p, s->wire.len) < 0)
 		return -1;
-	push_pending(s, NULL, true, tag, tag);
+	push_pending(s, NULL, true, tag, command);
 	return 0;
 }
 
