@@ -64,6 +64,48 @@ const struct cmd_def *cmd_suggest(const char *word, size_t len)
 	return best;
 }
 
+/* Longer names that start with the word (3 characters at least), in
+ * alphabetical order; how many there are, up to cap kept. */
+static size_t prefix_of(const char *word, size_t len, const struct cmd_def **v, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cmd_table_len && len >= 3; i++) {
+		const struct cmd_def *d = cmd_table[i];
+		if (strlen(d->name) <= len || strncasecmp(d->name, word, len) != 0)
+			continue;
+		size_t at = n < cap ? n : cap;
+		while (at > 0 && strcmp(v[at - 1]->name, d->name) > 0) {
+			if (at < cap)
+				v[at] = v[at - 1];
+			at--;
+		}
+		if (at < cap)
+			v[at] = d;
+		n++;
+	}
+	return n;
+}
+
+size_t cmd_guess(const char *word, size_t len, char *out, size_t cap)
+{
+	const struct cmd_def *v[8];
+	size_t n = prefix_of(word, len, v, 8);
+	out[0] = '\0';
+	if (n > 1) {
+		size_t o = (size_t)snprintf(out, cap, ": could be");
+		for (size_t i = 0; i < n && i < 8 && o < cap; i++)
+			o += (size_t)snprintf(out + o, cap - o, "%s %s", i ? "," : "", v[i]->name);
+		if (n > 8 && o < cap)
+			snprintf(out + o, cap - o, " and %zu more", n - 8);
+		return n;
+	}
+	const struct cmd_def *s = cmd_suggest(word, len);
+	if (s == NULL)
+		return 0;
+	snprintf(out, cap, "; did you mean %s?", s->name);
+	return 1;
+}
+
 void cmd_free(struct cmd *c)
 {
 	for (size_t i = 0; i < c->nitems; i++) {
@@ -92,15 +134,11 @@ int cmd_parse(const char *line, size_t len, struct cmd *out, struct cmd_error *e
 	}
 	const struct cmd_def *d = cmd_find(line, w);
 	if (d == NULL) {
-		char shown[80];
+		char shown[80], guess[200];
 		secret_display(line, len, 0, w, shown, sizeof(shown));
-		const struct cmd_def *s = cmd_suggest(line[0] == '+' ? line + 1 : line, line[0] == '+' ? w - 1 : w);
-		if (s)
-			snprintf(err->msg, sizeof(err->msg), "unknown command %s; did you mean %s? (/raw sends it anyway)",
-				 shown, s->name);
-		else
-			snprintf(err->msg, sizeof(err->msg), "unknown command %s (/help lists them; /raw sends it anyway)",
-				 shown);
+		size_t n = cmd_guess(line[0] == '+' ? line + 1 : line, line[0] == '+' ? w - 1 : w, guess, sizeof(guess));
+		snprintf(err->msg, sizeof(err->msg), "%s command %s%s (%s/raw sends it anyway)", n > 1 ? "ambiguous" : "unknown",
+			 shown, guess, n ? "" : "/help lists them; ");
 		err->col = 1;
 		return -1;
 	}

@@ -19,14 +19,14 @@ enum cmd_flag {
 	CMD_SHELL_ONLY = 1 << 7, /* a torsh command for the interactive shell only */
 	CMD_OFFLINE = 1 << 8,   /* a torsh command that runs while disconnected */
 	CMD_DURING_WAIT = 1 << 9, /* a torsh command that runs while /wait holds the prompt */
-};
-
-/* torsh's own commands: what the front ends dispatch on. */
-enum local_cmd {
-	LC_NONE, /* a tor command */
-	LC_HELP, LC_RAW, LC_QUIT, LC_WAIT,
-	LC_EVENTS, LC_MUTE, LC_UNMUTE, LC_FORMAT, LC_EXPLAIN, LC_CIRCUITS, LC_STREAMS,
-	LC_RECONNECT, LC_TRACE, LC_SCROLLBACK,
+	/* what its reply looks like, for the renderer */
+	CMD_REPLY_KEYS = 1 << 10,   /* a bare KEY line is an option with no value; values C-quoted (GETCONF) */
+	CMD_REPLY_CLIENT = 1 << 11, /* CLIENT lines name HSAddress and PrivateKey (ONION_CLIENT_AUTH_VIEW) */
+	/* what sending it does to the session */
+	CMD_CLOSES = 1 << 12,       /* tor answers, then closes the connection (QUIT, whatever follows it) */
+	CMD_SETS_EVENTS = 1 << 13,  /* replaces the event subscription when tor says OK (SETEVENTS) */
+	CMD_RAW_LINE = 1 << 14,     /* a torsh command whose argument is a command line sent as typed (/raw) */
+	CMD_NO_TOR = 1 << 15,       /* a torsh command that needs no tor: -c with only these never connects */
 };
 
 /* What completes an argument position. */
@@ -90,6 +90,8 @@ struct cmd {
 
 struct pctx;
 struct toklist;
+struct local_ctx;
+struct local_args;
 
 struct cmd_def {
 	const char *name;     /* as typed and sent (upper case), or "/help" */
@@ -99,8 +101,12 @@ struct cmd_def {
 	const char *example;
 	const char *since;    /* tor version that introduced it */
 	unsigned flags;
-	enum local_cmd local; /* CMD_LOCAL: which one */
 	int (*parse)(struct pctx *p);
+	/* CMD_LOCAL: runs it, its arguments its own to read (local.h); -1 with
+	 * ctx->err. Optional check: what a script can know of its arguments
+	 * before connecting. */
+	int (*exec)(struct local_ctx *ctx, const struct local_args *a);
+	int (*check)(const struct local_args *a, struct buf *err);
 	/* For commands not CMD_SENSITIVE as a whole: where the secret in this
 	 * line (a password, a private key) starts, or SECRET_NONE (secret.h).
 	 * `line` starts at the command word and may not parse. Only secret.c
@@ -128,6 +134,11 @@ extern const size_t raw_hazards_len;
 const struct cmd_def *cmd_find(const char *word, size_t len);
 /* The closest known name to a typo, or NULL. */
 const struct cmd_def *cmd_suggest(const char *word, size_t len);
+/* What an unknown word may have meant, for its error message, in out:
+ * ": could be A, B" (alphabetical) when it begins several names, 3
+ * characters at least (an ambiguous prefix: returns their number); else
+ * "; did you mean X?" (1) or "" (0), as cmd_suggest finds. */
+size_t cmd_guess(const char *word, size_t len, char *out, size_t cap);
 
 /* Parse a typed line into `out` (pure: no I/O). 0, or -1 with err filled
  * and out empty. A body, when the command takes one, is given separately. */

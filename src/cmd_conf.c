@@ -317,6 +317,7 @@ const struct cmd_def cmd_getconf = {
 	.summary = "show configuration values",
 	.help = "One line per value; options set several times appear several times. An unknown option makes\n"
 		"tor answer only 552 for the whole command.",
+	.flags = CMD_REPLY_KEYS,
 	.example = "GETCONF SocksPort ControlPort", .parse = parse_getconf, .hints = {{HINT_CONF_KEY, NULL}},
 };
 const struct cmd_def cmd_getinfo = {
@@ -331,6 +332,7 @@ const struct cmd_def cmd_setevents = {
 	.summary = "subscribe to asynchronous events (replaces the set; none clears it)",
 	.help = "EVENT is one of GETINFO events/names (CIRC, STREAM, BW, NOTICE, HS_DESC, ...). The optional word\n"
 		"EXTENDED is accepted and ignored, as by tor.",
+	.flags = CMD_SETS_EVENTS,
 	.example = "SETEVENTS CIRC STREAM HS_DESC", .parse = parse_setevents, .hints = {{HINT_EVENT, NULL}},
 };
 const struct cmd_def cmd_saveconf = {
@@ -405,7 +407,7 @@ const struct cmd_def cmd_droptimeouts = {
 const struct cmd_def cmd_quit = {
 	.name = "QUIT", .since = "0.1.1.1-alpha", .usage = "",
 	.summary = "close the connection (tor answers first)", .help = "", .example = "QUIT",
-	.parse = parse_none,
+	.flags = CMD_CLOSES, .parse = parse_none,
 };
 const struct cmd_def cmd_authenticate = {
 	.name = "AUTHENTICATE", .usage = "[\"PASSWORD\" | HEX]", .since = "0.1.1.1-alpha",

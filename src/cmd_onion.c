@@ -336,5 +336,5 @@ const struct cmd_def cmd_onion_client_auth_view = {
 	.name = "ONION_CLIENT_AUTH_VIEW", .usage = "[ADDRESS]", .since = "0.4.3.1-alpha",
 	.summary = "list client authorization keys (all, or one service's)",
 	.help = "The reply contains private keys.", .example = "ONION_CLIENT_AUTH_VIEW",
-	.parse = parse_auth_view, .hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_NONE, NULL}},
+	.flags = CMD_REPLY_CLIENT, .parse = parse_auth_view, .hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_NONE, NULL}},
 };

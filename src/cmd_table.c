@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "local.h"
 #include "tokenize.h"
 
 #define X(n) extern const struct cmd_def n;
@@ -79,12 +80,12 @@ const struct raw_hazard raw_hazards[] = {
 const size_t raw_hazards_len = sizeof(raw_hazards) / sizeof(raw_hazards[0]);
 
 const struct cmd_def cmd_local_help = {
-	.name = "/help", .usage = "[COMMAND]", .flags = CMD_LOCAL | CMD_OFFLINE | CMD_DURING_WAIT, .local = LC_HELP,
+	.name = "/help", .usage = "[COMMAND]", .flags = CMD_LOCAL | CMD_OFFLINE | CMD_DURING_WAIT | CMD_NO_TOR, .exec = exec_help,
 	.summary = "list commands, or show one command's usage, arguments and an example",
 	.help = "", .example = "/help ADD_ONION", .hints = {{HINT_COMMAND, NULL}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_raw = {
-	.name = "/raw", .usage = "LINE", .flags = CMD_LOCAL, .local = LC_RAW,
+	.name = "/raw", .usage = "LINE", .flags = CMD_LOCAL | CMD_RAW_LINE, .exec = exec_raw, .check = check_raw,
 	.summary = "send LINE as typed, unchecked (for commands newer than torsh); CR, LF, NUL still refused",
 	.help = "A LINE starting with + takes a body, as +LOADCONF does, and is refused without one (tor would\n"
 		"read the commands that follow as its body); so is a lone '.', the line that ends a body. Also\n"
@@ -95,54 +96,54 @@ const struct cmd_def cmd_local_raw = {
 	.example = "/raw GETINFO version",
 };
 const struct cmd_def cmd_local_quit = {
-	.name = "/quit", .usage = "", .flags = CMD_LOCAL | CMD_OFFLINE, .local = LC_QUIT,
+	.name = "/quit", .usage = "", .flags = CMD_LOCAL | CMD_OFFLINE, .exec = exec_quit,
 	.summary = "leave torsh (sends QUIT)", .help = "", .example = "/quit",
 };
 const struct cmd_def cmd_local_events = {
-	.name = "/events", .usage = "[list | clear | +TYPE | -TYPE | TYPE ...]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_EVENTS,
+	.name = "/events", .usage = "[list | clear | +TYPE | -TYPE | TYPE ...]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .exec = exec_events,
 	.summary = "add or remove event subscriptions (SETEVENTS replaces the whole set; torsh keeps track)",
 	.help = "Without arguments or with list: the current set (and what is muted). TYPE or +TYPE adds,\n"
 		"-TYPE removes, clear empties the set; torsh then sends one SETEVENTS with the result.",
 	.example = "/events +CIRC +STREAM -BW", .hints = {{HINT_EVENT, NULL}},
 };
 const struct cmd_def cmd_local_mute = {
-	.name = "/mute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .local = LC_MUTE,
+	.name = "/mute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_mute,
 	.summary = "stop showing events of a type (still subscribed; /unmute shows them again)",
 	.help = "", .example = "/mute BW", .hints = {{HINT_EVENT, NULL}},
 };
 const struct cmd_def cmd_local_unmute = {
-	.name = "/unmute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .local = LC_UNMUTE,
+	.name = "/unmute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_unmute,
 	.summary = "show events of a muted type again",
 	.help = "", .example = "/unmute BW", .hints = {{HINT_EVENT, NULL}},
 };
 const struct cmd_def cmd_local_format = {
-	.name = "/format", .usage = "[pretty | raw | json]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .local = LC_FORMAT,
+	.name = "/format", .usage = "[pretty | raw | json]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_format,
 	.summary = "switch the output mode (as --pretty, --raw, --json); alone, show it",
 	.help = "", .example = "/format json", .hints = {{HINT_WORDS, "pretty raw json"}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_explain = {
-	.name = "/explain", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .local = LC_EXPLAIN,
+	.name = "/explain", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_explain,
 	.summary = "follow enum values with their description in pretty mode (as --explain)",
 	.help = "", .example = "/explain on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_circuits = {
-	.name = "/circuits", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_CIRCUITS,
+	.name = "/circuits", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .exec = exec_circuits,
 	.summary = "table of tor's circuits: id, status, purpose, path (from GETINFO circuit-status)",
 	.help = "", .example = "/circuits",
 };
 const struct cmd_def cmd_local_streams = {
-	.name = "/streams", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .local = LC_STREAMS,
+	.name = "/streams", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .exec = exec_streams,
 	.summary = "table of tor's streams: id, status, circuit, target (from GETINFO stream-status)",
 	.help = "", .example = "/streams",
 };
 const struct cmd_def cmd_local_reconnect = {
-	.name = "/reconnect", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .local = LC_RECONNECT,
+	.name = "/reconnect", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .exec = exec_reconnect,
 	.summary = "connect and authenticate again now (after a lost connection torsh also retries by itself)",
 	.help = "Events subscribed before are subscribed again. Not for a tor started by --launch.",
 	.example = "/reconnect",
 };
 const struct cmd_def cmd_local_trace = {
-	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .local = LC_TRACE,
+	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .exec = exec_trace,
 	.summary = "show every line sent (>) and received (<), timestamped, secrets replaced by [redacted]",
 	.help = "Redacted by the rule that keeps lines out of history: AUTHENTICATE secrets, SAFECOOKIE hashes\n"
 		"and nonces, private keys (ADD_ONION, client authorization), and the values of credential\n"
@@ -152,14 +153,14 @@ const struct cmd_def cmd_local_trace = {
 	.example = "/trace on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
 };
 const struct cmd_def cmd_local_scrollback = {
-	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .local = LC_SCROLLBACK,
+	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .exec = exec_scrollback,
 	.summary = "the last N events (default 20, up to 1000), including those a flood summary held back",
 	.help = "Past 50 events in a second the rest are not printed but summarised per type once the\n"
 		"second is over (\"... 4,211 BW events in the last second\").",
 	.example = "/scrollback 100",
 };
 const struct cmd_def cmd_local_wait = {
-	.name = "/wait", .usage = "EVENT [FIELD=VALUE ...] [--timeout S]", .flags = CMD_LOCAL, .local = LC_WAIT,
+	.name = "/wait", .usage = "EVENT [FIELD=VALUE ...] [--timeout S]", .flags = CMD_LOCAL, .exec = exec_wait, .check = check_wait,
 	.summary = "hold the next command until such an event arrives (default timeout 30 s; scripts too)",
 	.help = "FIELD is a schema name (Status, CircID, Signal...) or a keyword (PURPOSE, REASON...);\n"
 		"names and enum values match case-insensitively. The event must be subscribed (SETEVENTS).\n"

@@ -13,10 +13,10 @@
 #include "escape.h"
 #include "secret.h"
 
-static int refuse(struct buf *err, struct buf *wire, const char *what, size_t col)
+static int refuse(struct cmd_error *err, const char *what, size_t col)
 {
-	buf_reset(wire);
-	buf_printf(err, BUF_NOLIMIT, "%s at column %zu: refused, nothing was sent", what, col + 1);
+	err->col = 0; /* named in the message: no caret for these */
+	snprintf(err->msg, sizeof(err->msg), "%s at column %zu: refused, nothing was sent", what, col + 1);
 	return -1;
 }
 
@@ -41,16 +41,23 @@ int wire_body(struct buf *wire, const char *body, size_t blen)
 	return buf_append(wire, ".\r\n", 3, COMMAND_MAX_WIRE);
 }
 
-/* "/raw", matched as local_find matches '/' commands: case-insensitively. */
+/* "/raw LINE": the command word is the table's /raw, as local_find finds
+ * '/' commands (case-insensitively). */
 static bool is_raw(const char *line, size_t len)
 {
-	return len >= 4 && strncasecmp(line, "/raw", 4) == 0 && (len == 4 || line[4] == ' ' || line[4] == '\t');
+	size_t w = 0;
+	while (w < len && line[w] != ' ' && line[w] != '\t')
+		w++;
+	const struct cmd_def *d = len > 0 && line[0] == '/' ? cmd_find(line, w) : NULL;
+	return d != NULL && (d->flags & CMD_RAW_LINE);
 }
 
 /* Where the LINE of "/raw LINE" starts. */
 static size_t raw_start(const char *line, size_t len)
 {
-	size_t i = 4;
+	size_t i = 0;
+	while (i < len && line[i] != ' ' && line[i] != '\t')
+		i++;
 	while (i < len && (line[i] == ' ' || line[i] == '\t'))
 		i++;
 	return i;
@@ -78,8 +85,8 @@ bool command_wants_body(const char *line, size_t len)
 	return !(s > w && line[s] == '@');
 }
 
-/* Whether a tor command stops tor or throws state away. A line that does
- * not parse is judged by its command word (as /raw may send it anyway). */
+/* Whether a /raw line stops tor or throws state away: as dangerous as the
+ * command typed, and when it does not parse, as its command word. */
 static bool line_dangerous(const char *line, size_t len)
 {
 	struct cmd c;
@@ -99,18 +106,7 @@ void command_inspect(const char *line, size_t len, struct command_info *info)
 	/* judged on the whole line, whatever it starts with: a mistyped
 	 * "/rwa AUTHENTICATE ..." holds the password all the same */
 	info->secret = secret_in_command(line, len) != SECRET_NONE;
-	if (is_raw(line, len)) {
-		/* a torsh command, but what it sends is as dangerous as typed */
-		size_t i = raw_start(line, len);
-		info->local = true;
-		info->dangerous = line_dangerous(line + i, len - i);
-		return;
-	}
-	if (len > 0 && line[0] == '/') {
-		info->local = true;
-		return;
-	}
-	info->dangerous = line_dangerous(line, len);
+	info->local = len > 0 && line[0] == '/';
 }
 
 /* Regular files only: opening a FIFO would block (before torsh even
@@ -161,107 +157,186 @@ static int read_body_file(const char *path, struct buf *body, struct buf *err)
 
 /* The last word on a wire form, whichever path built it: a request known
  * to crash or wedge tor is not sent (cmd.h raw_hazards). */
-static int refuse_hazard(struct buf *wire, struct buf *err)
+static int refuse_hazard(const struct buf *wire, struct cmd_error *err)
 {
 	const char *eol = memchr(wire->p, '\r', wire->len);
 	const char *why = cmd_raw_hazard(wire->p, eol ? (size_t)(eol - wire->p) : wire->len);
 	if (why == NULL)
 		return 0;
-	buf_reset(wire);
-	buf_printf(err, BUF_NOLIMIT, "refused even by /raw, nothing was sent: in tor 0.4.9.11, %s", why);
+	snprintf(err->msg, sizeof(err->msg), "refused even by /raw, nothing was sent: in tor 0.4.9.11, %s", why);
 	return -1;
 }
 
-static int prepare_raw(const char *line, size_t len, const char *body, size_t blen, bool has_body,
-		       struct buf *wire, struct buf *err)
+/* Tor's word for a /raw line: what it will take the command to be. One of
+ * torsh's own '/' words is nothing to tor. */
+static const struct cmd_def *raw_def(const char *line, size_t len)
+{
+	const struct cmd_def *d = cmd_line_def(line, len, false);
+	return d != NULL && !(d->flags & CMD_LOCAL) ? d : NULL;
+}
+
+static int build_raw(struct command *c, const char *line, size_t len, const char *body, size_t blen,
+		     bool has_body, struct cmd_error *err)
 {
 	size_t i = raw_start(line, len);
 	if (i >= len)
-		return refuse(err, wire, "/raw needs a LINE to send", len);
+		return refuse(err, "/raw needs a LINE to send", len);
 	line += i;
 	len -= i;
 	/* Tor reads a '+' line as the start of a body that runs to a line
 	 * ".": sent bare it would swallow the commands after it. A lone "."
 	 * is that end line; torsh never sends one outside a body. */
 	if (line[0] == '+' && len == 1)
-		return refuse(err, wire, "'+' without a command word and its body", i);
+		return refuse(err, "'+' without a command word and its body", i);
 	if (line[0] == '+' && !has_body)
-		return refuse(err, wire, "a '+' line without its body (the lines that follow, up to a line '.')", i);
+		return refuse(err, "a '+' line without its body (the lines that follow, up to a line '.')", i);
 	if (line[0] == '.' && len == 1)
-		return refuse(err, wire, "a lone '.' (the line that ends a body)", i);
+		return refuse(err, "a lone '.' (the line that ends a body)", i);
 	if (has_body && line[0] != '+')
 		has_body = false;
+	struct buf *wire = &c->wire;
 	if (buf_append(wire, line, len, COMMAND_MAX_WIRE) < 0 || buf_append(wire, "\r\n", 2, COMMAND_MAX_WIRE) < 0 ||
 	    (has_body && wire_body(wire, body ? body : "", blen) < 0)) {
-		buf_reset(wire);
-		buf_printf(err, BUF_NOLIMIT, "command longer than tor's 1 MiB limit: refused, nothing was sent");
+		snprintf(err->msg, sizeof(err->msg), "command longer than tor's 1 MiB limit: refused, nothing was sent");
 		return -1;
 	}
+	c->def = raw_def(line, len);
+	/* a torsh command, but what it sends is as dangerous as typed */
+	c->dangerous = line_dangerous(line, len);
 	return refuse_hazard(wire, err);
+}
+
+/* A tor command, parsed (once) and serialised from what the parser made. */
+static int build_parsed(struct command *c, const char *line, size_t len, const char *body, size_t blen,
+			bool has_body, struct cmd_error *err)
+{
+	struct cmd *p = &c->parsed;
+	if (cmd_parse(line, len, p, err) < 0)
+		return -1;
+	c->def = p->def;
+	if (p->def->flags & CMD_LOCAL) {
+		snprintf(err->msg, sizeof(err->msg), "%s is a torsh command, not sent to tor", p->def->name);
+		return -1;
+	}
+	c->dangerous = p->dangerous || (p->def->flags & CMD_DANGEROUS);
+	struct buf filebody = {0}, msg = {0};
+	int rc = 0;
+	if (p->body_file) {
+		rc = read_body_file(p->body_file, &filebody, &msg);
+		p->body = filebody.p;
+		p->blen = filebody.len;
+		p->has_body = true;
+	} else if (p->def->flags & CMD_BODY) {
+		p->body = body;
+		p->blen = blen;
+		p->has_body = has_body;
+	}
+	if (rc < 0)
+		snprintf(err->msg, sizeof(err->msg), "%s", msg.p);
+	else if (cmd_serialize(p, &c->wire, err) < 0) {
+		size_t n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof(err->msg) - n, ": nothing was sent");
+		rc = -1;
+	} else if (c->wire.len > COMMAND_MAX_WIRE) {
+		snprintf(err->msg, sizeof(err->msg), "command longer than tor's 1 MiB limit: refused, nothing was sent");
+		rc = -1;
+	}
+	/* borrowed, and the file's copy goes now */
+	p->body = NULL;
+	p->blen = 0;
+	buf_free(&filebody);
+	buf_free(&msg);
+	return rc < 0 ? -1 : refuse_hazard(&c->wire, err);
+}
+
+/* Printable ASCII only: a label goes into messages on a terminal. */
+static void set_label(char *dst, size_t cap, const char *p, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < cap; i++)
+		dst[o++] = p[i] >= ' ' && p[i] < 0x7f ? p[i] : '?';
+	if (o + 1 == cap && n > o)
+		memcpy(dst + cap - 4, "...", 3);
+	dst[o] = '\0';
+}
+
+/* The word and the label, from the wire form: what tor is sent is what
+ * messages name. */
+static void name_command(struct command *c)
+{
+	const char *line = c->wire.p;
+	size_t len = c->wire.len, n = 0, first = 0;
+	if (len > 0 && line[0] == '+') {
+		line++;
+		len--;
+	}
+	while (n < len && n < sizeof(c->word) - 1 && line[n] != ' ' && line[n] != '\r')
+		n++;
+	while (first < len && line[first] != '\r')
+		first++;
+	memcpy(c->word, line, n);
+	c->word[n] = '\0';
+	set_label(c->label, sizeof(c->label), line, c->secret ? n : first);
+}
+
+int command_build(struct command *c, const char *line, size_t len, const char *body, size_t blen, bool has_body,
+		  struct cmd_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	command_free(c);
+	for (size_t i = 0; i < len; i++) {
+		/* LF would start a second command with our privileges, CR is
+		 * echoed back raw and breaks framing, NUL silently truncates. */
+		if (line[i] == '\n')
+			return refuse(err, "line feed (LF) inside the command", i);
+		if (line[i] == '\r')
+			return refuse(err, "carriage return (CR) inside the command", i);
+		if (line[i] == '\0')
+			return refuse(err, "NUL byte inside the command", i);
+	}
+	if (len == 0)
+		return refuse(err, "empty command", 0);
+	if (line[0] == ' ' || line[0] == '\t')
+		return refuse(err, "leading whitespace (tor reads an empty command word)", 0);
+	if (has_body && body && memchr(body, '\0', blen))
+		return refuse(err, "NUL byte inside the body", (size_t)((const char *)memchr(body, '\0', blen) - body));
+	int rc = is_raw(line, len) ? build_raw(c, line, len, body, blen, has_body, err)
+				   : build_parsed(c, line, len, body, blen, has_body, err);
+	if (rc < 0) {
+		command_free(c);
+		return -1;
+	}
+	c->secret = secret_in_command(line, len) != SECRET_NONE;
+	name_command(c);
+	return 0;
+}
+
+void command_free(struct command *c)
+{
+	cmd_free(&c->parsed);
+	buf_free(&c->wire);
+	memset(c, 0, sizeof(*c));
+}
+
+void command_error_text(const struct cmd_error *e, struct buf *out)
+{
+	if (e->col)
+		buf_printf(out, BUF_NOLIMIT, "column %zu: %s", e->col, e->msg);
+	else
+		buf_printf(out, BUF_NOLIMIT, "%s", e->msg);
 }
 
 int command_prepare(const char *line, size_t len, const char *body, size_t blen, bool has_body,
 		    struct buf *wire, struct buf *err)
 {
-	buf_reset(wire);
-	for (size_t i = 0; i < len; i++) {
-		/* LF would start a second command with our privileges, CR is
-		 * echoed back raw and breaks framing, NUL silently truncates. */
-		if (line[i] == '\n')
-			return refuse(err, wire, "line feed (LF) inside the command", i);
-		if (line[i] == '\r')
-			return refuse(err, wire, "carriage return (CR) inside the command", i);
-		if (line[i] == '\0')
-			return refuse(err, wire, "NUL byte inside the command", i);
-	}
-	if (len == 0)
-		return refuse(err, wire, "empty command", 0);
-	if (line[0] == ' ' || line[0] == '\t')
-		return refuse(err, wire, "leading whitespace (tor reads an empty command word)", 0);
-	if (has_body && body && memchr(body, '\0', blen))
-		return refuse(err, wire, "NUL byte inside the body", (size_t)((const char *)memchr(body, '\0', blen) - body));
-	if (is_raw(line, len))
-		return prepare_raw(line, len, body, blen, has_body, wire, err);
-
-	struct cmd c;
+	struct command c = {0};
 	struct cmd_error e;
-	if (cmd_parse(line, len, &c, &e) < 0) {
-		if (e.col)
-			buf_printf(err, BUF_NOLIMIT, "column %zu: %s", e.col, e.msg);
-		else
-			buf_printf(err, BUF_NOLIMIT, "%s", e.msg);
-		return -1;
-	}
-	if (c.def->flags & CMD_LOCAL) {
-		buf_printf(err, BUF_NOLIMIT, "%s is a torsh command, not sent to tor", c.def->name);
-		cmd_free(&c);
-		return -1;
-	}
-	struct buf filebody = {0};
-	int rc = 0;
-	if (c.body_file) {
-		rc = read_body_file(c.body_file, &filebody, err);
-		c.body = filebody.p;
-		c.blen = filebody.len;
-		c.has_body = true;
-	} else if (c.def->flags & CMD_BODY) {
-		c.body = body;
-		c.blen = blen;
-		c.has_body = has_body;
-	}
-	if (rc == 0 && cmd_serialize(&c, wire, &e) < 0) {
-		buf_printf(err, BUF_NOLIMIT, "%s: nothing was sent", e.msg);
-		rc = -1;
-	}
-	if (rc == 0 && wire->len > COMMAND_MAX_WIRE) {
-		buf_printf(err, BUF_NOLIMIT, "command longer than tor's 1 MiB limit: refused, nothing was sent");
-		rc = -1;
-	}
+	buf_reset(wire);
+	int rc = command_build(&c, line, len, body, blen, has_body, &e);
 	if (rc == 0)
-		rc = refuse_hazard(wire, err);
-	if (rc < 0)
-		buf_reset(wire);
-	buf_free(&filebody);
-	cmd_free(&c);
+		buf_append(wire, c.wire.p, c.wire.len, BUF_NOLIMIT);
+	else
+		command_error_text(&e, err);
+	command_free(&c);
 	return rc;
 }

@@ -1,11 +1,17 @@
 #include "local.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "argval.h"
 #include "cmd.h"
+#include "command.h"
+#include "flood.h"
 #include "secret.h"
+#include "shellcmd.h"
+#include "tokenize.h"
+#include "waiter.h"
 
 void help_list(FILE *out)
 {
@@ -66,73 +72,191 @@ void list_commands(FILE *out)
 		fprintf(out, "%s\n", cmd_table[i]->name);
 }
 
-const struct cmd_def *local_find(const char *line, size_t len, size_t *args, struct buf *err)
+const struct cmd_def *local_find(const char *line, size_t len, const char *body, size_t blen, bool has_body,
+				 struct local_args *a, struct buf *err)
 {
 	size_t w = 0;
 	while (w < len && line[w] != ' ' && line[w] != '\t')
 		w++;
-	size_t a = w;
-	while (a < len && (line[a] == ' ' || line[a] == '\t'))
-		a++;
-	*args = a;
+	size_t at = w;
+	while (at < len && (line[at] == ' ' || line[at] == '\t'))
+		at++;
+	*a = (struct local_args){.line = line, .len = len, .args = line + at, .alen = len - at,
+				 .body = body, .blen = blen, .has_body = has_body};
 	const struct cmd_def *d = cmd_find(line, w);
 	if (d != NULL && (d->flags & CMD_LOCAL))
 		return d;
-	const struct cmd_def *s = cmd_suggest(line, w);
-	char shown[80];
+	char shown[80], guess[200];
 	secret_display(line, len, 0, w, shown, sizeof(shown));
-	buf_printf(err, BUF_NOLIMIT, "unknown torsh command %s%s%s%s (/help lists them)", shown,
-		   s ? "; did you mean " : "", s ? s->name : "", s ? "?" : "");
+	size_t n = cmd_guess(line, w, guess, sizeof(guess));
+	buf_printf(err, BUF_NOLIMIT, "%s torsh command %s%s (/help lists them)", n > 1 ? "ambiguous" : "unknown", shown,
+		   guess);
 	return NULL;
 }
 
-enum local_cmd local_which(const char *line, size_t len)
+int local_exec(const struct cmd_def *d, struct local_ctx *ctx, const struct local_args *a)
 {
-	if (len == 0 || line[0] != '/')
-		return LC_NONE;
-	struct buf ignored = {0};
-	size_t a;
-	const struct cmd_def *d = local_find(line, len, &a, &ignored);
-	buf_free(&ignored);
-	return d ? d->local : LC_NONE;
-}
-
-static enum local_result help(const char *a, size_t n, FILE *out, struct buf *err)
-{
-	if (n == 0) {
-		help_list(out);
-		return LOCAL_DONE;
+	if ((d->flags & CMD_SHELL_ONLY) && ctx->sh == NULL) {
+		buf_printf(ctx->err, BUF_NOLIMIT, "%s works only in the interactive shell", d->name);
+		return -1;
 	}
-	size_t e = 0;
-	while (e < n && a[e] != ' ')
-		e++;
-	if (help_command(out, a, e) == 0)
-		return LOCAL_DONE;
-	const struct cmd_def *s = cmd_suggest(a, e);
-	char shown[80];
-	secret_display(a, n, 0, e, shown, sizeof(shown));
-	buf_printf(err, BUF_NOLIMIT, "/help: no command %s%s%s%s", shown, s ? "; did you mean " : "",
-		   s ? s->name : "", s ? "?" : "");
-	return LOCAL_ERROR;
+	return d->exec(ctx, a);
 }
 
-enum local_result local_run(const char *line, size_t len, FILE *out, struct buf *err)
+int local_check(const char *line, size_t len, const char *body, size_t blen, bool has_body, struct buf *err)
 {
-	size_t a;
-	const struct cmd_def *d = local_find(line, len, &a, err);
+	struct local_args a;
+	const struct cmd_def *d = local_find(line, len, body, blen, has_body, &a, err);
 	if (d == NULL)
-		return LOCAL_ERROR;
-	switch (d->local) {
-	case LC_RAW:
-		return LOCAL_SEND;
-	case LC_QUIT:
-		return LOCAL_QUIT;
-	case LC_HELP:
-		return help(line + a, len - a, out, err);
-	default:
-		break;
+		return -1;
+	if (d->flags & CMD_SHELL_ONLY) {
+		buf_printf(err, BUF_NOLIMIT, "%s works only in the interactive shell", d->name);
+		return -1;
 	}
-	buf_printf(err, BUF_NOLIMIT, "%s %s", d->name,
-		   (d->flags & CMD_SHELL_ONLY) ? "works only in the interactive shell" : "is not available here");
-	return LOCAL_ERROR;
+	return d->check ? d->check(&a, err) : 0;
+}
+
+bool local_needs_no_tor(const char *line, size_t len)
+{
+	const struct cmd_def *d = len > 0 && line[0] == '/' ? cmd_line_def(line, len, false) : NULL;
+	return d != NULL && (d->flags & CMD_NO_TOR);
+}
+
+int local_run(const char *line, size_t len, FILE *out, struct buf *err)
+{
+	struct local_args a;
+	const struct cmd_def *d = local_find(line, len, NULL, 0, false, &a, err);
+	if (d == NULL)
+		return -1;
+	if (!(d->flags & CMD_NO_TOR)) {
+		buf_printf(err, BUF_NOLIMIT, "%s %s", d->name,
+			   (d->flags & CMD_SHELL_ONLY) ? "works only in the interactive shell" : "is not available here");
+		return -1;
+	}
+	struct local_ctx ctx = {.out = out, .err = err};
+	return local_exec(d, &ctx, &a);
+}
+
+/* /help [COMMAND] */
+int exec_help(struct local_ctx *ctx, const struct local_args *a)
+{
+	const char *p = a->args, *end = a->args + a->alen, *w;
+	size_t n;
+	if (!tok_word(&p, end, &w, &n)) {
+		help_list(ctx->out);
+		return 0;
+	}
+	if (help_command(ctx->out, w, n) == 0)
+		return 0;
+	char shown[80], guess[200];
+	secret_display(a->args, a->alen, 0, n, shown, sizeof(shown));
+	size_t k = cmd_guess(w, n, guess, sizeof(guess));
+	buf_printf(ctx->err, BUF_NOLIMIT, "/help: %s command %s%s", k > 1 ? "ambiguous" : "no", shown, guess);
+	return -1;
+}
+
+/* /raw LINE: the LINE is built (command_build knows /raw) and sent by the
+ * front end, as a typed command is. */
+int exec_raw(struct local_ctx *ctx, const struct local_args *a)
+{
+	ctx->front->send(ctx->ud, a->line, a->len, a->body, a->blen, a->has_body);
+	return 0;
+}
+
+int check_raw(const struct local_args *a, struct buf *err)
+{
+	struct buf wire = {0};
+	int rc = command_prepare(a->line, a->len, a->body, a->blen, a->has_body, &wire, err);
+	buf_free(&wire);
+	return rc;
+}
+
+/* /quit: QUIT, or when the connection is gone already, just leave. */
+int exec_quit(struct local_ctx *ctx, const struct local_args *a)
+{
+	(void)a;
+	if (ctx->offline)
+		ctx->leave = true;
+	else
+		ctx->front->send(ctx->ud, "QUIT", 4, NULL, 0, false);
+	return 0;
+}
+
+/* /wait EVENT [FIELD=VALUE ...] [--timeout S]: arms the waiter. At the
+ * prompt the event must be subscribed, or it could never come. */
+int exec_wait(struct local_ctx *ctx, const struct local_args *a)
+{
+	struct waiter *w = ctx->wait;
+	if (waiter_start(w, a->line, a->len, ctx->now_ms, ctx->err) < 0)
+		return -1;
+	if (ctx->sh && !shell_subscribed(ctx->sh, w->def)) {
+		w->active = false;
+		buf_printf(ctx->err, BUF_NOLIMIT, "/wait: not subscribed to %s; /events +%s first", w->def->name,
+			   w->def->name);
+		return -1;
+	}
+	if (!waiter_match_recent(w) && ctx->front->waiting)
+		ctx->front->waiting(ctx->ud);
+	return 0;
+}
+
+int check_wait(const struct local_args *a, struct buf *err)
+{
+	struct waiter w = {0};
+	int rc = waiter_start(&w, a->line, a->len, 0, err);
+	waiter_free(&w);
+	return rc;
+}
+
+/* on, off, or nothing (-1); -2 for anything else */
+static int on_off(const char *p, size_t n)
+{
+	if (n == 0)
+		return -1;
+	if (n == 2 && strncasecmp(p, "on", 2) == 0)
+		return 1;
+	if (n == 3 && strncasecmp(p, "off", 3) == 0)
+		return 0;
+	return -2;
+}
+
+/* /trace [on | off] */
+int exec_trace(struct local_ctx *ctx, const struct local_args *a)
+{
+	int on = on_off(a->args, a->alen);
+	if (on == -2) {
+		buf_printf(ctx->err, BUF_NOLIMIT, "/trace: expected on or off, got '%.*s'", (int)a->alen, a->args);
+		return -1;
+	}
+	bool now = ctx->front->trace(ctx->ud, on);
+	if (on == -1)
+		fprintf(ctx->out, "trace: %s\n", now ? "on" : "off");
+	return 0;
+}
+
+int exec_reconnect(struct local_ctx *ctx, const struct local_args *a)
+{
+	(void)a;
+	return ctx->front->reconnect(ctx->ud, ctx->err);
+}
+
+/* /scrollback [N] */
+int exec_scrollback(struct local_ctx *ctx, const struct local_args *a)
+{
+	const char *p = a->args;
+	size_t n = a->alen;
+	char num[16];
+	long count = 20;
+	if (n > 0) {
+		char *end = NULL;
+		snprintf(num, sizeof(num), "%.*s", (int)(n < sizeof(num) - 1 ? n : sizeof(num) - 1), p);
+		count = strtol(num, &end, 10);
+		if (n >= sizeof(num) || end == num || *end != '\0' || count <= 0 || count > FLOOD_SCROLLBACK) {
+			buf_printf(ctx->err, BUF_NOLIMIT, "/scrollback: N: expected a number 1-%d, got '%.*s'",
+				   FLOOD_SCROLLBACK, (int)(n > 40 ? 40 : n), p);
+			return -1;
+		}
+	}
+	flood_scrollback(ctx->flood, (size_t)count, ctx->out);
+	return 0;
 }

@@ -396,13 +396,13 @@ static int only_help(const struct options *o)
 {
 	bool only = o->ncommands > 0;
 	for (size_t i = 0; i < o->ncommands && only; i++)
-		only = local_which(o->commands[i], strlen(o->commands[i])) == LC_HELP;
+		only = local_needs_no_tor(o->commands[i], strlen(o->commands[i]));
 	if (!only)
 		return -1;
 	int hrc = EXIT_ALL_OK;
 	for (size_t i = 0; i < o->ncommands; i++) {
 		struct buf err = {0};
-		if (local_run(o->commands[i], strlen(o->commands[i]), stdout, &err) == LOCAL_ERROR) {
+		if (local_run(o->commands[i], strlen(o->commands[i]), stdout, &err) < 0) {
 			fprintf(stderr, "torsh: %s\n", err.p);
 			hrc = EXIT_USAGE;
 		}

@@ -290,8 +290,14 @@ static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_m
 	}
 }
 
+/* Whether the command a reply answers has this shape of reply (cmd.h). */
+static bool reply_has(const struct cmd_def *def, unsigned flag)
+{
+	return def != NULL && (def->flags & flag);
+}
+
 static void render_pretty_reply(FILE *out, const struct tc_msg *m, const struct render_opts *o,
-				const char *command)
+				const struct cmd_def *def)
 {
 	if (!msg_ok(m)) {
 		for (size_t i = 0; i < m->nlines; i++) {
@@ -332,7 +338,8 @@ static void render_pretty_reply(FILE *out, const struct tc_msg *m, const struct 
 			color(out, o, C_RESET);
 			fputs(" = ", out);
 			put(out, eq + 1, len - (size_t)(eq + 1 - t), o);
-		} else if (strcmp(command, "GETCONF") == 0 && !memchr(t, ' ', len) && !(last && len == 2 && memcmp(t, "OK", 2) == 0)) {
+		} else if (reply_has(def, CMD_REPLY_KEYS) && !memchr(t, ' ', len) &&
+			   !(last && len == 2 && memcmp(t, "OK", 2) == 0)) {
 			/* GETCONF answers a bare KEY for an option with no value */
 			color(out, o, C_BOLD);
 			put(out, t, len, o);
@@ -707,7 +714,7 @@ static bool is_word(const char *p, size_t n)
 /* KEY=VALUE (GETINFO, GETCONF, ADD_ONION, MAPADDRESS), WORD ARGS... (the
  * PROTOCOLINFO, CLIENT and EXTENDED lines), or GETCONF's bare KEY for an
  * option with no value. */
-static struct line_key classify(const struct tc_msg *m, size_t i, const char *command)
+static struct line_key classify(const struct tc_msg *m, size_t i, const struct cmd_def *def)
 {
 	struct line_key k = {L_NONE, NULL, 0};
 	size_t len;
@@ -717,7 +724,7 @@ static struct line_key classify(const struct tc_msg *m, size_t i, const char *co
 		k = (struct line_key){L_KV, t, (size_t)(eq - t)};
 	} else if (sp && is_word(t, (size_t)(sp - t))) {
 		k = (struct line_key){L_RECORD, t, (size_t)(sp - t)};
-	} else if (sp == NULL && eq == NULL && strcmp(command, "GETCONF") == 0 &&
+	} else if (sp == NULL && eq == NULL && reply_has(def, CMD_REPLY_KEYS) &&
 		   !(i + 1 == m->nlines && len == 2 && memcmp(t, "OK", 2) == 0)) {
 		k = (struct line_key){L_UNSET, t, len};
 	}
@@ -726,16 +733,16 @@ static struct line_key classify(const struct tc_msg *m, size_t i, const char *co
 
 /* The positional arguments of a record line, named where the command says
  * what they are. */
-static const char *record_arg_name(const char *command, const char *word, size_t wlen, size_t idx)
+static const char *record_arg_name(const struct cmd_def *def, const char *word, size_t wlen, size_t idx)
 {
-	if (strcmp(command, "ONION_CLIENT_AUTH_VIEW") == 0 && wlen == 6 && memcmp(word, "CLIENT", 6) == 0)
+	if (reply_has(def, CMD_REPLY_CLIENT) && wlen == 6 && memcmp(word, "CLIENT", 6) == 0)
 		return idx == 0 ? "HSAddress" : idx == 1 ? "PrivateKey" : NULL;
 	return NULL;
 }
 
-static bool record_always_array(const char *command, const char *word, size_t wlen)
+static bool record_always_array(const struct cmd_def *def, const char *word, size_t wlen)
 {
-	return record_arg_name(command, word, wlen, 0) != NULL;
+	return record_arg_name(def, word, wlen, 0) != NULL;
 }
 
 static void json_unquoted(struct jout *w, const char *v, size_t n)
@@ -750,7 +757,7 @@ static void json_unquoted(struct jout *w, const char *v, size_t n)
 }
 
 /* WORD a b K=V -> {"args":["a","b"],"K":"V"}; WORD 5 -> 5; WORD x -> "x". */
-static void json_record(struct jout *w, const char *command, const char *t, size_t len, size_t wlen)
+static void json_record(struct jout *w, const struct cmd_def *def, const char *t, size_t len, size_t wlen)
 {
 	const char *p = t + wlen, *end = t + len;
 	size_t nargs = 0, nkw = 0, klen;
@@ -770,7 +777,7 @@ static void json_record(struct jout *w, const char *command, const char *t, size
 		}
 		q += tl;
 	}
-	if (nargs == 1 && nkw == 0 && !record_arg_name(command, t, wlen, 0)) {
+	if (nargs == 1 && nkw == 0 && !record_arg_name(def, t, wlen, 0)) {
 		if (is_number(only, only_len))
 			jput(w, only, only_len);
 		else
@@ -787,7 +794,7 @@ static void json_record(struct jout *w, const char *command, const char *t, size
 			if (q >= end)
 				break;
 			size_t tl = event_token(q, (size_t)(end - q), &klen);
-			const char *name = klen ? NULL : record_arg_name(command, t, wlen, idx);
+			const char *name = klen ? NULL : record_arg_name(def, t, wlen, idx);
 			bool now = pass == 0 ? (klen == 0) : (klen > 0);
 			if (now && klen == 0 && name == NULL) {
 				/* unnamed positionals gather in "args" */
@@ -826,7 +833,7 @@ static void json_record(struct jout *w, const char *command, const char *t, size
 }
 
 static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, const struct line_key *k,
-			    const char *command)
+			    const struct cmd_def *def)
 {
 	size_t len;
 	const char *t = msg_text(m, i, &len);
@@ -835,7 +842,7 @@ static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, co
 		if (m->lines[i].sep == '+') {
 			const char *d = msg_data(m, i, &len);
 			json_str(w, d, len);
-		} else if (strcmp(command, "GETCONF") == 0) {
+		} else if (reply_has(def, CMD_REPLY_KEYS)) {
 			/* GETCONF quotes a value (C escapes) only when it must */
 			json_unquoted(w, t + k->klen + 1, len - k->klen - 1);
 		} else {
@@ -843,7 +850,7 @@ static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, co
 		}
 		break;
 	case L_RECORD:
-		json_record(w, command, t, len, k->klen);
+		json_record(w, def, t, len, k->klen);
 		break;
 	default:
 		jput(w, "null", 4);
@@ -852,14 +859,14 @@ static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, co
 
 /* Lines as an object; a key given several times (GETCONF of a repeated
  * option, several CLIENT lines) becomes an array. */
-static void json_values(struct jout *w, const struct tc_msg *m, const char *command)
+static void json_values(struct jout *w, const struct tc_msg *m, const struct cmd_def *def)
 {
 	struct json_names *g = w->names;
 	if (names_reserve(g, m->nlines) < 0)
 		return;
 	size_t n = 0;
 	for (size_t i = 0; i < m->nlines; i++) {
-		struct line_key k = classify(m, i, command);
+		struct line_key k = classify(m, i, def);
 		if (k.kind != L_NONE)
 			g->v[n++] = (struct json_name){k.key, k.klen, i};
 	}
@@ -869,8 +876,8 @@ static void json_values(struct jout *w, const struct tc_msg *m, const char *comm
 		size_t count = names_first(g, n, i);
 		if (count == 0)
 			continue;
-		struct line_key k = classify(m, i, command);
-		bool array = count > 1 || (k.kind == L_RECORD && record_always_array(command, k.key, k.klen));
+		struct line_key k = classify(m, i, def);
+		bool array = count > 1 || (k.kind == L_RECORD && record_always_array(def, k.key, k.klen));
 		if (!first)
 			jputc(w, ',');
 		first = false;
@@ -880,24 +887,25 @@ static void json_values(struct jout *w, const struct tc_msg *m, const char *comm
 			jputc(w, '[');
 		for (size_t c = 0, p = g->pos[i]; c < count; c++) {
 			size_t j = g->v[p + c].idx;
-			struct line_key kj = classify(m, j, command);
+			struct line_key kj = classify(m, j, def);
 			if (c)
 				jputc(w, ',');
-			json_line_value(w, m, j, &kj, command);
+			json_line_value(w, m, j, &kj, def);
 		}
 		if (array)
 			jputc(w, ']');
 	}
 }
 
-static void render_json_reply(struct renderer *r, FILE *out, const struct tc_msg *m, const char *command)
+static void render_json_reply(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def,
+			      const char *word)
 {
 	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
 	buf_reset(w->b);
 	jput(w, "{\"type\":\"reply\"", 15);
-	if (command[0]) {
+	if (word && word[0]) {
 		jput(w, ",\"command\":", 11);
-		json_str(w, command, strlen(command));
+		json_str(w, word, strlen(word));
 	}
 	jputs(w, ",\"code\":");
 	jint(w, m->code);
@@ -914,7 +922,7 @@ static void render_json_reply(struct renderer *r, FILE *out, const struct tc_msg
 	}
 	jput(w, ",\"values\":{", 11);
 	if (msg_ok(m))
-		json_values(w, m, command);
+		json_values(w, m, def);
 	jput(w, "},\"lines\":[", 11);
 	for (size_t i = 0; i < m->nlines; i++) {
 		size_t len;
@@ -929,10 +937,8 @@ static void render_json_reply(struct renderer *r, FILE *out, const struct tc_msg
 	jflush(w);
 }
 
-void render(struct renderer *r, FILE *out, const struct tc_msg *m, const char *command)
+void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def, const char *word)
 {
-	if (command == NULL)
-		command = "";
 	switch (r->o.fmt) {
 	case FMT_RAW:
 		render_raw(out, m, &r->o);
@@ -941,13 +947,13 @@ void render(struct renderer *r, FILE *out, const struct tc_msg *m, const char *c
 		if (m->event)
 			render_pretty_event(r, out, m);
 		else
-			render_pretty_reply(out, m, &r->o, command);
+			render_pretty_reply(out, m, &r->o, def);
 		break;
 	case FMT_JSON:
 		if (m->event)
 			render_json_event(r, out, m);
 		else
-			render_json_reply(r, out, m, command);
+			render_json_reply(r, out, m, def, word);
 		break;
 	}
 }

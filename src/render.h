@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "cmd.h"
 #include "event.h"
 #include "reply.h"
 
@@ -33,10 +34,11 @@ struct renderer {
 
 void renderer_init(struct renderer *r, const struct render_opts *o);
 void renderer_free(struct renderer *r);
-/* `command`: for a reply, the command word it answers (NULL or "" when
- * unknown); it lets the JSON renderer type the lines (GETCONF's bare keys,
- * ONION_CLIENT_AUTH_VIEW's CLIENT records). */
-void render(struct renderer *r, FILE *out, const struct tc_msg *m, const char *command);
+/* For a reply, `def` is the command it answers (NULL when unknown): its
+ * reply flags (cmd.h) type the lines, GETCONF's bare keys and
+ * ONION_CLIENT_AUTH_VIEW's CLIENT records; `word` is that command's word as
+ * sent, for JSON's "command" (NULL or "": none). */
+void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def, const char *word);
 
 /* The seed's exception name for an error reply code, e.g. 552 ->
  * "InvalidArguments"; NULL for success codes. */

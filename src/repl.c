@@ -17,6 +17,7 @@
 #include "histfile.h"
 #include "shellcmd.h"
 #include "flood.h"
+#include "linestate.h"
 #include "secret.h"
 #include "trace.h"
 #include "waiter.h"
@@ -28,15 +29,13 @@ struct repl {
 	const struct repl_opts *o;
 	struct session *s;
 	struct editor *ed;
-	bool in_body;
-	struct buf first, body;
+	struct linestate ls;       /* lines into commands, bodies collected */
 	const char *cur_prompt;
 	struct renderer out;
 	char hist_path[PATH_MAX];   /* "" when history is not kept on disk */
 	/* a dangerous command waiting for "y" */
 	bool confirming;
-	struct buf pend_line, pend_body;
-	bool pend_has_body;
+	struct command pend;
 	char confirm_prompt[160];
 	struct shell sh;           /* /events, /mute, /format ... */
 	bool disconnected;         /* lost the connection; retrying */
@@ -86,6 +85,21 @@ static const char *prompt_cb(void *ud)
 {
 	const struct repl *r = ud;
 	return r->cur_prompt;
+}
+
+/* The prompt says what the next line is for. */
+static void set_prompt(struct repl *r)
+{
+	if (r->confirming)
+		r->cur_prompt = r->confirm_prompt;
+	else if (linestate_in_body(&r->ls))
+		r->cur_prompt = "... ";
+	else if (r->disconnected)
+		r->cur_prompt = "disconnected> ";
+	else if (r->wait.active)
+		r->cur_prompt = r->wait_prompt;
+	else
+		r->cur_prompt = r->o->prompt;
 }
 
 /* One "TAG COMMAND" request of the completion catalog. */
@@ -141,19 +155,20 @@ static void on_msg(void *ud, const struct tc_msg *m)
 		return;
 	bool awaited = m->event && r->wait.active && waiter_match(&r->wait, m);
 	if (awaited) {
-		r->cur_prompt = r->disconnected ? "disconnected> " : r->o->prompt;
+		set_prompt(r);
 		editor_print_begin(r->ed);
-		render(&r->out, stdout, m, "");
+		render(&r->out, stdout, m, NULL, NULL);
 		fputs("/wait: done\n", stdout);
 		editor_print_end(r->ed);
 		return;
 	}
 	if (m->event && !flood_admit(&r->flood, mono_ms(), m))
 		return;
+	const struct pending_cmd *to = r->s->answering;
 	if (!m->event)
-		shell_on_reply(&r->sh, r->s->reply_to, m);
+		shell_on_reply(&r->sh, to ? to->def : NULL, m);
 	editor_print_begin(r->ed);
-	render(&r->out, stdout, m, r->s->reply_to);
+	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
 	editor_print_end(r->ed);
 	/* the command may have made or dropped circuits, streams, services */
 	if (!m->event)
@@ -166,7 +181,7 @@ static void on_msg(void *ud, const struct tc_msg *m)
 static int complete_cb(void *ud, const char *line, size_t cursor, struct editor_matches *m)
 {
 	struct repl *r = ud;
-	if (r->in_body || r->confirming)
+	if (linestate_in_body(&r->ls) || r->confirming)
 		return -1;
 	complete(&r->cat, line, cursor, &r->comp);
 	refresh_source(r, r->comp.source);
@@ -177,12 +192,12 @@ static int complete_cb(void *ud, const char *line, size_t cursor, struct editor_
 	return 0;
 }
 
-/* The typed line again with a caret under the column the error names. */
-/* The line is shown above a caret, its secret (secret.h) as '*'s. */
-static void show_error(const char *line, size_t len, const char *msg)
+/* The typed line again with a caret under the column the error names,
+ * its secret (secret.h) as '*'s. */
+static void show_error(const char *line, size_t len, const struct cmd_error *e)
 {
-	size_t col = 0;
-	if (sscanf(msg, "column %zu:", &col) == 1 && col >= 1 && col <= len + 1 && len < 200) {
+	size_t col = e->col;
+	if (col >= 1 && col <= len + 1 && len < 200) {
 		size_t cut = secret_in_command(line, len);
 		cut = cut < len ? cut : len;
 		fputs("  ", stderr);
@@ -191,7 +206,10 @@ static void show_error(const char *line, size_t len, const char *msg)
 			fputc('*', stderr);
 		fprintf(stderr, "\n  %*s^\n", (int)(col - 1), "");
 	}
-	fprintf(stderr, "torsh: %s\n", msg);
+	struct buf msg = {0};
+	command_error_text(e, &msg);
+	fprintf(stderr, "torsh: %s\n", msg.p);
+	buf_free(&msg);
 }
 
 static void on_trace(void *ud, char dir, const char *p, size_t n)
@@ -238,8 +256,9 @@ static void connection_lost(struct repl *r)
 	r->backoff_ms = BACKOFF_FIRST_MS;
 	r->next_try_ms = mono_ms() + r->backoff_ms;
 	r->told_retry = false;
-	r->in_body = r->confirming = false;
-	r->cur_prompt = "disconnected> ";
+	linestate_cancel(&r->ls);
+	r->confirming = false;
+	set_prompt(r);
 	editor_print_end(r->ed);
 }
 
@@ -260,7 +279,7 @@ static void try_reconnect(struct repl *r)
 	}
 	buf_free(&why);
 	r->disconnected = false;
-	r->cur_prompt = r->o->prompt;
+	set_prompt(r);
 	set_trace(r, r->tracing);
 	fprintf(stderr, "torsh: reconnected\n");
 	struct buf err = {0};
@@ -272,24 +291,21 @@ static void try_reconnect(struct repl *r)
 	editor_print_end(r->ed);
 }
 
-/* /trace [on|off] */
-static void trace_command(struct repl *r, const char *a, size_t n)
+/* What torsh's own commands ask of the shell (local.h). */
+static bool front_trace(void *ud, int on)
 {
-	if (n == 0)
-		printf("trace: %s\n", r->tracing ? "on" : "off");
-	else if (n == 2 && strncasecmp(a, "on", 2) == 0)
-		set_trace(r, true);
-	else if (n == 3 && strncasecmp(a, "off", 3) == 0)
-		set_trace(r, false);
-	else
-		fprintf(stderr, "torsh: /trace: expected on or off, got '%.*s'\n", (int)n, a);
+	struct repl *r = ud;
+	if (on >= 0)
+		set_trace(r, on == 1);
+	return r->tracing;
 }
 
-static void reconnect_command(struct repl *r)
+static int front_reconnect(void *ud, struct buf *err)
 {
+	struct repl *r = ud;
 	if (r->o->reconnect == NULL) {
-		fputs("torsh: /reconnect: not for a tor torsh launched itself\n", stderr);
-		return;
+		buf_printf(err, BUF_NOLIMIT, "/reconnect: not for a tor torsh launched itself");
+		return -1;
 	}
 	if (!r->disconnected) {
 		ctl_close(&r->s->ctl);
@@ -297,59 +313,20 @@ static void reconnect_command(struct repl *r)
 		connection_lost(r);
 	}
 	try_reconnect(r);
+	return 0;
 }
 
-/* /scrollback [N] */
-static void scrollback_command(struct repl *r, const char *a, size_t n)
+static void front_waiting(void *ud)
 {
-	char num[16];
-	long count = 20;
-	if (n > 0) {
-		char *end = NULL;
-		snprintf(num, sizeof(num), "%.*s", (int)(n < sizeof(num) - 1 ? n : sizeof(num) - 1), a);
-		count = strtol(num, &end, 10);
-		if (n >= sizeof(num) || end == num || *end != '\0' || count <= 0 || count > FLOOD_SCROLLBACK) {
-			fprintf(stderr, "torsh: /scrollback: N: expected a number 1-%d, got '%.*s'\n", FLOOD_SCROLLBACK,
-				(int)(n > 40 ? 40 : n), a);
-			return;
-		}
-	}
-	flood_scrollback(&r->flood, (size_t)count, stdout);
+	struct repl *r = ud;
+	snprintf(r->wait_prompt, sizeof(r->wait_prompt), "waiting for %s (Ctrl-C stops)> ", r->wait.def->name);
+	set_prompt(r);
 }
-
-/* /wait EVENT [FIELD=VALUE ...] [--timeout S] */
-static void wait_command(struct repl *r, const char *line, size_t len)
-{
-	struct buf werr = {0};
-	if (waiter_start(&r->wait, line, len, mono_ms(), &werr) < 0) {
-		fprintf(stderr, "torsh: %s\n", werr.p);
-	} else if (!(r->sh.events & ((uint64_t)1 << (r->wait.def - event_defs)))) {
-		r->wait.active = false;
-		fprintf(stderr, "torsh: /wait: not subscribed to %s; /events +%s first\n", r->wait.def->name,
-			r->wait.def->name);
-	} else {
-		snprintf(r->wait_prompt, sizeof(r->wait_prompt), "waiting for %s (Ctrl-C stops)> ", r->wait.def->name);
-		r->cur_prompt = r->wait_prompt;
-	}
-	buf_free(&werr);
-}
-
-static void submit_now(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body);
 
 /* On a terminal, a command that stops tor or throws state away waits for
- * a "y" (--yes skips the question). */
-static bool ask_first(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+ * a "y" (--yes skips the question); r->pend holds it meanwhile. */
+static void ask_first(struct repl *r, const char *line, size_t len)
 {
-	struct command_info info;
-	command_inspect(line, len, &info);
-	if (!info.dangerous || r->o->yes)
-		return false;
-	buf_reset(&r->pend_line);
-	buf_reset(&r->pend_body);
-	buf_append(&r->pend_line, line, len, BUF_NOLIMIT);
-	if (body)
-		buf_append(&r->pend_body, body, blen, BUF_NOLIMIT);
-	r->pend_has_body = has_body;
 	r->confirming = true;
 	/* the question echoes the line, up to its secret (secret.h) */
 	size_t cut = secret_in_command(line, len);
@@ -357,27 +334,25 @@ static bool ask_first(struct repl *r, const char *line, size_t len, const char *
 	shown = shown > 60 ? 60 : shown;
 	snprintf(r->confirm_prompt, sizeof(r->confirm_prompt), "%.*s%s: really send it? [y/N] ", shown, line,
 		 shown < (int)len ? "..." : "");
-	r->cur_prompt = r->confirm_prompt;
-	return true;
+	set_prompt(r);
+}
+
+static void send_command(struct repl *r, const struct command *c)
+{
+	if (session_send(r->s, c) == 0)
+		shell_note_sent(&r->sh, c);
 }
 
 static void answer_confirm(struct repl *r, const char *line, size_t len)
 {
 	r->confirming = false;
-	r->cur_prompt = r->o->prompt;
+	set_prompt(r);
 	bool yes = (len == 1 && (line[0] == 'y' || line[0] == 'Y')) || (len == 3 && strncasecmp(line, "yes", 3) == 0);
-	if (!yes) {
+	if (!yes)
 		fputs("not sent\n", stdout);
-		return;
-	}
-	submit_now(r, r->pend_line.p, r->pend_line.len, r->pend_body.p, r->pend_body.len, r->pend_has_body);
-}
-
-static void submit(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
-{
-	if (ask_first(r, line, len, body, blen, has_body))
-		return;
-	submit_now(r, line, len, body, blen, has_body);
+	else
+		send_command(r, &r->pend);
+	command_free(&r->pend);
 }
 
 static void still_waiting(const struct repl *r)
@@ -392,24 +367,38 @@ static void not_connected(struct repl *r)
 		left > 0 ? (left + 999) / 1000 : 0);
 }
 
+/* A tor command, or the LINE of /raw: built once, then sent, or held
+ * for a "y" first. */
 static void send_line(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
-	struct buf err = {0};
-	if (session_submit(r->s, line, len, body, blen, has_body, &err) == 0)
-		shell_note_submit(&r->sh, line, len);
-	else if (r->s->ctl.state == CTL_OPEN)
-		show_error(line, len, err.p ? err.p : "refused");
-	buf_free(&err);
+	struct cmd_error e;
+	if (command_build(&r->pend, line, len, body, blen, has_body, &e) < 0) {
+		show_error(line, len, &e);
+		return;
+	}
+	if (r->pend.dangerous && !r->o->yes) {
+		ask_first(r, line, len);
+		return;
+	}
+	send_command(r, &r->pend);
+	command_free(&r->pend);
 }
 
-/* A '/' command, dispatched on its entry in the command table. */
+static void front_send(void *ud, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+{
+	send_line(ud, line, len, body, blen, has_body);
+}
+
+static const struct local_front repl_front = {
+	.send = front_send, .reconnect = front_reconnect, .trace = front_trace, .waiting = front_waiting,
+};
+
+/* A '/' command, run from its entry in the command table. */
 static void run_local(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
 	struct buf err = {0};
-	size_t a;
-	const struct cmd_def *d = local_find(line, len, &a, &err);
-	const char *args = line + a;
-	size_t alen = len - a;
+	struct local_args a;
+	const struct cmd_def *d = local_find(line, len, body, blen, has_body, &a, &err);
 	if (d == NULL) {
 		fprintf(stderr, "torsh: %s\n", err.p);
 	} else if (r->wait.active && !(d->flags & CMD_DURING_WAIT)) {
@@ -417,37 +406,12 @@ static void run_local(struct repl *r, const char *line, size_t len, const char *
 	} else if (r->disconnected && !(d->flags & CMD_OFFLINE)) {
 		not_connected(r);
 	} else {
-		switch (d->local) {
-		case LC_RECONNECT:
-			reconnect_command(r);
-			break;
-		case LC_SCROLLBACK:
-			scrollback_command(r, args, alen);
-			break;
-		case LC_WAIT:
-			wait_command(r, line, len);
-			break;
-		case LC_TRACE:
-			trace_command(r, args, alen);
-			break;
-		case LC_QUIT:
-			if (r->disconnected)
-				r->leave = true;
-			else
-				send_line(r, "QUIT", 4, NULL, 0, false);
-			break;
-		case LC_RAW:
-			send_line(r, line, len, body, blen, has_body);
-			break;
-		case LC_HELP:
-			if (local_run(line, len, stdout, &err) == LOCAL_ERROR)
-				fprintf(stderr, "torsh: %s\n", err.p);
-			break;
-		default:
-			if (shell_run(&r->sh, d->local, args, alen, stdout, &err) == SHELL_ERROR)
-				fprintf(stderr, "torsh: %s\n", err.p ? err.p : "failed");
-			break;
-		}
+		struct local_ctx ctx = {.s = r->s, .sh = &r->sh, .wait = &r->wait, .flood = &r->flood,
+					.now_ms = mono_ms(), .offline = r->disconnected, .out = stdout, .err = &err,
+					.front = &repl_front, .ud = r};
+		if (local_exec(d, &ctx, &a) < 0)
+			fprintf(stderr, "torsh: %s\n", err.p ? err.p : "failed");
+		r->leave = r->leave || ctx.leave;
 	}
 	fflush(stdout);
 	buf_free(&err);
@@ -465,7 +429,8 @@ static void submit_now(struct repl *r, const char *line, size_t len, const char 
 	}
 	if (r->disconnected) {
 		/* QUIT leaves, as Ctrl-D does */
-		if (len == 4 && strncasecmp(line, "QUIT", 4) == 0)
+		const struct cmd_def *d = cmd_line_def(line, len, false);
+		if (d != NULL && (d->flags & CMD_CLOSES))
 			r->leave = true;
 		else
 			not_connected(r);
@@ -480,29 +445,12 @@ static void take_line(struct repl *r, const char *line, size_t len)
 		answer_confirm(r, line, len);
 		return;
 	}
-	if (r->in_body) {
-		if (len == 1 && line[0] == '.') {
-			r->in_body = false;
-			r->cur_prompt = r->o->prompt;
-			submit(r, r->first.p, r->first.len, r->body.p, r->body.len, true);
-		} else {
-			buf_append(&r->body, line, len, BUF_NOLIMIT);
-			buf_putc(&r->body, '\n', BUF_NOLIMIT);
-		}
-		return;
-	}
-	if (len == 0)
-		return;
-	history_add(r, line, len);
-	if (command_wants_body(line, len)) {
-		r->in_body = true;
-		r->cur_prompt = "... ";
-		buf_reset(&r->first);
-		buf_reset(&r->body);
-		buf_append(&r->first, line, len, BUF_NOLIMIT);
-		return;
-	}
-	submit(r, line, len, NULL, 0, false);
+	if (!linestate_in_body(&r->ls) && len > 0)
+		history_add(r, line, len);
+	struct line_cmd c;
+	if (linestate_take(&r->ls, line, len, 0, &c) == 1)
+		submit_now(r, c.line, c.len, c.body, c.blen, c.has_body);
+	set_prompt(r);
 }
 
 static volatile sig_atomic_t got_sigint, got_sigwinch;
@@ -520,13 +468,172 @@ static void on_sigint(int sig)
 	got_sigint = 1;
 }
 
+/* Ctrl-C: what the line was for goes too, a body, a question or a /wait. */
+static void cancel_input(struct repl *r)
+{
+	linestate_cancel(&r->ls);
+	r->confirming = r->wait.active = false;
+	set_prompt(r);
+}
+
 static void cancel_line(struct repl *r)
 {
-	if (r->in_body || r->confirming || r->wait.active) {
-		r->in_body = r->confirming = r->wait.active = false;
-		r->cur_prompt = r->disconnected ? "disconnected> " : r->o->prompt;
-	}
 	editor_cancel(r->ed);
+}
+
+/* The line editor and the history, set up for the shell. -1 when the
+ * editor cannot start. */
+static int setup_editor(struct repl *r)
+{
+	struct editor_calls calls = {.prompt = prompt_cb, .complete = complete_cb, .ud = r,
+				     .history_size = HISTFILE_KEEP};
+	r->ed = editor_new(&calls);
+	if (r->ed == NULL)
+		return -1;
+	if (histfile_path(r->hist_path, sizeof(r->hist_path)))
+		histfile_load(r->hist_path, history_add_loaded, r->ed);
+	else
+		r->hist_path[0] = '\0';
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_sigint};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	struct sigaction sw = {.sa_handler = on_sigwinch};
+	sigemptyset(&sw.sa_mask);
+	sigaction(SIGWINCH, &sw, NULL);
+}
+
+/* What the signal handlers noted; true when torsh is asked to stop. */
+static bool take_signals(struct repl *r, volatile sig_atomic_t *stop_flag)
+{
+	if (stop_flag && *stop_flag) {
+		/* what follows (the shell's prompt) starts on a line of its own */
+		fputc('\n', stdout);
+		return true;
+	}
+	if (got_sigwinch) {
+		got_sigwinch = 0;
+		editor_resize(r->ed);
+	}
+	if (got_sigint) {
+		got_sigint = 0;
+		cancel_input(r);
+		cancel_line(r);
+	}
+	return false;
+}
+
+/* A /wait that timed out says so and gives the prompt back. */
+static void expire_wait(struct repl *r)
+{
+	char msg[160];
+	if (!waiter_expired(&r->wait, mono_ms(), msg, sizeof(msg)))
+		return;
+	set_prompt(r);
+	editor_print_begin(r->ed);
+	fprintf(stderr, "torsh: %s\n", msg);
+	editor_print_end(r->ed);
+}
+
+/* How long poll may sleep: until the next retry, the flood summary, the
+ * reply deadline or the end of a /wait. A flood summary that is due is
+ * printed now. */
+static int poll_timeout(struct repl *r)
+{
+	long now = mono_ms(), timeout = -1, flood_wait;
+	if (r->disconnected)
+		timeout = r->next_try_ms - now < 0 ? 0 : r->next_try_ms - now;
+	buf_reset(&r->summary);
+	flood_tick(&r->flood, now, &r->summary, &flood_wait);
+	if (r->summary.len > 0) {
+		editor_print_begin(r->ed);
+		fwrite(r->summary.p, 1, r->summary.len, stdout);
+		editor_print_end(r->ed);
+	}
+	if (flood_wait >= 0 && (timeout < 0 || flood_wait < timeout))
+		timeout = flood_wait;
+	long reply_due = r->disconnected ? -1 : session_deadline(r->s);
+	if (reply_due >= 0 && (timeout < 0 || reply_due - now < timeout))
+		timeout = reply_due - now < 0 ? 0 : reply_due - now;
+	if (r->wait.active && (timeout < 0 || r->wait.deadline_ms - now < timeout))
+		timeout = r->wait.deadline_ms - now < 0 ? 0 : r->wait.deadline_ms - now;
+	return (int)timeout;
+}
+
+/* What tor sent, and whether a reply is overdue (however much else arrived
+ * meanwhile). True when the shell ends, with *rc. */
+static bool take_tor(struct repl *r, short revents, int *rc)
+{
+	struct session *s = r->s;
+	if (r->disconnected || !((revents && session_pump(s) < 0) || session_timed_out(s, mono_ms())))
+		return false;
+	if (s->closed_by_quit || r->o->reconnect == NULL) {
+		editor_print_begin(r->ed);
+		if (!s->closed_by_quit) {
+			say_lost(r);
+			*rc = EXIT_LOST;
+		}
+		editor_leave(r->ed);
+		return true;
+	}
+	/* nothing more is read from it: a late reply would be taken for the
+	 * next command's */
+	ctl_close(&s->ctl);
+	connection_lost(r);
+	return false;
+}
+
+/* What the editor read; a complete line is run. True when the shell ends
+ * (Ctrl-D, QUIT while disconnected, a send that failed), with *rc. */
+static bool take_input(struct repl *r, int *rc)
+{
+	struct buf copy = {0};
+	enum editor_got got = editor_read(r->ed, &copy);
+	if (got == EDITOR_EOF) {
+		if (r->disconnected)
+			*rc = EXIT_LOST;
+		return true;
+	}
+	if (got != EDITOR_LINE)
+		return false;
+	take_line(r, copy.p, copy.len);
+	buf_free(&copy);
+	if (r->leave) {
+		*rc = EXIT_LOST;
+		return true;
+	}
+	if (!r->disconnected && r->s->ctl.state != CTL_OPEN) {
+		/* sending failed: the connection went while we wrote */
+		if (!r->o->reconnect || r->s->quit_sent) {
+			say_lost(r);
+			*rc = EXIT_LOST;
+			return true;
+		}
+		connection_lost(r);
+	}
+	/* a new line, under a prompt that may have changed (to "... " in a
+	 * body, to "disconnected> ") */
+	editor_prompt(r->ed);
+	return false;
+}
+
+static void repl_free(struct repl *r)
+{
+	editor_free(r->ed);
+	linestate_free(&r->ls);
+	command_free(&r->pend);
+	catalog_free(&r->cat);
+	tracer_free(&r->tracer);
+	flood_free(&r->flood);
+	waiter_free(&r->wait);
+	buf_free(&r->summary);
+	buf_free(&r->trace_out);
+	completion_free(&r->comp);
+	renderer_free(&r->out);
 }
 
 int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t *stop_flag)
@@ -535,149 +642,36 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	renderer_init(&r.out, &o->render);
 	r.sh.s = s;
 	r.sh.out = &r.out;
-	struct editor_calls calls = {.prompt = prompt_cb, .complete = complete_cb, .ud = &r,
-				     .history_size = HISTFILE_KEEP};
-	r.ed = editor_new(&calls);
-	if (r.ed == NULL) {
+	if (setup_editor(&r) < 0) {
 		fputs("torsh: cannot start the line editor\n", stderr);
 		renderer_free(&r.out);
 		return EXIT_USAGE;
 	}
-	if (histfile_path(r.hist_path, sizeof(r.hist_path)))
-		histfile_load(r.hist_path, history_add_loaded, r.ed);
-	else
-		r.hist_path[0] = '\0';
 	s->on_reply = s->on_event = on_msg;
 	s->on_internal = on_internal;
 	s->ud = &r;
 	request_all(&r, catalog_static_requests);
 	request_all(&r, catalog_live_requests);
 	r.relays_asked_ms = mono_ms();
-
-	struct sigaction sa = {.sa_handler = on_sigint};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	struct sigaction sw = {.sa_handler = on_sigwinch};
-	sigemptyset(&sw.sa_mask);
-	sigaction(SIGWINCH, &sw, NULL);
+	install_signals();
 
 	int rc = EXIT_ALL_OK;
 	editor_prompt(r.ed);
 	for (;;) {
-		if (stop_flag && *stop_flag) {
-			/* what follows (the shell's prompt) starts on a line of its own */
-			fputc('\n', stdout);
+		if (take_signals(&r, stop_flag))
 			break;
-		}
-		if (got_sigwinch) {
-			got_sigwinch = 0;
-			editor_resize(r.ed);
-		}
-		if (got_sigint) {
-			got_sigint = 0;
-			cancel_line(&r);
-		}
 		if (r.disconnected && mono_ms() >= r.next_try_ms)
 			try_reconnect(&r);
+		expire_wait(&r);
 		struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = s->ctl.fd, .events = POLLIN}};
-		int timeout = -1;
-		if (r.disconnected) {
-			long left = r.next_try_ms - mono_ms();
-			timeout = left < 0 ? 0 : (int)left;
-		}
-		long flood_wait;
-		buf_reset(&r.summary);
-		flood_tick(&r.flood, mono_ms(), &r.summary, &flood_wait);
-		if (r.summary.len > 0) {
-			editor_print_begin(r.ed);
-			fwrite(r.summary.p, 1, r.summary.len, stdout);
-			editor_print_end(r.ed);
-		}
-		if (flood_wait >= 0 && (timeout < 0 || flood_wait < timeout))
-			timeout = (int)flood_wait;
-		long reply_due = r.disconnected ? -1 : session_deadline(s);
-		if (reply_due >= 0 && (timeout < 0 || reply_due - mono_ms() < timeout))
-			timeout = reply_due - mono_ms() < 0 ? 0 : (int)(reply_due - mono_ms());
-		if (r.wait.active) {
-			long left = r.wait.deadline_ms - mono_ms();
-			if (left <= 0) {
-				r.wait.active = false;
-				r.cur_prompt = r.disconnected ? "disconnected> " : o->prompt;
-				editor_print_begin(r.ed);
-				fprintf(stderr, "torsh: /wait: no %s event %swithin %g s\n", r.wait.def->name,
-					r.wait.ncond ? "with those fields " : "", r.wait.timeout_s);
-				editor_print_end(r.ed);
-				continue;
-			}
-			if (timeout < 0 || left < timeout)
-				timeout = (int)left;
-		}
-		int n = poll(p, r.disconnected ? 1 : 2, timeout);
+		int n = poll(p, r.disconnected ? 1 : 2, poll_timeout(&r));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n < 0 || take_tor(&r, p[1].revents, &rc) || (p[0].revents && take_input(&r, &rc)))
 			break;
-		/* a reply is overdue however much else arrived meanwhile */
-		if (!r.disconnected && ((p[1].revents && session_pump(s) < 0) || session_timed_out(s, mono_ms()))) {
-			if (s->closed_by_quit || r.o->reconnect == NULL) {
-				editor_print_begin(r.ed);
-				if (!s->closed_by_quit) {
-					say_lost(&r);
-					rc = EXIT_LOST;
-				}
-				editor_leave(r.ed);
-				break;
-			}
-			/* nothing more is read from it: a late reply would
-			 * be taken for the next command's */
-			ctl_close(&s->ctl);
-			connection_lost(&r);
-		}
-		if (!p[0].revents)
-			continue;
-		struct buf copy = {0};
-		enum editor_got got = editor_read(r.ed, &copy);
-		if (got == EDITOR_EOF) {
-			if (r.disconnected)
-				rc = EXIT_LOST;
-			break;
-		}
-		if (got != EDITOR_LINE)
-			continue;
-		take_line(&r, copy.p, copy.len);
-		buf_free(&copy);
-		if (r.leave) {
-			rc = EXIT_LOST;
-			break;
-		}
-		if (!r.disconnected && s->ctl.state != CTL_OPEN) {
-			/* sending failed: the connection went while we wrote */
-			if (o->reconnect && !s->quit_sent) {
-				connection_lost(&r);
-			} else {
-				say_lost(&r);
-				rc = EXIT_LOST;
-				break;
-			}
-		}
-		/* a new line, under a prompt that may have changed (to "... " in
-		 * a body, to "disconnected> ") */
-		editor_prompt(r.ed);
 	}
 	if (s->ctl.state == CTL_OPEN && !r.disconnected)
 		session_quit(s, stop_flag && *stop_flag ? SESSION_QUIT_STOP_MS : SESSION_QUIT_MS);
-	editor_free(r.ed);
-	buf_free(&r.first);
-	buf_free(&r.body);
-	buf_free(&r.pend_line);
-	catalog_free(&r.cat);
-	tracer_free(&r.tracer);
-	flood_free(&r.flood);
-	waiter_free(&r.wait);
-	buf_free(&r.summary);
-	buf_free(&r.trace_out);
-	completion_free(&r.comp);
-	buf_free(&r.pend_body);
-	renderer_free(&r.out);
+	repl_free(&r);
 	return rc;
 }

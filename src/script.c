@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "command.h"
 #include "exitcode.h"
+#include "linestate.h"
 #include "local.h"
 #include "waiter.h"
 
@@ -65,13 +66,15 @@ struct runner {
 	struct session *s;
 	int rc;                   /* first failure's exit code */
 	bool stop_input;
-	struct buf body;          /* multi-line body being collected */
-	struct buf first;         /* its command line */
-	bool in_body;
-	unsigned long body_start;
+	struct lines in;          /* stdin, when there are no -c commands */
+	struct linestate ls;      /* its lines into commands */
+	bool from_stdin, input_done;
+	size_t next_cmd;          /* the next -c command */
+	long linger_until;        /* --linger: when to stop; -1 not yet */
 	struct renderer out;
 	struct waiter wait;       /* a /wait holding the next command */
 	unsigned long wait_line;
+	unsigned long lineno;     /* of the command being run; 0 for -c */
 };
 
 static long now_ms(void)
@@ -84,7 +87,8 @@ static long now_ms(void)
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct runner *r = ud;
-	render(&r->out, stdout, m, r->s->reply_to);
+	const struct pending_cmd *to = r->s->answering;
+	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
 	if (m->event) {
 		waiter_remember(&r->wait, m);
 		waiter_match(&r->wait, m);
@@ -110,69 +114,48 @@ static void refused(struct runner *r, unsigned long lineno, const char *msg)
 		r->stop_input = true;
 }
 
-static void submit(struct runner *r, const char *line, size_t len, const char *body, size_t blen,
-		   bool has_body, unsigned long lineno)
+/* A tor command (or /raw's LINE): sent, or refused with the reason. */
+static void send_tor(struct runner *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
 	struct buf err = {0};
-	if (local_which(line, len) == LC_WAIT) {
-		if (waiter_start(&r->wait, line, len, now_ms(), &err) < 0)
-			refused(r, lineno, err.p);
-		else if (!waiter_match_recent(&r->wait))
-			r->wait_line = lineno;
-		buf_free(&err);
-		return;
-	}
-	if (len > 0 && line[0] == '/') {
-		switch (local_run(line, len, stdout, &err)) {
-		case LOCAL_DONE:
-			buf_free(&err);
-			return;
-		case LOCAL_ERROR:
-			refused(r, lineno, err.p);
-			buf_free(&err);
-			return;
-		case LOCAL_QUIT:
-			line = "QUIT";
-			len = 4;
-			break;
-		case LOCAL_SEND:
-			break;
-		}
-	}
 	waiter_forget(&r->wait);
 	if (session_submit(r->s, line, len, body, blen, has_body, &err) < 0 && r->s->ctl.state == CTL_OPEN)
-		refused(r, lineno, err.p ? err.p : "refused");
+		refused(r, r->lineno, err.p ? err.p : "refused");
 	if (r->s->quit_sent)
 		r->stop_input = true;
 	buf_free(&err);
 }
 
-/* Feeds one input line; collects a body for commands that take one. */
-static void take_line(struct runner *r, const char *line, size_t len, unsigned long lineno)
+static void front_send(void *ud, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
-	if (r->in_body) {
-		if (len == 1 && line[0] == '.') {
-			r->in_body = false;
-			submit(r, r->first.p, r->first.len, r->body.p, r->body.len, true, r->body_start);
-			return;
-		}
-		buf_append(&r->body, line, len, BUF_NOLIMIT);
-		buf_putc(&r->body, '\n', BUF_NOLIMIT);
-		return;
-	}
-	if (len == 0 || line[0] == '#')
-		return;
-	if (command_wants_body(line, len)) {
-		r->in_body = true;
-		r->body_start = lineno;
-		buf_reset(&r->first);
-		buf_reset(&r->body);
-		buf_append(&r->first, line, len, BUF_NOLIMIT);
-		return;
-	}
-	submit(r, line, len, NULL, 0, false, lineno);
+	send_tor(ud, line, len, body, blen, has_body);
 }
 
+static void front_waiting(void *ud)
+{
+	struct runner *r = ud;
+	r->wait_line = r->lineno;
+}
+
+static const struct local_front script_front = {.send = front_send, .waiting = front_waiting};
+
+static void submit(struct runner *r, const char *line, size_t len, const char *body, size_t blen,
+		   bool has_body, unsigned long lineno)
+{
+	r->lineno = lineno;
+	if (len == 0 || line[0] != '/') {
+		send_tor(r, line, len, body, blen, has_body);
+		return;
+	}
+	struct buf err = {0};
+	struct local_args a;
+	const struct cmd_def *d = local_find(line, len, body, blen, has_body, &a, &err);
+	struct local_ctx ctx = {.s = r->s, .wait = &r->wait, .now_ms = now_ms(), .out = stdout, .err = &err,
+				.front = &script_front, .ud = r};
+	if (d == NULL || local_exec(d, &ctx, &a) < 0)
+		refused(r, lineno, err.p ? err.p : "failed");
+	buf_free(&err);
+}
 
 /* -c '+LOADCONF<newline>body' carries its body inline; an optional final
  * "." line ends it, as in a pipe. */
@@ -200,20 +183,6 @@ static void split_command(const char *c, struct split_cmd *sc)
 		sc->blen--;
 }
 
-/* A torsh command a script can run: those not marked shell-only. */
-static int script_local_ok(const char *line, size_t len, struct buf *err)
-{
-	size_t a;
-	const struct cmd_def *d = local_find(line, len, &a, err);
-	if (d == NULL)
-		return -1;
-	if (d->flags & CMD_SHELL_ONLY) {
-		buf_printf(err, BUF_NOLIMIT, "%s works only in the interactive shell", d->name);
-		return -1;
-	}
-	return 0;
-}
-
 int script_precheck(const struct script_opts *o)
 {
 	int rc = EXIT_ALL_OK;
@@ -222,24 +191,9 @@ int script_precheck(const struct script_opts *o)
 		struct split_cmd sc;
 		split_command(o->commands[i], &sc);
 		buf_reset(&err);
-		enum local_cmd lc = local_which(sc.line, sc.len);
-		if (lc == LC_WAIT) {
-			struct waiter w = {0};
-			if (waiter_start(&w, sc.line, sc.len, 0, &err) < 0) {
-				fprintf(stderr, "torsh: %s\n", err.p);
-				rc = EXIT_USAGE;
-			}
-			waiter_free(&w);
-			continue;
-		}
-		if (sc.len > 0 && sc.line[0] == '/' && lc != LC_RAW) {
-			if (script_local_ok(sc.line, sc.len, &err) < 0) {
-				fprintf(stderr, "torsh: %s\n", err.p);
-				rc = EXIT_USAGE;
-			}
-			continue;
-		}
-		if (command_prepare(sc.line, sc.len, sc.body, sc.blen, sc.has_body, &wire, &err) < 0) {
+		bool local = sc.len > 0 && sc.line[0] == '/';
+		if (local ? local_check(sc.line, sc.len, sc.body, sc.blen, sc.has_body, &err) < 0
+			  : command_prepare(sc.line, sc.len, sc.body, sc.blen, sc.has_body, &wire, &err) < 0) {
 			fprintf(stderr, "torsh: %s\n", err.p);
 			rc = EXIT_USAGE;
 		}
@@ -256,22 +210,107 @@ static size_t window(const struct runner *r)
 	return r->o->keep_going ? 64 : 1;
 }
 
-static void feed_commands(struct runner *r, size_t *next)
+static void feed_commands(struct runner *r)
 {
-	while (!r->stop_input && !r->wait.active && *next < r->o->ncommands && r->s->inflight < window(r)) {
+	while (!r->stop_input && !r->wait.active && r->next_cmd < r->o->ncommands && r->s->inflight < window(r)) {
 		struct split_cmd sc;
-		split_command(r->o->commands[(*next)++], &sc);
+		split_command(r->o->commands[r->next_cmd++], &sc);
 		submit(r, sc.line, sc.len, sc.body, sc.blen, sc.has_body, 0);
 	}
+	if (r->next_cmd >= r->o->ncommands)
+		r->input_done = true;
+}
+
+/* Lines from stdin, as many as may run now. */
+static void feed_lines(struct runner *r)
+{
+	const char *line;
+	size_t len;
+	struct line_cmd c;
+	while (!r->stop_input && !r->wait.active && r->s->inflight < window(r) && lines_next(&r->in, &line, &len) > 0)
+		if (linestate_take(&r->ls, line, len, r->in.lineno, &c) == 1)
+			submit(r, c.line, c.len, c.body, c.blen, c.has_body, c.lineno);
+	if (r->in.eof && r->in.pos >= r->in.b.len) {
+		unsigned long open = r->stop_input ? 0 : linestate_finish(&r->ls);
+		if (open)
+			refused(r, open, "the body of this command has no terminating '.' line: nothing was sent");
+		r->input_done = true;
+	}
+	if (r->in.b.len - r->in.pos > COMMAND_MAX_WIRE) {
+		refused(r, r->in.lineno + 1, "line longer than tor's 1 MiB limit: nothing was sent");
+		r->stop_input = true;
+	}
+}
+
+/* A /wait that timed out is an error, as a failed command is. */
+static void expire_wait(struct runner *r)
+{
+	char msg[160];
+	if (!waiter_expired(&r->wait, now_ms(), msg, sizeof(msg)))
+		return;
+	fflush(stdout);
+	if (r->wait_line)
+		fprintf(stderr, "torsh: line %lu: %s\n", r->wait_line, msg);
+	else
+		fprintf(stderr, "torsh: %s\n", msg);
+	if (r->rc == EXIT_ALL_OK)
+		r->rc = EXIT_TOR_ERROR;
+	if (!r->o->keep_going)
+		r->stop_input = true;
+}
+
+/* All input run (or stopped), every reply in, no /wait pending; and then
+ * --linger's time, when all went well. */
+static bool finished(struct runner *r)
+{
+	bool done = (r->input_done || r->stop_input) && r->s->inflight == 0 && !r->wait.active;
+	if (done && r->linger_until < 0 && r->o->linger_s > 0 && r->rc == EXIT_ALL_OK)
+		r->linger_until = now_ms() + (long)(r->o->linger_s * 1000);
+	return done && (r->linger_until < 0 || now_ms() >= r->linger_until);
+}
+
+/* Until the reply deadline, the end of --linger or of a /wait. */
+static int poll_timeout(const struct runner *r)
+{
+	long now = now_ms(), timeout = -1, reply_due = session_deadline(r->s);
+	if (reply_due >= 0)
+		timeout = reply_due - now;
+	if (r->linger_until >= 0 && r->s->inflight == 0)
+		timeout = r->linger_until - now;
+	if (r->wait.active && (timeout < 0 || r->wait.deadline_ms - now < timeout))
+		timeout = r->wait.deadline_ms - now;
+	return timeout < -1 ? 0 : (int)timeout;
+}
+
+/* Waits for tor, stdin or a deadline, and takes what came. -1: the
+ * session is over (connection gone, or a reply overdue). */
+static int wait_io(struct runner *r)
+{
+	struct session *s = r->s;
+	fflush(stdout);
+	struct pollfd p[2] = {{.fd = s->ctl.fd, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
+	bool want_input = r->from_stdin && !r->input_done && !r->stop_input && !r->wait.active &&
+			  s->inflight < window(r);
+	int n = poll(p, want_input ? 2 : 1, poll_timeout(r));
+	if (n < 0 && errno != EINTR)
+		return -1;
+	if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) && session_pump(s) < 0)
+		return -1;
+	/* whatever arrived meanwhile, events or a reply a byte at a time */
+	if (session_timed_out(s, now_ms()))
+		return -1;
+	if (n > 0 && want_input && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+		lines_fill(&r->in);
+	return 0;
 }
 
 /* What a lost connection (or a stop) cost: the commands sent and not
  * answered, and what was never sent. Silent when nothing was lost. */
-static void report_loss(const struct runner *r, const char *why, bool only_if_lost, const struct lines *in,
-			size_t next_cmd)
+static void report_loss(const struct runner *r, const char *why, bool only_if_lost)
 {
+	const struct lines *in = &r->in;
 	struct buf msg = {0};
-	size_t unsent = r->o->ncommands - next_cmd;
+	size_t unsent = r->o->ncommands - r->next_cmd;
 	session_describe_unanswered(r->s, &msg);
 	if (r->o->ncommands > 0 && unsent > 0)
 		buf_printf(&msg, BUF_NOLIMIT, "%s%zu command%s not sent", msg.len ? "; " : "", unsent,
@@ -284,103 +323,43 @@ static void report_loss(const struct runner *r, const char *why, bool only_if_lo
 	buf_free(&msg);
 }
 
+/* The end: a lost connection reported, or the goodbye (QUIT) said. */
+static void end_session(struct runner *r, bool stopped)
+{
+	struct session *s = r->s;
+	if (s->ctl.state != CTL_OPEN && !s->closed_by_quit) {
+		report_loss(r, s->ctl.err, false);
+		r->rc = EXIT_LOST;
+		return;
+	}
+	if (stopped)
+		report_loss(r, "stopped by a signal", true);
+	/* after a signal the goodbye is short: the user wants out */
+	session_quit(s, stopped ? SESSION_QUIT_STOP_MS : SESSION_QUIT_MS);
+}
+
 int script_run(struct session *s, const struct script_opts *o, volatile sig_atomic_t *stop_flag)
 {
-	struct runner r = {.o = o, .s = s, .rc = EXIT_ALL_OK};
+	struct runner r = {.o = o, .s = s, .rc = EXIT_ALL_OK, .in = {.fd = 0}, .ls = {.comments = true},
+			   .from_stdin = o->ncommands == 0, .input_done = o->ncommands > 0, .linger_until = -1};
 	renderer_init(&r.out, &o->render);
-	struct lines in = {.fd = 0};
-	size_t next_cmd = 0;
-	bool from_stdin = o->ncommands == 0;
-	bool input_done = !from_stdin;
-	long linger_until = -1;
 	s->on_reply = s->on_event = on_msg;
 	s->ud = &r;
-
 	for (;;) {
-		if (!from_stdin)
-			feed_commands(&r, &next_cmd);
-		else {
-			const char *line;
-			size_t len;
-			while (!r.stop_input && !r.wait.active && s->inflight < window(&r) && lines_next(&in, &line, &len) > 0)
-				take_line(&r, line, len, in.lineno);
-			if (in.eof && in.pos >= in.b.len) {
-				if (r.in_body && !r.stop_input) {
-					r.in_body = false;
-					refused(&r, r.body_start, "the body of this command has no terminating '.' line: nothing was sent");
-				}
-				input_done = true;
-			}
-			if (in.b.len - in.pos > COMMAND_MAX_WIRE) {
-				refused(&r, in.lineno + 1, "line longer than tor's 1 MiB limit: nothing was sent");
-				r.stop_input = true;
-			}
-		}
-		if (!from_stdin && next_cmd >= o->ncommands)
-			input_done = true;
+		if (r.from_stdin)
+			feed_lines(&r);
+		else
+			feed_commands(&r);
 		if (s->ctl.state != CTL_OPEN)
 			break;
-		if (r.wait.active && now_ms() >= r.wait.deadline_ms) {
-			r.wait.active = false;
-			char msg[160];
-			snprintf(msg, sizeof(msg), "/wait: no %s event %swithin %g s", r.wait.def->name,
-				 r.wait.ncond ? "with those fields " : "", r.wait.timeout_s);
-			fflush(stdout);
-			if (r.wait_line)
-				fprintf(stderr, "torsh: line %lu: %s\n", r.wait_line, msg);
-			else
-				fprintf(stderr, "torsh: %s\n", msg);
-			if (r.rc == EXIT_ALL_OK)
-				r.rc = EXIT_TOR_ERROR;
-			if (!o->keep_going)
-				r.stop_input = true;
-		}
-		bool finished = (input_done || r.stop_input) && s->inflight == 0 && !r.wait.active;
-		if (finished && linger_until < 0 && o->linger_s > 0 && r.rc == EXIT_ALL_OK)
-			linger_until = now_ms() + (long)(o->linger_s * 1000);
-		if (finished && (linger_until < 0 || now_ms() >= linger_until))
+		expire_wait(&r);
+		if (finished(&r) || (stop_flag && *stop_flag) || wait_io(&r) < 0)
 			break;
-		if (stop_flag && *stop_flag)
-			break;
-
-		fflush(stdout);
-		struct pollfd p[2] = {{.fd = s->ctl.fd, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
-		bool want_input = from_stdin && !input_done && !r.stop_input && !r.wait.active && s->inflight < window(&r);
-		int timeout = -1;
-		long reply_due = session_deadline(s);
-		if (reply_due >= 0)
-			timeout = (int)(reply_due - now_ms());
-		if (linger_until >= 0 && s->inflight == 0)
-			timeout = (int)(linger_until - now_ms());
-		if (r.wait.active && (timeout < 0 || r.wait.deadline_ms - now_ms() < timeout))
-			timeout = (int)(r.wait.deadline_ms - now_ms());
-		if (timeout < -1)
-			timeout = 0;
-		int n = poll(p, want_input ? 2 : 1, timeout);
-		if (n < 0 && errno != EINTR)
-			break;
-		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) && session_pump(s) < 0)
-			break;
-		/* whatever arrived meanwhile, events or a reply a byte at a time */
-		if (session_timed_out(s, now_ms()))
-			break;
-		if (n > 0 && want_input && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
-			lines_fill(&in);
 	}
 	fflush(stdout);
-	bool stopped = stop_flag && *stop_flag;
-	if (s->ctl.state != CTL_OPEN && !s->closed_by_quit) {
-		report_loss(&r, s->ctl.err, false, &in, next_cmd);
-		r.rc = EXIT_LOST;
-	} else {
-		if (stopped)
-			report_loss(&r, "stopped by a signal", true, &in, next_cmd);
-		/* after a signal the goodbye is short: the user wants out */
-		session_quit(s, stopped ? SESSION_QUIT_STOP_MS : SESSION_QUIT_MS);
-	}
-	buf_free(&in.b);
-	buf_free(&r.body);
-	buf_free(&r.first);
+	end_session(&r, stop_flag && *stop_flag);
+	buf_free(&r.in.b);
+	linestate_free(&r.ls);
 	renderer_free(&r.out);
 	waiter_free(&r.wait);
 	return r.rc;

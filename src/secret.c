@@ -159,7 +159,7 @@ static size_t command_rule(const char *line, size_t len, size_t from, int depth)
 	size_t args = skip_blanks(line, len, pos), r;
 	if (line[w] == '/') {
 		const struct cmd_def *d = cmd_find(line + w, n);
-		if (d != NULL && d->local == LC_RAW)
+		if (d != NULL && (d->flags & CMD_RAW_LINE))
 			return command_rule(line, len, args, depth + 1);
 		if (d != NULL)
 			return SECRET_NONE; /* a torsh command: it sends nothing of the rest */

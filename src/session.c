@@ -2,7 +2,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "command.h"
 
@@ -15,7 +14,7 @@ void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_
 	s->ud = ud;
 	memset(&s->wire, 0, sizeof(s->wire));
 	memset(&s->pending, 0, sizeof(s->pending));
-	s->reply_to = "";
+	s->answering = NULL;
 	s->on_internal = NULL;
 	s->dispatching = false;
 }
@@ -27,39 +26,15 @@ void session_free(struct session *s)
 	ctl_close(&s->ctl);
 }
 
-/* Printable ASCII only: a label goes into messages on a terminal. */
-static void set_label(char *dst, size_t cap, const char *p, size_t n)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 1 < cap; i++)
-		dst[o++] = p[i] >= ' ' && p[i] < 0x7f ? p[i] : '?';
-	if (o + 1 == cap && n > o)
-		memcpy(dst + cap - 4, "...", 3);
-	dst[o] = '\0';
-}
-
 /* Remember which command the next unanswered reply belongs to, so replies
  * can be typed (ONION_CLIENT_AUTH_VIEW's CLIENT lines, GETCONF's bare keys)
- * and an overdue one named; `secret`: name it by its word only. */
-static void push_pending(struct session *s, const char *wire, size_t len, bool internal, const char *tag,
-			 bool secret)
+ * and an overdue one named. */
+static void push_pending(struct session *s, const struct cmd_def *def, bool internal, const char *word,
+			 const char *label)
 {
-	struct pending_cmd pc = {.sent_ms = ctl_now_ms(), .internal = internal};
-	const char *line = wire;
-	size_t n = 0, first = 0;
-	if (len > 0 && line[0] == '+') {
-		line++;
-		len--;
-	}
-	while (n < len && n < sizeof(pc.word) - 1 && line[n] != ' ' && line[n] != '\r')
-		n++;
-	while (first < len && line[first] != '\r')
-		first++;
-	if (internal)
-		snprintf(pc.word, sizeof(pc.word), "%s", tag);
-	else
-		memcpy(pc.word, line, n);
-	set_label(pc.label, sizeof(pc.label), line, secret ? n : first);
+	struct pending_cmd pc = {.sent_ms = ctl_now_ms(), .internal = internal, .def = def};
+	snprintf(pc.word, sizeof(pc.word), "%s", word);
+	snprintf(pc.label, sizeof(pc.label), "%s", label);
 	buf_append(&s->pending, &pc, sizeof(pc), BUF_NOLIMIT);
 }
 
@@ -93,7 +68,7 @@ int session_internal(struct session *s, const char *tag, const char *command)
 	buf_printf(&s->wire, BUF_NOLIMIT, "%s\r\n", command);
 	if (ctl_send(&s->ctl, s->wire.p, s->wire.len) < 0)
 		return -1;
-	push_pending(s, s->wire.p, s->wire.len, true, tag, false);
+	push_pending(s, NULL, true, tag, command);
 	return 0;
 }
 
@@ -114,30 +89,33 @@ void session_reset(struct session *s, int fd)
 	s->inflight = 0;
 	s->quit_sent = s->closed_by_quit = false;
 	buf_reset(&s->pending);
-	s->reply_to = "";
+	s->answering = NULL;
 }
 
-static bool is_quit(const char *line, size_t len)
+int session_send(struct session *s, const struct command *c)
 {
-	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-		len--;
-	return len == 4 && strncasecmp(line, "QUIT", 4) == 0;
+	if (deliver_received(s) < 0 || ctl_send(&s->ctl, c->wire.p, c->wire.len) < 0)
+		return -1;
+	s->inflight++;
+	push_pending(s, c->def, false, c->word, c->label);
+	/* tor closes after answering, whatever follows QUIT on the line */
+	if (c->def && (c->def->flags & CMD_CLOSES))
+		s->quit_sent = true;
+	return 0;
 }
 
 int session_submit(struct session *s, const char *line, size_t len, const char *body, size_t blen,
 		   bool has_body, struct buf *err)
 {
-	if (command_prepare(line, len, body, blen, has_body, &s->wire, err) < 0)
-		return -1;
-	if (deliver_received(s) < 0 || ctl_send(&s->ctl, s->wire.p, s->wire.len) < 0)
-		return -1;
-	struct command_info info;
-	command_inspect(line, len, &info);
-	s->inflight++;
-	push_pending(s, s->wire.p, s->wire.len, false, NULL, info.secret);
-	if (is_quit(line, len))
-		s->quit_sent = true;
-	return 0;
+	struct command c = {0};
+	struct cmd_error e;
+	int rc = command_build(&c, line, len, body, blen, has_body, &e);
+	if (rc < 0)
+		command_error_text(&e, err);
+	else
+		rc = session_send(s, &c);
+	command_free(&c);
+	return rc;
 }
 
 /* One reply: to torsh's own request, or to the user's oldest command. */
@@ -155,10 +133,10 @@ static int dispatch_reply(struct session *s, const struct tc_msg *m)
 	} else {
 		if (s->inflight > 0)
 			s->inflight--;
-		s->reply_to = pc.word;
+		s->answering = &pc;
 		if (s->on_reply)
 			s->on_reply(s->ud, m);
-		s->reply_to = "";
+		s->answering = NULL;
 	}
 	/* the callbacks may have queued commands: the oldest is still first */
 	pop_pending(s);
@@ -242,7 +220,7 @@ void session_quit(struct session *s, int timeout_ms)
 			return;
 		s->quit_sent = true;
 		s->inflight++;
-		push_pending(s, quit, sizeof(quit) - 1, false, NULL, false);
+		push_pending(s, cmd_find("QUIT", 4), false, "QUIT", "QUIT");
 		/* Our own QUIT's reply is not the user's business. */
 		s->on_reply = NULL;
 		s->on_event = NULL;

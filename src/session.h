@@ -6,19 +6,22 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "cmd.h"
 #include "ctl.h"
 
 struct session;
 typedef void (*session_msg_fn)(void *ud, const struct tc_msg *m);
 
-/* A command sent and not yet answered. */
+struct command;
+
+/* A command sent and not yet answered: what its reply will answer. */
 struct pending_cmd {
 	long sent_ms;              /* ctl_now_ms() when it was sent */
 	bool internal;             /* torsh's own (session_internal) */
-	char word[33];             /* its command word; for internal ones the tag */
-	char label[72];            /* how messages name it: its first line, cut and
-				    * printable ASCII only, or only its word when the
-				    * line carries a secret */
+	const struct cmd_def *def; /* its table entry; NULL when torsh does not
+				    * know the word (/raw) and for internal ones */
+	char word[33];             /* its command word as sent; for internal ones the tag */
+	char label[72];            /* how messages name it (struct command) */
 };
 
 struct session {
@@ -31,7 +34,7 @@ struct session {
 	struct buf wire;           /* scratch for serialising */
 	struct buf pending;        /* struct pending_cmd array, oldest first */
 	bool dispatching;          /* inside dispatch: no nested delivery */
-	const char *reply_to;      /* during on_reply: the command word it answers ("" if unknown) */
+	const struct pending_cmd *answering; /* during on_reply: the command it answers */
 	/* replies to session_internal() requests go here, not to on_reply */
 	void (*on_internal)(void *ud, const char *tag, const struct tc_msg *m);
 };
@@ -41,8 +44,11 @@ void session_free(struct session *s);
 /* After a lost connection: carry on over a new, not yet authenticated
  * socket. Nothing is in flight any more; callbacks are kept. */
 void session_reset(struct session *s, int fd);
-/* 0 sent; -1 refused (err says why, nothing sent) or send failed (ctl.state
- * is then no longer CTL_OPEN). */
+/* Send a built command and await its reply. 0 sent; -1 the send failed
+ * (ctl.state is then no longer CTL_OPEN). */
+int session_send(struct session *s, const struct command *c);
+/* command_build, then session_send. 0 sent; -1 refused (err says why,
+ * nothing sent) or send failed (ctl.state is then no longer CTL_OPEN). */
 int session_submit(struct session *s, const char *line, size_t len, const char *body, size_t blen,
 		   bool has_body, struct buf *err);
 /* Send a command of torsh's own (completion data): its reply goes to

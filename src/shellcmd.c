@@ -5,26 +5,14 @@
 
 #include "event.h"
 #include "escape.h"
+#include "local.h"
 #include "status.h"
+#include "tokenize.h"
 
 static int event_bit(const char *name, size_t n)
 {
 	const struct event_def *d = event_def_find(name, n);
 	return d ? (int)(d - event_defs) : -1;
-}
-
-/* Words after the command word, one at a time. */
-static bool next_word(const char **p, const char *end, const char **w, size_t *n)
-{
-	while (*p < end && (**p == ' ' || **p == '\t'))
-		(*p)++;
-	if (*p >= end)
-		return false;
-	*w = *p;
-	while (*p < end && **p != ' ' && **p != '\t')
-		(*p)++;
-	*n = (size_t)(*p - *w);
-	return true;
 }
 
 static void print_set(FILE *out, const char *what, uint64_t set)
@@ -55,20 +43,28 @@ static int send_setevents(struct shell *sh, uint64_t set, struct buf *err)
 	return rc;
 }
 
-/* /events [list|clear|+TYPE|-TYPE|TYPE ...] */
-static enum shell_result cmd_events(struct shell *sh, const char *p, const char *end, FILE *out, struct buf *err)
+bool shell_subscribed(const struct shell *sh, const struct event_def *d)
 {
-	const char *w;
+	return (sh->events & ((uint64_t)1 << (d - event_defs))) != 0;
+}
+
+/* /events [list|clear|+TYPE|-TYPE|TYPE ...] */
+int exec_events(struct local_ctx *ctx, const struct local_args *a)
+{
+	struct shell *sh = ctx->sh;
+	FILE *out = ctx->out;
+	struct buf *err = ctx->err;
+	const char *p = a->args, *end = a->args + a->alen, *w;
 	size_t n;
 	uint64_t set = sh->events;
 	bool any = false;
-	while (next_word(&p, end, &w, &n)) {
+	while (tok_word(&p, end, &w, &n)) {
 		any = true;
 		if (n == 4 && strncasecmp(w, "list", 4) == 0) {
 			print_set(out, "subscribed", sh->events);
 			if (sh->muted)
 				print_set(out, "muted", sh->muted);
-			return SHELL_DONE;
+			return 0;
 		}
 		if (n == 5 && strncasecmp(w, "clear", 5) == 0) {
 			set = 0;
@@ -79,7 +75,7 @@ static enum shell_result cmd_events(struct shell *sh, const char *p, const char 
 		if (bit < 0) {
 			buf_printf(err, BUF_NOLIMIT, "/events: unknown event type '%.*s' (/help SETEVENTS lists them)",
 				   (int)n, w);
-			return SHELL_ERROR;
+			return -1;
 		}
 		if (del)
 			set &= ~((uint64_t)1 << bit);
@@ -88,98 +84,108 @@ static enum shell_result cmd_events(struct shell *sh, const char *p, const char 
 	}
 	if (!any) {
 		print_set(out, "subscribed", sh->events);
-		return SHELL_DONE;
+		return 0;
 	}
-	return send_setevents(sh, set, err) == 0 ? SHELL_DONE : SHELL_ERROR;
+	return send_setevents(sh, set, err);
 }
 
-static enum shell_result cmd_mute(struct shell *sh, const char *p, const char *end, bool mute, struct buf *err)
+static int mute_types(struct shell *sh, const struct local_args *a, bool mute, struct buf *err)
 {
-	const char *w;
+	const char *p = a->args, *end = a->args + a->alen, *w;
 	size_t n;
-	if (!next_word(&p, end, &w, &n)) {
+	if (!tok_word(&p, end, &w, &n)) {
 		buf_printf(err, BUF_NOLIMIT, "%s: missing TYPE: expected an event type such as BW", mute ? "/mute" : "/unmute");
-		return SHELL_ERROR;
+		return -1;
 	}
 	do {
 		int bit = event_bit(w, n);
 		if (bit < 0) {
 			buf_printf(err, BUF_NOLIMIT, "%s: unknown event type '%.*s'", mute ? "/mute" : "/unmute", (int)n, w);
-			return SHELL_ERROR;
+			return -1;
 		}
 		if (mute)
 			sh->muted |= (uint64_t)1 << bit;
 		else
 			sh->muted &= ~((uint64_t)1 << bit);
-	} while (next_word(&p, end, &w, &n));
-	return SHELL_DONE;
+	} while (tok_word(&p, end, &w, &n));
+	return 0;
 }
 
-static enum shell_result cmd_format(struct shell *sh, const char *p, const char *end, FILE *out, struct buf *err)
+/* /mute TYPE ... */
+int exec_mute(struct local_ctx *ctx, const struct local_args *a)
+{
+	return mute_types(ctx->sh, a, true, ctx->err);
+}
+
+/* /unmute TYPE ... */
+int exec_unmute(struct local_ctx *ctx, const struct local_args *a)
+{
+	return mute_types(ctx->sh, a, false, ctx->err);
+}
+
+/* /format [pretty | raw | json] */
+int exec_format(struct local_ctx *ctx, const struct local_args *a)
 {
 	static const char *const names[] = {"raw", "pretty", "json"};
-	const char *w;
+	struct shell *sh = ctx->sh;
+	const char *p = a->args, *end = a->args + a->alen, *w;
 	size_t n;
-	if (!next_word(&p, end, &w, &n)) {
-		fprintf(out, "format: %s\n", names[sh->out->o.fmt]);
-		return SHELL_DONE;
+	if (!tok_word(&p, end, &w, &n)) {
+		fprintf(ctx->out, "format: %s\n", names[sh->out->o.fmt]);
+		return 0;
 	}
 	for (int i = 0; i < 3; i++) {
 		if (strlen(names[i]) == n && strncasecmp(names[i], w, n) == 0) {
 			sh->out->o.fmt = (enum out_format)i;
-			return SHELL_DONE;
+			return 0;
 		}
 	}
-	buf_printf(err, BUF_NOLIMIT, "/format: expected pretty, raw or json, got '%.*s'", (int)n, w);
-	return SHELL_ERROR;
+	buf_printf(ctx->err, BUF_NOLIMIT, "/format: expected pretty, raw or json, got '%.*s'", (int)n, w);
+	return -1;
 }
 
-static enum shell_result cmd_explain(struct shell *sh, const char *p, const char *end, FILE *out, struct buf *err)
+/* /explain [on | off] */
+int exec_explain(struct local_ctx *ctx, const struct local_args *a)
 {
-	const char *w;
+	struct shell *sh = ctx->sh;
+	const char *p = a->args, *end = a->args + a->alen, *w;
 	size_t n;
-	if (!next_word(&p, end, &w, &n)) {
-		fprintf(out, "explain: %s\n", sh->out->o.explain ? "on" : "off");
-		return SHELL_DONE;
+	if (!tok_word(&p, end, &w, &n)) {
+		fprintf(ctx->out, "explain: %s\n", sh->out->o.explain ? "on" : "off");
+		return 0;
 	}
 	if (n == 2 && strncasecmp(w, "on", 2) == 0)
 		sh->out->o.explain = true;
 	else if (n == 3 && strncasecmp(w, "off", 3) == 0)
 		sh->out->o.explain = false;
 	else {
-		buf_printf(err, BUF_NOLIMIT, "/explain: expected on or off, got '%.*s'", (int)n, w);
-		return SHELL_ERROR;
+		buf_printf(ctx->err, BUF_NOLIMIT, "/explain: expected on or off, got '%.*s'", (int)n, w);
+		return -1;
 	}
-	return SHELL_DONE;
+	return 0;
 }
 
-enum shell_result shell_run(struct shell *sh, enum local_cmd which, const char *args, size_t alen, FILE *out,
-			    struct buf *err)
+/* /circuits and /streams: tor's status, printed when it comes (shell_internal). */
+static int show_status(struct local_ctx *ctx, bool circ)
 {
-	const char *p = args, *end = args + alen;
-	switch (which) {
-	case LC_EVENTS:
-		return cmd_events(sh, p, end, out, err);
-	case LC_MUTE:
-	case LC_UNMUTE:
-		return cmd_mute(sh, p, end, which == LC_MUTE, err);
-	case LC_FORMAT:
-		return cmd_format(sh, p, end, out, err);
-	case LC_EXPLAIN:
-		return cmd_explain(sh, p, end, out, err);
-	case LC_CIRCUITS:
-	case LC_STREAMS: {
-		bool circ = which == LC_CIRCUITS;
-		if (session_internal(sh->s, circ ? "show-circuits" : "show-streams",
-				     circ ? "GETINFO circuit-status" : "GETINFO stream-status") < 0) {
-			buf_printf(err, BUF_NOLIMIT, "%s: the connection is gone", circ ? "/circuits" : "/streams");
-			return SHELL_ERROR;
-		}
-		return SHELL_DONE;
+	if (session_internal(ctx->sh->s, circ ? "show-circuits" : "show-streams",
+			     circ ? "GETINFO circuit-status" : "GETINFO stream-status") < 0) {
+		buf_printf(ctx->err, BUF_NOLIMIT, "%s: the connection is gone", circ ? "/circuits" : "/streams");
+		return -1;
 	}
-	default:
-		return SHELL_NOT_MINE;
-	}
+	return 0;
+}
+
+int exec_circuits(struct local_ctx *ctx, const struct local_args *a)
+{
+	(void)a;
+	return show_status(ctx, true);
+}
+
+int exec_streams(struct local_ctx *ctx, const struct local_args *a)
+{
+	(void)a;
+	return show_status(ctx, false);
 }
 
 int shell_resubscribe(struct shell *sh, struct buf *err)
@@ -205,15 +211,15 @@ bool shell_muted(struct shell *sh, const struct tc_msg *m)
 	return false;
 }
 
-void shell_note_submit(struct shell *sh, const char *line, size_t len)
+void shell_note_sent(struct shell *sh, const struct command *c)
 {
-	const char *p = line, *end = line + len, *w;
-	size_t n;
-	if (!next_word(&p, end, &w, &n) || n != 9 || strncasecmp(w, "SETEVENTS", 9) != 0)
+	/* a /raw SETEVENTS is not parsed, and not followed */
+	const struct cmd *p = &c->parsed;
+	if (p->def == NULL || !(p->def->flags & CMD_SETS_EVENTS))
 		return;
 	uint64_t set = 0;
-	while (next_word(&p, end, &w, &n)) {
-		int bit = event_bit(w, n);
+	for (size_t i = 0; i < p->nitems; i++) {
+		int bit = event_bit(p->items[i].val, p->items[i].vlen);
 		if (bit >= 0)
 			set |= (uint64_t)1 << bit;
 	}
@@ -221,9 +227,9 @@ void shell_note_submit(struct shell *sh, const char *line, size_t len)
 	sh->pending_setevents++;
 }
 
-void shell_on_reply(struct shell *sh, const char *reply_to, const struct tc_msg *m)
+void shell_on_reply(struct shell *sh, const struct cmd_def *def, const struct tc_msg *m)
 {
-	if (strcmp(reply_to, "SETEVENTS") != 0 || sh->pending_setevents == 0)
+	if (def == NULL || !(def->flags & CMD_SETS_EVENTS) || sh->pending_setevents == 0)
 		return;
 	sh->pending_setevents--;
 	if (msg_ok(m))

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "command.h"
 #include "render.h"
 #include "session.h"
 
@@ -23,18 +24,18 @@ struct shell {
 	unsigned long muted_count;
 };
 
-enum shell_result { SHELL_NOT_MINE, SHELL_DONE, SHELL_ERROR };
+/* The shell's commands are run by local_exec (local.h: exec_events ...). */
 
-/* Runs one of the shell's commands on its arguments. SHELL_ERROR: err says why. */
-enum shell_result shell_run(struct shell *sh, enum local_cmd which, const char *args, size_t alen, FILE *out,
-			    struct buf *err);
+/* Whether events of this type are subscribed. */
+bool shell_subscribed(const struct shell *sh, const struct event_def *d);
 /* After a reconnect: subscribe to the same events again. */
 int shell_resubscribe(struct shell *sh, struct buf *err);
 /* Whether an event is muted (it is then counted, not shown). */
 bool shell_muted(struct shell *sh, const struct tc_msg *m);
-/* A SETEVENTS the user typed: its set takes effect when tor says OK. */
-void shell_note_submit(struct shell *sh, const char *line, size_t len);
-void shell_on_reply(struct shell *sh, const char *reply_to, const struct tc_msg *m);
+/* A SETEVENTS the user typed: its set takes effect when tor says OK, in
+ * shell_on_reply (`def`: the command a reply answers, NULL if unknown). */
+void shell_note_sent(struct shell *sh, const struct command *c);
+void shell_on_reply(struct shell *sh, const struct cmd_def *def, const struct tc_msg *m);
 /* Replies to the shell's own requests (tags "show-circuits", "show-streams"). */
 bool shell_internal(struct shell *sh, const char *tag, const struct tc_msg *m, FILE *out);
 #endif

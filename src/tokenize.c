@@ -194,3 +194,16 @@ void toklist_free(struct toklist *l)
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
+
+bool tok_word(const char **p, const char *end, const char **w, size_t *n)
+{
+	while (*p < end && (**p == ' ' || **p == '\t'))
+		(*p)++;
+	if (*p >= end)
+		return false;
+	*w = *p;
+	while (*p < end && **p != ' ' && **p != '\t')
+		(*p)++;
+	*n = (size_t)(*p - *w);
+	return true;
+}

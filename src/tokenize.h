@@ -38,4 +38,8 @@ int tok_split(const char *line, size_t len, enum tok_dialect d, struct toklist *
 /* For completion: never fails on an unterminated quote at the end. */
 void tok_split_partial(const char *line, size_t len, struct toklist *out);
 void toklist_free(struct toklist *l);
+
+/* torsh's own commands take plain words: the next one from *p (blanks
+ * skipped, no quoting), false when none is left before end. */
+bool tok_word(const char **p, const char *end, const char **w, size_t *n);
 #endif

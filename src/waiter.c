@@ -5,18 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-static bool next_word(const char **p, const char *end, const char **w, size_t *n)
-{
-	while (*p < end && **p == ' ')
-		(*p)++;
-	if (*p >= end)
-		return false;
-	*w = *p;
-	while (*p < end && **p != ' ')
-		(*p)++;
-	*n = (size_t)(*p - *w);
-	return true;
-}
+#include "tokenize.h"
 
 int waiter_start(struct waiter *w, const char *line, size_t len, long now_ms, struct buf *err)
 {
@@ -25,8 +14,8 @@ int waiter_start(struct waiter *w, const char *line, size_t len, long now_ms, st
 	w->active = false;
 	w->ncond = 0;
 	w->timeout_s = WAIT_DEFAULT_S;
-	next_word(&p, end, &word, &n); /* "/wait" */
-	if (!next_word(&p, end, &word, &n)) {
+	tok_word(&p, end, &word, &n); /* "/wait" */
+	if (!tok_word(&p, end, &word, &n)) {
 		buf_printf(err, BUF_NOLIMIT, "/wait: missing EVENT: expected an event type such as CIRC");
 		return -1;
 	}
@@ -35,11 +24,11 @@ int waiter_start(struct waiter *w, const char *line, size_t len, long now_ms, st
 		buf_printf(err, BUF_NOLIMIT, "/wait: EVENT: unknown event type '%.*s'", (int)n, word);
 		return -1;
 	}
-	while (next_word(&p, end, &word, &n)) {
+	while (tok_word(&p, end, &word, &n)) {
 		if (n == 9 && strncmp(word, "--timeout", 9) == 0) {
 			char num[32];
 			char *e;
-			if (!next_word(&p, end, &word, &n) || n >= sizeof(num)) {
+			if (!tok_word(&p, end, &word, &n) || n >= sizeof(num)) {
 				buf_printf(err, BUF_NOLIMIT, "/wait: --timeout: expected seconds");
 				return -1;
 			}
@@ -144,6 +133,16 @@ bool waiter_match_recent(struct waiter *w)
 		reader_free(&r);
 	}
 	return !w->active;
+}
+
+bool waiter_expired(struct waiter *w, long now_ms, char *msg, size_t cap)
+{
+	if (!w->active || now_ms < w->deadline_ms)
+		return false;
+	w->active = false;
+	snprintf(msg, cap, "/wait: no %s event %swithin %g s", w->def->name, w->ncond ? "with those fields " : "",
+		 w->timeout_s);
+	return true;
 }
 
 void waiter_free(struct waiter *w)

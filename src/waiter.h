@@ -41,5 +41,8 @@ void waiter_remember(struct waiter *w, const struct tc_msg *m);
 void waiter_forget(struct waiter *w);
 /* After waiter_start: whether a remembered event already matches. */
 bool waiter_match_recent(struct waiter *w);
+/* Past its timeout: disarms the waiter, says so in msg ("/wait: no SIGNAL
+ * event within 5 s") and returns true. */
+bool waiter_expired(struct waiter *w, long now_ms, char *msg, size_t cap);
 void waiter_free(struct waiter *w);
 #endif

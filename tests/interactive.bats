@@ -782,6 +782,14 @@ s Exit Running Valid" start_fake_shell \
 	stop_fake
 }
 
+@test "/raw QUIT: tor answers and closes; torsh exits 0 (a known command word, even through /raw)" {
+	keys '/raw QUIT' Enter
+	wait_screen 'EXITED rc=0'
+	run screen
+	refute_output --partial 'reconnecting'
+	refute_output --partial 'Broken pipe'
+}
+
 @test "--timeout at the prompt: a reply overdue while events drip in is reported with its command; the shell stays, disconnected" {
 	FAKE_SHELL_OPTS='--timeout 2' start_fake_shell \
 		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \

@@ -190,6 +190,18 @@ setup() {
 	refute_output --partial 'after-wait'
 }
 
+@test "an ambiguous command prefix names the candidates; a unique one is only suggested; nothing is sent" {
+	run bash -c "printf 'GET version\nGETINFO version\n' | '$TORSH' ${TORSH_CONNECT[*]}"
+	assert_failure 2
+	assert_output 'torsh: line 1: column 1: ambiguous command GET: could be GETCONF, GETINFO (/raw sends it anyway)'
+	run "$TORSH" -s /nonexistent -c 'GETI version'
+	assert_failure 2
+	assert_output 'torsh: column 1: unknown command GETI; did you mean GETINFO? (/raw sends it anyway)'
+	run "$TORSH" -c '/help DROP'
+	assert_failure 2
+	assert_output 'torsh: /help: ambiguous command DROP: could be DROPGUARDS, DROPOWNERSHIP, DROPTIMEOUTS'
+}
+
 @test "/wait usage errors are caught before connecting" {
 	run "$TORSH" -s /nonexistent -c '/wait NOSUCH'
 	assert_failure 2

@@ -241,7 +241,7 @@ struct sink {
 
 static void render_checked(struct sink *s, int kind, const struct tc_msg *m, const char *command)
 {
-	render(&s->r, s->f, m, command);
+	render(&s->r, s->f, m, cmd_find(command, strlen(command)), command);
 	if (fflush(s->f) != 0)
 		abort();
 	const char *out = s->mem + s->checked;

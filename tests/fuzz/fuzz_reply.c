@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int rc;
 		while ((rc = reader_next(&r, &m)) > 0)
 			for (int i = 0; i < 3; i++)
-				render(&out[i], null, m, i == 2 ? "ONION_CLIENT_AUTH_VIEW" : "GETCONF");
+				render(&out[i], null, m, cmd_find(i == 2 ? "ONION_CLIENT_AUTH_VIEW" : "GETCONF", i == 2 ? 22 : 7),
+				       i == 2 ? "ONION_CLIENT_AUTH_VIEW" : "GETCONF");
 		if (rc < 0)
 			break;
 	}

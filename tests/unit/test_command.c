@@ -710,6 +710,10 @@ static const struct row rows[] = {
 	BAD("SETCNOF A=1", "did you mean SETCONF?"),
 	BAD("ADDONION NEW:BEST Port=80", "did you mean ADD_ONION?"),
 	BAD("GETI version", "did you mean GETINFO?"),
+	/* a prefix of several names: all of them, not the first */
+	BAD("GET version", "ambiguous command GET: could be GETCONF, GETINFO (/raw sends it anyway)"),
+	BAD("ONION_CLIENT_AUTH_ x", ": could be ONION_CLIENT_AUTH_ADD, ONION_CLIENT_AUTH_REMOVE, ONION_CLIENT_AUTH_VIEW ("),
+	BAD("drop", "ambiguous command drop: could be DROPGUARDS, DROPOWNERSHIP, DROPTIMEOUTS"),
 	BAD("FOOBAR", "unknown command FOOBAR (/help lists them"),
 	BAD("+GETINFO version", "unknown command +GETINFO; did you mean GETINFO?"),
 	BAD("+FOO", "unknown command +FOO"),
@@ -773,7 +777,8 @@ static void check_row(const struct row *r)
 	buf_free(&err);
 }
 
-/* command_inspect: what the front end must know before sending. */
+/* What the front end must know before sending: command_inspect for the
+ * history (whether the line parses or not), command_build for the rest. */
 struct inspect_row {
 	const char *in;
 	bool local, secret, dangerous;
@@ -845,11 +850,19 @@ static void check_inspect(const struct inspect_row *r)
 	struct command_info info;
 	memset(&info, 0xff, sizeof(info));
 	command_inspect(r->in, strlen(r->in), &info);
-	CHECK(info.local == r->local && info.secret == r->secret && info.dangerous == r->dangerous,
+	/* a line that is refused is sent nowhere: not dangerous; a body
+	 * command gets one */
+	struct command c = {0};
+	struct cmd_error e;
+	bool built = command_build(&c, r->in, strlen(r->in), "x", 1, true, &e) == 0;
+	bool dangerous = built && c.dangerous;
+	CHECK(info.local == r->local && info.secret == r->secret && dangerous == r->dangerous &&
+	      (!built || c.secret == r->secret),
 	      "inspect '%s': local=%d secret=%d dangerous=%d", shown(r->in, strlen(r->in)), r->local, r->secret,
 	      r->dangerous);
-	if (info.local != r->local || info.secret != r->secret || info.dangerous != r->dangerous)
-		printf("#   got local=%d secret=%d dangerous=%d\n", info.local, info.secret, info.dangerous);
+	if (info.local != r->local || info.secret != r->secret || dangerous != r->dangerous)
+		printf("#   got local=%d secret=%d dangerous=%d\n", info.local, info.secret, dangerous);
+	command_free(&c);
 }
 
 /* command_wants_body: whether the next lines are this command's body. */
@@ -888,6 +901,15 @@ static void check_find_suggest(void)
 	CHECK(cmd_find("+", 1) == NULL, "cmd_find '+' alone");
 	d = cmd_find("SETROUTERPURPOSE", 16);
 	CHECK(d && (d->flags & CMD_OBSOLETE), "SETROUTERPURPOSE is marked obsolete");
+	char guess[200];
+	CHECK(cmd_guess("SET", 3, guess, sizeof(guess)) == 4 &&
+	      strcmp(guess, ": could be SETCIRCUITPURPOSE, SETCONF, SETEVENTS, SETROUTERPURPOSE") == 0,
+	      "cmd_guess SET: every command it begins, in order: %s", guess);
+	CHECK(cmd_guess("GETINF", 6, guess, sizeof(guess)) == 1 && strcmp(guess, "; did you mean GETINFO?") == 0,
+	      "cmd_guess GETINF: one prefix, a suggestion: %s", guess);
+	CHECK(cmd_guess("/trce", 5, guess, sizeof(guess)) == 1 && strcmp(guess, "; did you mean /trace?") == 0,
+	      "cmd_guess /trce: by spelling: %s", guess);
+	CHECK(cmd_guess("GE", 2, guess, sizeof(guess)) == 0 && guess[0] == '\0', "cmd_guess GE: too short to guess");
 	d = cmd_suggest("GETINF", 6);
 	CHECK(d && strcmp(d->name, "GETINFO") == 0, "cmd_suggest GETINF -> GETINFO");
 	d = cmd_suggest("del_onoin", 9);

@@ -133,7 +133,7 @@ static char *json_of(const char *wire, size_t len, const char *command)
 	FILE *f = open_memstream(&out, &n);
 	struct tc_msg *m;
 	if (reader_feed(&rd, wire, len) == 0 && reader_next(&rd, &m) == 1)
-		render(&r, f, m, command);
+		render(&r, f, m, command ? cmd_find(command, strlen(command)) : NULL, command);
 	fclose(f);
 	renderer_free(&r);
 	reader_free(&rd);

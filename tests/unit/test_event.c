@@ -45,7 +45,7 @@ static char *render_to_string(const struct tc_msg *m, enum out_format fmt)
 	struct renderer rd;
 	struct render_opts o = {.fmt = fmt};
 	renderer_init(&rd, &o);
-	render(&rd, f, m, NULL);
+	render(&rd, f, m, NULL, NULL);
 	renderer_free(&rd);
 	fclose(f);
 	return p;

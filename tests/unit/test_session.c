@@ -2,6 +2,7 @@
  * replies matched to the commands that await them, a reply no command
  * awaits caught as a protocol error, a reply deadline that events cannot
  * move, and how unanswered commands are named (never with their secret). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,6 +14,9 @@
 
 struct seen {
 	int replies, events;
+	struct session *s;
+	const struct cmd_def *def; /* what the last reply answered */
+	char word[33];
 };
 
 static void on_reply(void *ud, const struct tc_msg *m)
@@ -20,6 +24,10 @@ static void on_reply(void *ud, const struct tc_msg *m)
 	struct seen *s = ud;
 	(void)m;
 	s->replies++;
+	if (s->s && s->s->answering) {
+		s->def = s->s->answering->def;
+		snprintf(s->word, sizeof(s->word), "%s", s->s->answering->word);
+	}
 }
 
 static void on_event(void *ud, const struct tc_msg *m)
@@ -139,11 +147,49 @@ static void check_labels(void)
 	session_free(&s);
 }
 
+/* The command a reply answers travels with it from the parse: its table
+ * entry, also for /raw (QUIT closes, GETCONF's bare keys are typed). */
+static void check_carried(void)
+{
+	struct session s;
+	struct seen seen = {.s = &s};
+	int tor;
+	open_session(&s, &seen, &tor, 0);
+	submit(&s, "/raw getconf Nickname");
+	submit(&s, "/raw NOSUCHCOMMAND x");
+	submit(&s, "GETINFO version");
+	tor_says(tor, "250 Nickname\r\n");
+	session_pump(&s);
+	CHECK(seen.def && (seen.def->flags & CMD_REPLY_KEYS) && strcmp(seen.word, "getconf") == 0,
+	      "/raw getconf: answered as GETCONF, its word as sent");
+	tor_says(tor, "510 Unrecognized command \"NOSUCHCOMMAND\"\r\n");
+	session_pump(&s);
+	CHECK(seen.def == NULL && strcmp(seen.word, "NOSUCHCOMMAND") == 0, "a word torsh does not know: no entry");
+	tor_says(tor, "250-version=x\r\n250 OK\r\n");
+	session_pump(&s);
+	CHECK(seen.def && strcmp(seen.def->name, "GETINFO") == 0 && s.answering == NULL,
+	      "a typed command: its entry; nothing answered outside the callback");
+	CHECK(!s.quit_sent, "no QUIT yet");
+	submit(&s, "/raw quit");
+	CHECK(s.quit_sent, "/raw quit: tor will close, the session knows");
+	tor_says(tor, "250 closing connection\r\n");
+	char sent[512];
+	while (recv(tor, sent, sizeof(sent), MSG_DONTWAIT) > 0)
+		; /* read, or closing would reset the connection */
+	close(tor);
+	int rc = 0;
+	for (int i = 0; i < 3 && rc == 0; i++)
+		rc = session_pump(&s);
+	CHECK(rc < 0 && s.closed_by_quit, "closed by QUIT, not lost");
+	session_free(&s);
+}
+
 int main(void)
 {
 	check_matching();
 	check_early_reply();
 	check_deadline();
 	check_labels();
+	check_carried();
 	return tap_done();
 }

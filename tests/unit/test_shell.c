@@ -7,6 +7,7 @@
 
 #include "complete.h"
 #include "flood.h"
+#include "local.h"
 #include "shellcmd.h"
 #include "tap.h"
 #include "trace.h"
@@ -282,11 +283,98 @@ static void check_trace(void)
 	check_trace_line('<', "650 LOG \x1b[2Jhi\r\n", "< 650 LOG \\e[2Jhi\n");
 }
 
+/* torsh's own commands run from the table: what a front end sees. */
+struct front_log {
+	char sent[64];
+	int trace;
+};
+
+static void log_send(void *ud, const char *line, size_t len, const char *body, size_t blen, bool has_body)
+{
+	struct front_log *f = ud;
+	(void)body, (void)blen, (void)has_body;
+	snprintf(f->sent, sizeof(f->sent), "%.*s", (int)len, line);
+}
+
+static bool log_trace(void *ud, int on)
+{
+	struct front_log *f = ud;
+	if (on >= 0)
+		f->trace = on;
+	return f->trace == 1;
+}
+
+static const struct local_front log_front = {.send = log_send, .trace = log_trace};
+
+/* Runs a '/' line; what it printed or the error, in out. */
+static int run(struct local_ctx *ctx, const char *line, char *out, size_t cap)
+{
+	struct buf err = {0};
+	char *p = NULL;
+	size_t n = 0;
+	ctx->out = open_memstream(&p, &n);
+	ctx->err = &err;
+	struct local_args a;
+	const struct cmd_def *d = local_find(line, strlen(line), NULL, 0, false, &a, &err);
+	int rc = d ? local_exec(d, ctx, &a) : -1;
+	fclose(ctx->out);
+	snprintf(out, cap, "%s", rc < 0 ? (err.p ? err.p : "") : p);
+	free(p);
+	buf_free(&err);
+	return rc;
+}
+
+static void check_local(void)
+{
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_def *d = cmd_table[i];
+		CHECK(((d->flags & CMD_LOCAL) != 0) == (d->exec != NULL), "%s: an exec hook exactly when local",
+		      d->name);
+	}
+	struct front_log log = {.trace = 0};
+	struct renderer rd;
+	const struct render_opts ro = {.fmt = FMT_PRETTY};
+	renderer_init(&rd, &ro);
+	struct shell sh = {.out = &rd};
+	struct local_ctx script = {.front = &log_front, .ud = &log};
+	char out[256];
+	CHECK(run(&script, "/mute BW", out, sizeof(out)) < 0 && strcmp(out, "/mute works only in the interactive shell") == 0,
+	      "a script has no shell: %s", out);
+	CHECK(run(&script, "/raw GETINFO version", out, sizeof(out)) == 0 && strcmp(log.sent, "/raw GETINFO version") == 0,
+	      "/raw hands its whole line to the front end to build and send");
+	CHECK(run(&script, "/quit", out, sizeof(out)) == 0 && strcmp(log.sent, "QUIT") == 0 && !script.leave,
+	      "/quit sends QUIT");
+	script.offline = true;
+	CHECK(run(&script, "/quit", out, sizeof(out)) == 0 && script.leave, "/quit while offline leaves");
+	CHECK(run(&script, "/help /quit", out, sizeof(out)) == 0 && strncmp(out, "/quit\n", 6) == 0, "/help COMMAND");
+	CHECK(run(&script, "/nosuch", out, sizeof(out)) < 0 && strstr(out, "unknown torsh command /nosuch"),
+	      "an unknown one: %s", out);
+
+	struct local_ctx shell = {.sh = &sh, .front = &log_front, .ud = &log};
+	CHECK(run(&shell, "/format json", out, sizeof(out)) == 0 && rd.o.fmt == FMT_JSON, "/format json");
+	CHECK(run(&shell, "/format", out, sizeof(out)) == 0 && strcmp(out, "format: json\n") == 0, "/format alone");
+	CHECK(run(&shell, "/format yaml", out, sizeof(out)) < 0 &&
+	      strcmp(out, "/format: expected pretty, raw or json, got 'yaml'") == 0, "/format yaml: %s", out);
+	CHECK(run(&shell, "/explain on", out, sizeof(out)) == 0 && rd.o.explain, "/explain on");
+	CHECK(run(&shell, "/mute BW\tCIRC", out, sizeof(out)) == 0 && sh.muted != 0, "/mute, words split at blanks");
+	CHECK(run(&shell, "/unmute BW CIRC", out, sizeof(out)) == 0 && sh.muted == 0, "/unmute");
+	CHECK(run(&shell, "/mute NOPE", out, sizeof(out)) < 0 && strcmp(out, "/mute: unknown event type 'NOPE'") == 0,
+	      "/mute NOPE: %s", out);
+	CHECK(run(&shell, "/trace on", out, sizeof(out)) == 0 && log.trace == 1, "/trace on asks the front end");
+	CHECK(run(&shell, "/trace", out, sizeof(out)) == 0 && strcmp(out, "trace: on\n") == 0, "/trace alone");
+	CHECK(run(&shell, "/trace maybe", out, sizeof(out)) < 0 &&
+	      strcmp(out, "/trace: expected on or off, got 'maybe'") == 0, "/trace maybe: %s", out);
+	CHECK(run(&shell, "/scrollback 0", out, sizeof(out)) < 0 &&
+	      strcmp(out, "/scrollback: N: expected a number 1-1000, got '0'") == 0, "/scrollback 0: %s", out);
+	renderer_free(&rd);
+}
+
 int main(void)
 {
 	check_flood();
 	check_tables();
 	check_trace();
 	check_completion();
+	check_local();
 	return tap_done();
 }
