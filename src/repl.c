@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "command.h"
 #include "complete.h"
 #include "shellcmd.h"
@@ -59,13 +60,6 @@ struct repl {
 	long relays_asked_ms;      /* when ns/all was last requested */
 	struct completion comp;
 };
-
-static long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 #define HISTORY_KEEP 1000
 

@@ -4,9 +4,9 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cmd.h"
 #include "command.h"
 #include "exitcode.h"
@@ -74,13 +74,6 @@ struct runner {
 	unsigned long wait_line;
 };
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct runner *r = ud;
@@ -115,7 +108,7 @@ static void submit(struct runner *r, const char *line, size_t len, const char *b
 {
 	struct buf err = {0};
 	if (local_which(line, len) == LC_WAIT) {
-		if (waiter_start(&r->wait, line, len, now_ms(), &err) < 0)
+		if (waiter_start(&r->wait, line, len, mono_ms(), &err) < 0)
 			refused(r, lineno, err.p);
 		else if (!waiter_match_recent(&r->wait))
 			r->wait_line = lineno;
@@ -320,7 +313,7 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 			input_done = true;
 		if (s->ctl.state != CTL_OPEN)
 			break;
-		if (r.wait.active && now_ms() >= r.wait.deadline_ms) {
+		if (r.wait.active && mono_ms() >= r.wait.deadline_ms) {
 			r.wait.active = false;
 			char msg[160];
 			snprintf(msg, sizeof(msg), "/wait: no %s event %swithin %g s", r.wait.def->name,
@@ -337,8 +330,8 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 		}
 		bool finished = (input_done || r.stop_input) && s->inflight == 0 && !r.wait.active;
 		if (finished && linger_until < 0 && o->linger_s > 0 && r.rc == EXIT_ALL_OK)
-			linger_until = now_ms() + (long)(o->linger_s * 1000);
-		if (finished && (linger_until < 0 || now_ms() >= linger_until))
+			linger_until = mono_ms() + (long)(o->linger_s * 1000);
+		if (finished && (linger_until < 0 || mono_ms() >= linger_until))
 			break;
 		if (stop_flag && *stop_flag)
 			break;
@@ -349,11 +342,11 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 		int timeout = -1;
 		long reply_due = session_deadline(s);
 		if (reply_due >= 0)
-			timeout = (int)(reply_due - now_ms());
+			timeout = (int)(reply_due - mono_ms());
 		if (linger_until >= 0 && s->inflight == 0)
-			timeout = (int)(linger_until - now_ms());
-		if (r.wait.active && (timeout < 0 || r.wait.deadline_ms - now_ms() < timeout))
-			timeout = (int)(r.wait.deadline_ms - now_ms());
+			timeout = (int)(linger_until - mono_ms());
+		if (r.wait.active && (timeout < 0 || r.wait.deadline_ms - mono_ms() < timeout))
+			timeout = (int)(r.wait.deadline_ms - mono_ms());
 		if (timeout < -1)
 			timeout = 0;
 		int n = poll(p, want_input ? 2 : 1, timeout);
@@ -362,7 +355,7 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) && session_pump(s) < 0)
 			break;
 		/* whatever arrived meanwhile, events or a reply a byte at a time */
-		if (session_timed_out(s, now_ms()))
+		if (session_timed_out(s, mono_ms()))
 			break;
 		if (n > 0 && want_input && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
 			lines_fill(&in);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "clock.h"
 #include "command.h"
 
 void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_event, void *ud)
@@ -44,7 +45,7 @@ static void set_label(char *dst, size_t cap, const char *p, size_t n)
 static void push_pending(struct session *s, const char *wire, size_t len, bool internal, const char *tag,
 			 bool secret)
 {
-	struct pending_cmd pc = {.sent_ms = ctl_now_ms(), .internal = internal};
+	struct pending_cmd pc = {.sent_ms = mono_ms(), .internal = internal};
 	const char *line = wire;
 	size_t n = 0, first = 0;
 	if (len > 0 && line[0] == '+') {
@@ -250,7 +251,7 @@ void session_quit(struct session *s, int timeout_ms)
 	/* Every reply still owed, ours and the user's, comes before QUIT's.
 	 * This runs after a stop request too: its own deadline bounds it. */
 	size_t owed = npending(s);
-	long deadline = ctl_now_ms() + timeout_ms;
+	long deadline = mono_ms() + timeout_ms;
 	struct tc_msg *m;
 	s->ctl.stop = NULL;
 	while (owed > 0 && ctl_wait_until(&s->ctl, &m, deadline) > 0)

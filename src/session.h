@@ -13,7 +13,7 @@ typedef void (*session_msg_fn)(void *ud, const struct tc_msg *m);
 
 /* A command sent and not yet answered. */
 struct pending_cmd {
-	long sent_ms;              /* ctl_now_ms() when it was sent */
+	long sent_ms;              /* mono_ms() when it was sent */
 	bool internal;             /* torsh's own (session_internal) */
 	char word[33];             /* its command word; for internal ones the tag */
 	char label[72];            /* how messages name it: its first line, cut and
@@ -54,7 +54,7 @@ int session_internal(struct session *s, const char *tag, const char *command);
  * awaits one is a protocol error. */
 int session_pump(struct session *s);
 /* When the reply to the oldest unanswered command is overdue (its send
- * time + ctl.io_timeout_ms, ctl_now_ms clock); -1 when none is awaited or
+ * time + ctl.io_timeout_ms, mono_ms clock); -1 when none is awaited or
  * there is no timeout. */
 long session_deadline(const struct session *s);
 /* Past session_deadline: marks the connection failed (CTL_TIMEOUT, err
