@@ -14,6 +14,10 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "encode.h"
+/* The one terminal duty of the protocol core: auth's messages quote what
+ * the server sent (and the cookie path it named) and are printed as they
+ * are, so they are escaped where they are built (auth.h). */
 #include "escape.h"
 #include "exitcode.h"
 

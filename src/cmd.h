@@ -8,6 +8,12 @@
 
 #include "buf.h"
 
+/* The longest command tor takes, CRLF and body included. Tor collects a
+ * command in a buffer of at most 1 MiB that also holds a terminating NUL;
+ * a command of 1,048,576 bytes gets "500 Line too long." and a closed
+ * connection. */
+#define COMMAND_MAX_WIRE (((size_t)1 << 20) - 1)
+
 enum cmd_flag {
 	CMD_SENSITIVE = 1 << 0, /* carries secrets: kept out of history and traces */
 	CMD_DANGEROUS = 1 << 1, /* asks for confirmation on a terminal */
@@ -142,6 +148,10 @@ const char *cmd_raw_hazard(const char *line, size_t len);
  * split into a second command or argument: checked again here. */
 int cmd_serialize(const struct cmd *c, struct buf *wire, struct cmd_error *err);
 void cmd_free(struct cmd *c);
+/* Encode a multi-line body: every line end (LF, CRLF, CR) as CRLF, a
+ * leading '.' doubled, a final CRLF, then the terminating ".\r\n";
+ * -1 past COMMAND_MAX_WIRE. */
+int wire_body(struct buf *wire, const char *body, size_t blen);
 
 /* Event names torsh knows (tor 0.4.9's events/names), NULL-terminated. */
 const char *const *cmd_event_names(void);

@@ -7,12 +7,7 @@
 #include <stddef.h>
 
 #include "buf.h"
-
-/* The longest command tor takes, CRLF and body included. Tor collects a
- * command in a buffer of at most 1 MiB that also holds a terminating NUL;
- * a command of 1,048,576 bytes gets "500 Line too long." and a closed
- * connection. */
-#define COMMAND_MAX_WIRE (((size_t)1 << 20) - 1)
+#include "cmd.h"
 
 /* Whether the lines after this one are its body, up to a line '.': a body
  * command (+LOADCONF, +POSTDESCRIPTOR, +HSPOST, '+' optional) without @FILE,
@@ -33,8 +28,4 @@ void command_inspect(const char *line, size_t len, struct command_info *info);
  * empty. "/raw LINE" sends LINE unchecked but for CR, LF and NUL. */
 int command_prepare(const char *line, size_t len, const char *body, size_t blen, bool has_body,
 		    struct buf *wire, struct buf *err);
-
-/* Encode a multi-line body: every line end (LF, CRLF, CR) as CRLF, a
- * leading '.' doubled, a final CRLF, then the terminating ".\r\n". */
-int wire_body(struct buf *wire, const char *body, size_t blen);
 #endif

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "encode.h"
 
 /* ---- the schema: what tor 0.4.9.11 writes, per event type ---- */
 

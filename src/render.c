@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "enums.h"
+#include "encode.h"
 #include "escape.h"
 
 #define C_RESET "\033[0m"

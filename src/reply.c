@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Only for `err`: a protocol error quotes the offending line, and front
+ * ends print the message as it is. */
 #include "escape.h"
 
 const char *msg_text(const struct tc_msg *m, size_t i, size_t *len)
