@@ -55,6 +55,10 @@ enum hint_kind {
 	HINT_EVENT_FIELD, /* FIELD= of the event named by the first argument, --timeout */
 };
 
+/* Argument positions with a hint of their own; past them the last repeats
+ * (for usages ending in "..."). */
+#define CMD_HINTS 4
+
 struct cmd_hint {
 	enum hint_kind kind;
 	const char *words; /* HINT_WORDS: space-separated */
@@ -112,7 +116,7 @@ struct cmd_def {
 	 * `line` starts at the command word and may not parse. Only secret.c
 	 * calls it: history, /trace and error messages ask secret_in_command. */
 	size_t (*secret)(const char *line, size_t len);
-	struct cmd_hint hints[4]; /* per argument position; the last repeats */
+	struct cmd_hint hints[CMD_HINTS]; /* per argument position; the last repeats */
 };
 
 extern const struct cmd_def *const cmd_table[];

@@ -593,7 +593,7 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 static const struct cmd_hint *hint_for(const struct cmd_def *d, size_t arg)
 {
 	size_t n = 0;
-	while (n < 4 && d->hints[n].kind != HINT_NONE)
+	while (n < CMD_HINTS && d->hints[n].kind != HINT_NONE)
 		n++;
 	if (arg < n)
 		return &d->hints[arg];

@@ -176,6 +176,10 @@ static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t salen, l
 	return fcntl(fd, F_SETFL, flags);
 }
 
+/* endpoint_unix's length check is what keeps the memcpy below in bounds. */
+_Static_assert(sizeof(((struct endpoint *)0)->path) <= sizeof(((struct sockaddr_un *)0)->sun_path),
+	       "a socket path that fits struct endpoint fits sun_path");
+
 static int open_unix(const struct endpoint *ep, long deadline, char *why, size_t whylen)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};

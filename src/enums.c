@@ -360,6 +360,7 @@ const struct enum_table enum_tables[] = {
 };
 
 const size_t enum_table_count = sizeof(enum_tables) / sizeof(enum_tables[0]);
+_Static_assert(sizeof(enum_tables) / sizeof(enum_tables[0]) == ET_COUNT, "an enum_id for every table");
 
 /* ASCII only: tor's names are ASCII, and the C library's case functions
  * depend on the locale. */
