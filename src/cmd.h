@@ -39,11 +39,12 @@ enum local_cmd {
 enum hint_kind {
 	HINT_NONE,
 	HINT_WORDS,       /* the words in .words */
+	HINT_ARGS,        /* the arguments in .args, which the command's parser reads too */
+	HINT_ENUM,        /* the values of .table, which the command's parser reads too */
 	HINT_CONF_KEY,    /* config/names */
 	HINT_CONF_SET,    /* config/names, completed with '=' */
 	HINT_INFO_KEY,    /* info/names */
-	HINT_EVENT,       /* events/names */
-	HINT_SIGNAL,      /* signal/names */
+	HINT_EVENT,       /* event types: the schema's (event.h) */
 	HINT_FEATURE,     /* features/names */
 	HINT_CIRC_ID,     /* live circuits */
 	HINT_STREAM_ID,   /* live streams */
@@ -59,9 +60,22 @@ enum hint_kind {
  * (for usages ending in "..."). */
 #define CMD_HINTS 4
 
+/* A literal argument: what a parser accepts and completion offers, from
+ * one definition so the two cannot drift. */
+struct arg_word {
+	const char *key;            /* KEY=VALUE; NULL: a bare VALUE */
+	const char *const *values;  /* NULL-terminated, as spelled on the wire; NULL: any value */
+};
+/* HINT_ARGS lists: ARGS(&a, &b) */
+#define ARGS(...) ((const struct arg_word *const[]){__VA_ARGS__, NULL})
+
+struct enum_table;
+
 struct cmd_hint {
 	enum hint_kind kind;
 	const char *words; /* HINT_WORDS: space-separated */
+	const struct arg_word *const *args; /* HINT_ARGS: NULL-terminated */
+	const struct enum_table *table;     /* HINT_ENUM */
 };
 
 struct cmd_error {
@@ -156,7 +170,4 @@ void cmd_free(struct cmd *c);
  * leading '.' doubled, a final CRLF, then the terminating ".\r\n";
  * -1 past COMMAND_MAX_WIRE. */
 int wire_body(struct buf *wire, const char *body, size_t blen);
-
-/* Event names torsh knows (tor 0.4.9's events/names), NULL-terminated. */
-const char *const *cmd_event_names(void);
 #endif

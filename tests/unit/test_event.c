@@ -237,12 +237,6 @@ static void check_schema(void)
 		CHECK(d && d->summary && d->since && d->cls, "%s has a schema with summary, version, class", names[i]);
 	}
 	CHECK(event_def_find("circ", 4) == event_def_find("CIRC", 4), "event names are case-insensitive");
-	const char *const *cmd_names = cmd_event_names();
-	size_t k = 0;
-	for (; cmd_names[k]; k++)
-		CHECK(event_def_find(cmd_names[k], strlen(cmd_names[k])) != NULL,
-		      "SETEVENTS name %s has a schema", cmd_names[k]);
-	CHECK(k == event_def_count, "SETEVENTS accepts exactly the schema's %zu types (%zu)", event_def_count, k);
 	const char *tables[ET_COUNT] = {
 		[ET_RUNLEVEL] = "Runlevel", [ET_SIGNAL] = "Signal", [ET_CIRC_STATUS] = "CircStatus",
 		[ET_CIRC_PURPOSE] = "CircPurpose", [ET_HS_DESC_ACTION] = "HSDescAction", [ET_HS_AUTH] = "HSAuth",
