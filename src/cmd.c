@@ -174,7 +174,8 @@ const char *cmd_raw_hazard(const char *line, size_t len)
 		}
 		for (size_t i = 0; i < raw_hazards_len && reason == NULL; i++) {
 			const struct raw_hazard *h = &raw_hazards[i];
-			if (strlen(h->command) == n && strncasecmp(h->command, w, n) == 0 && h->applies(copy, &toks))
+			/* the name as tor reads it: exactly, whatever torsh takes for it */
+			if (strlen(h->def->name) == n && strncasecmp(h->def->name, w, n) == 0 && h->applies(copy, &toks))
 				reason = h->reason;
 		}
 	}

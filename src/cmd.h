@@ -140,7 +140,7 @@ extern const size_t cmd_table_len;
  * parsers never build them; /raw, which skips the parsers, refuses them
  * all the same, and so does a last check on every wire line. */
 struct raw_hazard {
-	const char *command;  /* the command word; a '+' before it counts too */
+	const struct cmd_def *def; /* its command word; a '+' before it counts too */
 	/* whether the line is the hazard; toks->v[0] is the command word */
 	bool (*applies)(const char *line, const struct toklist *toks);
 	const char *reason;   /* what tor does with it */

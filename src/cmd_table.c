@@ -69,10 +69,10 @@ static bool long_client_name(const char *line, const struct toklist *toks)
  * Not here, since torsh cannot tell: HSFETCH SERVER= naming a relay tor
  * knows only from +POSTDESCRIPTOR (an assertion in hs_client.c kills tor). */
 const struct raw_hazard raw_hazards[] = {
-	{"SETCIRCUITPURPOSE", no_arguments, "SETCIRCUITPURPOSE without a circuit id crashes tor (SIGSEGV)"},
-	{"ADD_ONION", v2_client_auth, "ADD_ONION with ClientAuth= (v2 client authorization) never gets a reply"},
-	{"HSPOST", no_hsaddress, "+HSPOST without HSADDRESS= never gets a reply"},
-	{"ONION_CLIENT_AUTH_ADD", long_client_name,
+	{&cmd_setcircuitpurpose, no_arguments, "SETCIRCUITPURPOSE without a circuit id crashes tor (SIGSEGV)"},
+	{&cmd_add_onion, v2_client_auth, "ADD_ONION with ClientAuth= (v2 client authorization) never gets a reply"},
+	{&cmd_hspost, no_hsaddress, "+HSPOST without HSADDRESS= never gets a reply"},
+	{&cmd_onion_client_auth_add, long_client_name,
 	 "ONION_CLIENT_AUTH_ADD with a ClientName over 16 characters gets two replies, the second taken for the "
 	 "next command's"},
 };
