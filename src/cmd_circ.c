@@ -234,7 +234,7 @@ const struct cmd_def cmd_extendcircuit = {
 	.help = "RELAY is $FINGERPRINT, $FINGERPRINT~nickname or a nickname. A CIRCUIT other than 0 needs\n"
 		"the relays to add. Tor answers EXTENDED <id> and reports progress as CIRC events.",
 	.example = "EXTENDCIRCUIT 0 $AAAA...~guard,$BBBB...~middle purpose=general", .parse = parse_extendcircuit,
-	.hints = {{HINT_CIRC_ID, NULL}, {HINT_RELAY, NULL}, {HINT_ARGS, .args = ARGS(&circ_purpose)}},
+	.hints = {{.kind = HINT_CIRC_ID}, {.kind = HINT_RELAY}, {.kind = HINT_ARGS, .args = ARGS(&circ_purpose)}},
 };
 const struct cmd_def cmd_setcircuitpurpose = {
 	.name = "SETCIRCUITPURPOSE", .usage = "CIRCUIT purpose=general|controller", .since = "0.1.1.15-rc",
@@ -242,7 +242,7 @@ const struct cmd_def cmd_setcircuitpurpose = {
 	.help = "Both are required. Without any argument tor 0.4.9.11 crashes (SIGSEGV: it reads the missing\n"
 		"circuit id), so torsh never sends that, not even with /raw; without purpose= tor answers 552.",
 	.example = "SETCIRCUITPURPOSE 12 purpose=controller", .parse = parse_setcircuitpurpose,
-	.hints = {{HINT_CIRC_ID, NULL}, {HINT_ARGS, .args = ARGS(&circ_purpose)}},
+	.hints = {{.kind = HINT_CIRC_ID}, {.kind = HINT_ARGS, .args = ARGS(&circ_purpose)}},
 };
 const struct cmd_def cmd_setrouterpurpose = {
 	.name = "SETROUTERPURPOSE", .usage = "", .since = "0.1.1.15-rc (obsolete since 0.2.0.8-alpha)",
@@ -255,7 +255,8 @@ const struct cmd_def cmd_attachstream = {
 	.name = "ATTACHSTREAM", .usage = "STREAM CIRCUIT [HOP=N]", .since = "0.1.1.1-alpha",
 	.summary = "attach a stream to a circuit (with __LeaveStreamsUnattached 1); CIRCUIT 0 lets tor choose",
 	.help = "HOP=N makes the stream exit from the Nth hop.", .example = "ATTACHSTREAM 42 12",
-	.parse = parse_attachstream, .hints = {{HINT_STREAM_ID, NULL}, {HINT_CIRC_ID, NULL}, {HINT_ARGS, .args = ARGS(&attach_hop)}},
+	.parse = parse_attachstream,
+	.hints = {{.kind = HINT_STREAM_ID}, {.kind = HINT_CIRC_ID}, {.kind = HINT_ARGS, .args = ARGS(&attach_hop)}},
 };
 const struct cmd_def cmd_postdescriptor = {
 	.name = "POSTDESCRIPTOR", .usage = "[purpose=general|controller|bridge] [cache=yes|no] [@FILE]",
@@ -263,25 +264,26 @@ const struct cmd_def cmd_postdescriptor = {
 	.summary = "give tor a relay descriptor (the body)",
 	.help = "Type the descriptor after the command, then a line '.'; or @FILE.",
 	.example = "+POSTDESCRIPTOR purpose=general @desc.txt", .parse = parse_postdescriptor,
-	.hints = {{HINT_ARGS, .args = ARGS(&postdesc_purpose, &postdesc_cache)},
-		  {HINT_ARGS, .args = ARGS(&postdesc_purpose, &postdesc_cache)}},
+	.hints = {{.kind = HINT_ARGS, .args = ARGS(&postdesc_purpose, &postdesc_cache)},
+		  {.kind = HINT_ARGS, .args = ARGS(&postdesc_purpose, &postdesc_cache)}},
 };
 const struct cmd_def cmd_redirectstream = {
 	.name = "REDIRECTSTREAM", .usage = "STREAM ADDRESS [PORT]", .since = "0.1.1.1-alpha",
 	.summary = "change a stream's destination before it is attached",
 	.help = "", .example = "REDIRECTSTREAM 42 example.com 443", .parse = parse_redirectstream,
-	.hints = {{HINT_STREAM_ID, NULL}, {HINT_NONE, NULL}},
+	.hints = {{.kind = HINT_STREAM_ID}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_closestream = {
 	.name = "CLOSESTREAM", .usage = "STREAM REASON", .since = "0.1.1.1-alpha",
 	.summary = "close a stream; REASON is a RELAY_END reason number or name (e.g. DONE, MISC)",
 	.help = "Reason names are translated to their numbers: MISC 1 ... NOTDIRECTORY 14.",
 	.example = "CLOSESTREAM 42 DONE", .parse = parse_closestream,
-	.hints = {{HINT_STREAM_ID, NULL}, {HINT_ENUM, .table = ENUM_TABLE(ET_RELAY_END_REASON)}, {HINT_NONE, NULL}},
+	.hints = {{.kind = HINT_STREAM_ID}, {.kind = HINT_ENUM, .table = ENUM_TABLE(ET_RELAY_END_REASON)},
+		  {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_closecircuit = {
 	.name = "CLOSECIRCUIT", .usage = "CIRCUIT [IfUnused]", .since = "0.1.1.1-alpha",
 	.summary = "close a circuit (IfUnused: only if no streams use it)",
 	.help = "", .example = "CLOSECIRCUIT 12 IfUnused", .parse = parse_closecircuit,
-	.hints = {{HINT_CIRC_ID, NULL}, {HINT_ARGS, .args = ARGS(&closecircuit_flag)}, {HINT_NONE, NULL}},
+	.hints = {{.kind = HINT_CIRC_ID}, {.kind = HINT_ARGS, .args = ARGS(&closecircuit_flag)}, {.kind = HINT_NONE}},
 };

@@ -297,41 +297,41 @@ const struct cmd_def cmd_setconf = {
 	.help = "Values that are empty or hold spaces, quotes, '#', '\\' or non-ASCII bytes are sent C-quoted;\n"
 		"type them as OPTION=\"value\" with C escapes (\\n \\t \\\" \\\\ \\xHH). Several options are set atomically.",
 	.example = "SETCONF ContactInfo=\"admin at example dot org\" MaxCircuitDirtiness=600",
-	.parse = parse_setconf, .secret = conf_secret, .hints = {{HINT_CONF_SET, NULL}},
+	.parse = parse_setconf, .secret = conf_secret, .hints = {{.kind = HINT_CONF_SET}},
 };
 const struct cmd_def cmd_resetconf = {
 	.name = "RESETCONF", .usage = "OPTION[=VALUE] ...", .since = "0.1.1.1-alpha",
 	.summary = "set options, resetting those given without a value to their defaults",
 	.help = "Like SETCONF, but OPTION without '=' returns to its default value.",
 	.example = "RESETCONF ContactInfo", .parse = parse_setconf, .secret = conf_secret,
-	.hints = {{HINT_CONF_SET, NULL}},
+	.hints = {{.kind = HINT_CONF_SET}},
 };
 const struct cmd_def cmd_getconf = {
 	.name = "GETCONF", .usage = "OPTION ...", .since = "0.1.1.1-alpha",
 	.summary = "show configuration values",
 	.help = "One line per value; options set several times appear several times. An unknown option makes\n"
 		"tor answer only 552 for the whole command.",
-	.example = "GETCONF SocksPort ControlPort", .parse = parse_getconf, .hints = {{HINT_CONF_KEY, NULL}},
+	.example = "GETCONF SocksPort ControlPort", .parse = parse_getconf, .hints = {{.kind = HINT_CONF_KEY}},
 };
 const struct cmd_def cmd_getinfo = {
 	.name = "GETINFO", .usage = "KEY ...", .since = "0.1.1.1-alpha",
 	.summary = "ask tor for information (GETINFO info/names lists the keys)",
 	.help = "Values come as KEY=VALUE or, when they hold newlines, as a data block. An unknown key makes\n"
 		"tor answer only 552 for the whole command.",
-	.example = "GETINFO version circuit-status", .parse = parse_getinfo, .hints = {{HINT_INFO_KEY, NULL}},
+	.example = "GETINFO version circuit-status", .parse = parse_getinfo, .hints = {{.kind = HINT_INFO_KEY}},
 };
 const struct cmd_def cmd_setevents = {
 	.name = "SETEVENTS", .usage = "[EVENT ...]", .since = "0.1.1.1-alpha",
 	.summary = "subscribe to asynchronous events (replaces the set; none clears it)",
 	.help = "EVENT is one of GETINFO events/names (CIRC, STREAM, BW, NOTICE, HS_DESC, ...). The optional word\n"
 		"EXTENDED is accepted and ignored, as by tor.",
-	.example = "SETEVENTS CIRC STREAM HS_DESC", .parse = parse_setevents, .hints = {{HINT_EVENT, NULL}},
+	.example = "SETEVENTS CIRC STREAM HS_DESC", .parse = parse_setevents, .hints = {{.kind = HINT_EVENT}},
 };
 const struct cmd_def cmd_saveconf = {
 	.name = "SAVECONF", .usage = "[FORCE]", .since = "0.1.1.1-alpha (FORCE: 0.3.1.1-alpha)",
 	.summary = "write the running configuration to the torrc",
 	.help = "FORCE writes even when the torrc has %include lines that would be lost.",
-	.example = "SAVECONF", .parse = parse_saveconf, .hints = {{HINT_ARGS, .args = ARGS(&saveconf_force)}},
+	.example = "SAVECONF", .parse = parse_saveconf, .hints = {{.kind = HINT_ARGS, .args = ARGS(&saveconf_force)}},
 };
 const struct cmd_def cmd_signal = {
 	.name = "SIGNAL", .usage = "NAME", .since = "0.1.1.1-alpha",
@@ -340,7 +340,7 @@ const struct cmd_def cmd_signal = {
 		"HEARTBEAT, DORMANT, ACTIVE. In tor 0.4.9, INT acts as HALT (immediate exit), not SHUTDOWN.\n"
 		"SHUTDOWN, HALT, INT and TERM stop tor and ask for confirmation on a terminal.",
 	.example = "SIGNAL NEWNYM", .parse = parse_signal,
-	.hints = {{HINT_ENUM, .table = ENUM_TABLE(ET_SIGNAL)}, {HINT_NONE, NULL}},
+	.hints = {{.kind = HINT_ENUM, .table = ENUM_TABLE(ET_SIGNAL)}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_mapaddress = {
 	.name = "MAPADDRESS", .usage = "FROM=TO ...", .since = "0.1.1.1-alpha",
@@ -352,14 +352,14 @@ const struct cmd_def cmd_usefeature = {
 	.name = "USEFEATURE", .usage = "FEATURE ...", .since = "0.1.2.3-alpha",
 	.summary = "enable protocol features (EXTENDED_EVENTS, VERBOSE_NAMES: always on in modern tor)",
 	.help = "Kept for old controllers; both known features are permanently enabled.",
-	.example = "USEFEATURE VERBOSE_NAMES", .parse = parse_usefeature, .hints = {{HINT_FEATURE, NULL}},
+	.example = "USEFEATURE VERBOSE_NAMES", .parse = parse_usefeature, .hints = {{.kind = HINT_FEATURE}},
 };
 const struct cmd_def cmd_resolve = {
 	.name = "RESOLVE", .usage = "[mode=reverse] ADDRESS ...", .since = "0.2.0.3-alpha",
 	.summary = "resolve host names through tor; answers arrive as ADDRMAP events",
 	.help = "mode=reverse looks up the names of IPv4 addresses. Subscribe to ADDRMAP to see results.",
 	.example = "RESOLVE torproject.org", .parse = parse_resolve,
-	.hints = {{HINT_ARGS, .args = ARGS(&resolve_mode)}},
+	.hints = {{.kind = HINT_ARGS, .args = ARGS(&resolve_mode)}},
 };
 const struct cmd_def cmd_protocolinfo = {
 	.name = "PROTOCOLINFO", .usage = "[VERSION]", .since = "0.2.0.5-alpha",
@@ -372,7 +372,7 @@ const struct cmd_def cmd_loadconf = {
 	.summary = "replace the whole configuration with a torrc given as the body",
 	.help = "Type +LOADCONF (the + is optional), then the torrc lines, then a line '.'. Or +LOADCONF @FILE\n"
 		"reads the body from FILE (a regular file), where a line '.' is data. Options not in the body return to defaults.",
-	.example = "+LOADCONF @/etc/tor/torrc.new", .parse = parse_loadconf, .hints = {{HINT_FILE, NULL}},
+	.example = "+LOADCONF @/etc/tor/torrc.new", .parse = parse_loadconf, .hints = {{.kind = HINT_FILE}},
 };
 const struct cmd_def cmd_takeownership = {
 	.name = "TAKEOWNERSHIP", .flags = CMD_DANGEROUS, .since = "0.2.2.28-beta", .usage = "",
@@ -413,5 +413,6 @@ const struct cmd_def cmd_authchallenge = {
 	.flags = CMD_PREAUTH | CMD_QSTRING,
 	.summary = "start SAFECOOKIE authentication (torsh does this itself)",
 	.help = "Only meaningful before AUTHENTICATE.", .example = "AUTHCHALLENGE SAFECOOKIE 5A0C1F2E3D4B5A6978877665544332211FFEEDDCCBBAA9988776655443322110",
-	.parse = parse_authchallenge, .hints = {{HINT_ARGS, .args = ARGS(&authchallenge_method)}, {HINT_NONE, NULL}},
+	.parse = parse_authchallenge,
+	.hints = {{.kind = HINT_ARGS, .args = ARGS(&authchallenge_method)}, {.kind = HINT_NONE}},
 };

@@ -318,7 +318,7 @@ const struct cmd_def cmd_hsfetch = {
 	.summary = "fetch an onion service's descriptor; results arrive as HS_DESC / HS_DESC_CONTENT events",
 	.help = "ADDRESS is the 56-character v3 address (.onion is dropped). SERVER= picks HSDirs to ask.",
 	.example = "HSFETCH 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid",
-	.parse = parse_hsfetch, .hints = {{HINT_ONION_ID, NULL}, {HINT_ARGS, .args = ARGS(&onion_server)}},
+	.parse = parse_hsfetch, .hints = {{.kind = HINT_ONION_ID}, {.kind = HINT_ARGS, .args = ARGS(&onion_server)}},
 };
 const struct cmd_def cmd_add_onion = {
 	.name = "ADD_ONION",
@@ -333,14 +333,14 @@ const struct cmd_def cmd_add_onion = {
 		"RSA1024 and ClientAuth= (v2) are refused: tor 0.4.6 removed v2.",
 	.example = "ADD_ONION NEW:ED25519-V3 Flags=Detach Port=80,127.0.0.1:8080",
 	.parse = parse_add_onion, .secret = onion_key_secret,
-	.hints = {{HINT_ARGS, .args = ARGS(&onion_key)}, {HINT_ARGS, .args = ADD_ONION_KEYWORDS}},
+	.hints = {{.kind = HINT_ARGS, .args = ARGS(&onion_key)}, {.kind = HINT_ARGS, .args = ADD_ONION_KEYWORDS}},
 };
 const struct cmd_def cmd_del_onion = {
 	.name = "DEL_ONION", .usage = "SERVICE", .since = "0.2.7.1-alpha",
 	.summary = "remove an onion service created by ADD_ONION",
 	.help = "SERVICE is the service id ADD_ONION returned (the address without .onion).",
 	.example = "DEL_ONION 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid",
-	.parse = parse_del_onion, .hints = {{HINT_ONION_ID, NULL}, {HINT_NONE, NULL}},
+	.parse = parse_del_onion, .hints = {{.kind = HINT_ONION_ID}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_hspost = {
 	.name = "HSPOST", .usage = "[SERVER=RELAY ...] HSADDRESS=ADDRESS [@FILE]",
@@ -348,7 +348,7 @@ const struct cmd_def cmd_hspost = {
 	.summary = "upload an onion service descriptor (the body) to HSDirs",
 	.help = "HSADDRESS is required: without it tor 0.4.9.11 never replies, so torsh refuses.",
 	.example = "+HSPOST HSADDRESS=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid @desc.txt",
-	.parse = parse_hspost, .hints = {{HINT_ARGS, .args = ARGS(&hspost_address, &onion_server)}},
+	.parse = parse_hspost, .hints = {{.kind = HINT_ARGS, .args = ARGS(&hspost_address, &onion_server)}},
 };
 const struct cmd_def cmd_onion_client_auth_add = {
 	.name = "ONION_CLIENT_AUTH_ADD", .usage = "ADDRESS x25519:KEY [ClientName=NAME] [Flags=Permanent]",
@@ -359,18 +359,18 @@ const struct cmd_def cmd_onion_client_auth_add = {
 	.example = "ONION_CLIENT_AUTH_ADD 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid x25519:... "
 		   "ClientName=laptop",
 	.parse = parse_auth_add,
-	.hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_ARGS, .args = ARGS(&auth_key)},
-		  {HINT_ARGS, .args = ARGS(&auth_client_name, &auth_flags)}},
+	.hints = {{.kind = HINT_CLIENT_AUTH}, {.kind = HINT_ARGS, .args = ARGS(&auth_key)},
+		  {.kind = HINT_ARGS, .args = ARGS(&auth_client_name, &auth_flags)}},
 };
 const struct cmd_def cmd_onion_client_auth_remove = {
 	.name = "ONION_CLIENT_AUTH_REMOVE", .usage = "ADDRESS", .since = "0.4.3.1-alpha",
 	.summary = "remove a client authorization key", .help = "",
 	.example = "ONION_CLIENT_AUTH_REMOVE 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid",
-	.parse = parse_auth_remove, .hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_NONE, NULL}},
+	.parse = parse_auth_remove, .hints = {{.kind = HINT_CLIENT_AUTH}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_onion_client_auth_view = {
 	.name = "ONION_CLIENT_AUTH_VIEW", .usage = "[ADDRESS]", .since = "0.4.3.1-alpha",
 	.summary = "list client authorization keys (all, or one service's)",
 	.help = "The reply contains private keys.", .example = "ONION_CLIENT_AUTH_VIEW",
-	.parse = parse_auth_view, .hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_NONE, NULL}},
+	.parse = parse_auth_view, .hints = {{.kind = HINT_CLIENT_AUTH}, {.kind = HINT_NONE}},
 };
