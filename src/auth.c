@@ -14,8 +14,11 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "encode.h"
+/* The one terminal duty of the protocol core: auth's messages quote what
+ * the server sent (and the cookie path it named) and are printed as they
+ * are, so they are escaped where they are built (auth.h). */
 #include "escape.h"
-#include "exitcode.h"
 
 static const char server_key[] = "Tor safe cookie authentication server-to-controller hash";
 static const char client_key[] = "Tor safe cookie authentication controller-to-server hash";
@@ -245,7 +248,7 @@ int cookie_read(const char *path, uint8_t out[32], struct buf *diag)
 	return 0;
 }
 
-static enum exit_code fail(struct auth_result *res, enum exit_code code, struct ctl *c, const char *what)
+static enum auth_status fail(struct auth_result *res, enum auth_status code, struct ctl *c, const char *what)
 {
 	if (what)
 		buf_printf(&res->msg, BUF_NOLIMIT, "%s\n", what);
@@ -255,18 +258,18 @@ static enum exit_code fail(struct auth_result *res, enum exit_code code, struct 
 }
 
 /* A reply's last line in a message, after `what`. */
-static enum exit_code refused(struct auth_result *res, const char *what, const struct tc_msg *m)
+static enum auth_status refused(struct auth_result *res, const char *what, const struct tc_msg *m)
 {
 	size_t len;
 	const char *t = msg_text(m, m->nlines - 1, &len);
 	buf_printf(&res->msg, BUF_NOLIMIT, "%s: %d ", what, m->code);
 	append_shown(&res->msg, t, len, 400);
 	buf_putc(&res->msg, '\n', BUF_NOLIMIT);
-	return EXIT_AUTH;
+	return AUTH_REFUSED;
 }
 
 /* Sends AUTHENTICATE with a hex secret and judges the reply. */
-static enum exit_code send_authenticate(struct ctl *c, const uint8_t *secret, size_t n, struct auth_result *res)
+static enum auth_status send_authenticate(struct ctl *c, const uint8_t *secret, size_t n, struct auth_result *res)
 {
 	struct buf wire = {0};
 	char hex[2 * 64 + 1];
@@ -285,14 +288,14 @@ static enum exit_code send_authenticate(struct ctl *c, const uint8_t *secret, si
 	OPENSSL_cleanse(wire.p, wire.len);
 	buf_free(&wire);
 	if (rc < 0)
-		return fail(res, EXIT_LOST, c, "connection lost during AUTHENTICATE");
+		return fail(res, AUTH_LOST, c, "connection lost during AUTHENTICATE");
 	if (!msg_ok(m)) {
 		refused(res, "authentication failed", m);
 		buf_printf(&res->msg, BUF_NOLIMIT,
 			   "  tor closes the connection after a failed AUTHENTICATE; nothing more was sent\n");
-		return EXIT_AUTH;
+		return AUTH_REFUSED;
 	}
-	return EXIT_ALL_OK;
+	return AUTH_OK;
 }
 
 /* The server's half of AUTHCHALLENGE: 0 with its hash and nonce, or -1. */
@@ -306,19 +309,19 @@ static int parse_challenge(const char *t, size_t len, uint8_t server_hash[32], u
 	return 0;
 }
 
-static enum exit_code do_safecookie(struct ctl *c, const uint8_t cookie[32], const char *cookie_path,
+static enum auth_status do_safecookie(struct ctl *c, const uint8_t cookie[32], const char *cookie_path,
 				    const char *endpoint, struct auth_result *res)
 {
 	uint8_t cnonce[32], snonce[32], want_server[32], client[32], got_server[32];
 	char hex[65];
 	if (RAND_bytes(cnonce, sizeof(cnonce)) != 1)
-		return fail(res, EXIT_AUTH, NULL, "cannot get random bytes from OpenSSL");
+		return fail(res, AUTH_UNUSABLE, NULL, "cannot get random bytes from OpenSSL");
 	hex_encode(cnonce, 32, hex);
 	char wire[128];
 	int wl = snprintf(wire, sizeof(wire), "AUTHCHALLENGE SAFECOOKIE %s\r\n", hex);
 	struct tc_msg *m;
 	if (ctl_request(c, wire, (size_t)wl, &m, NULL, NULL) < 0)
-		return fail(res, EXIT_LOST, c, "connection lost during AUTHCHALLENGE");
+		return fail(res, AUTH_LOST, c, "connection lost during AUTHCHALLENGE");
 	if (!msg_ok(m))
 		return refused(res, "AUTHCHALLENGE refused", m);
 	size_t len;
@@ -327,7 +330,7 @@ static enum exit_code do_safecookie(struct ctl *c, const uint8_t cookie[32], con
 		buf_printf(&res->msg, BUF_NOLIMIT, "malformed AUTHCHALLENGE reply: ");
 		append_shown(&res->msg, t, len, 200);
 		buf_putc(&res->msg, '\n', BUF_NOLIMIT);
-		return EXIT_AUTH;
+		return AUTH_BAD_PEER;
 	}
 	safecookie_hashes(cookie, cnonce, 32, snonce, want_server, client);
 	/* Only a peer that knows the cookie can produce this hash; answering an
@@ -342,9 +345,9 @@ static enum exit_code do_safecookie(struct ctl *c, const uint8_t cookie[32], con
 		append_path(&res->msg, cookie_path);
 		buf_printf(&res->msg, BUF_NOLIMIT, "\n  (or the cookie file changed). Nothing derived from the "
 			   "cookie was sent; closing.\n");
-		return EXIT_AUTH;
+		return AUTH_BAD_PEER;
 	}
-	enum exit_code rc = send_authenticate(c, client, 32, res);
+	enum auth_status rc = send_authenticate(c, client, 32, res);
 	OPENSSL_cleanse(client, sizeof(client));
 	return rc;
 }
@@ -355,24 +358,25 @@ static enum exit_code do_safecookie(struct ctl *c, const uint8_t cookie[32], con
  * first, and every tor since 0.2.3.13 offers it next to COOKIE. */
 static const char plain_cookie_refused[] =
 	"this port offers only plain COOKIE, which would hand the cookie to whoever listens here;\n"
-	"  tor has offered SAFECOOKIE since 0.2.3.13 (--allow-plain-cookie sends it anyway)\n";
+	"  tor has offered SAFECOOKIE since 0.2.3.13";
 
 /* Cookie authentication when offered and allowed: 1 tried (*rc is the
  * outcome), 0 not possible (diag says why, nothing was sent). */
 static int try_cookie(struct ctl *c, const struct auth_opts *o, struct auth_result *res, struct buf *diag,
-		      enum exit_code *rc)
+		      enum auth_status *rc)
 {
 	unsigned offered = res->pi.methods;
 	if (!(offered & (AUTH_SAFECOOKIE | AUTH_COOKIE)))
 		return 0;
 	if (!(offered & AUTH_SAFECOOKIE) && !o->allow_plain_cookie) {
-		buf_append(diag, plain_cookie_refused, sizeof(plain_cookie_refused) - 1, BUF_NOLIMIT);
+		buf_printf(diag, BUF_NOLIMIT, "%s%s\n", plain_cookie_refused,
+			   o->plain_cookie_hint ? o->plain_cookie_hint : "");
 		return 0;
 	}
 	const char *path = o->cookie_path && *o->cookie_path ? o->cookie_path : res->pi.cookiefile;
 	if (!path[0]) {
-		buf_printf(diag, BUF_NOLIMIT, "tor offers cookie authentication but names no cookie file "
-			   "(use --cookie FILE)\n");
+		buf_printf(diag, BUF_NOLIMIT, "tor offers cookie authentication but names no cookie file%s\n",
+			   o->cookie_path_hint ? o->cookie_path_hint : "");
 		return 0;
 	}
 	uint8_t cookie[32];
@@ -391,7 +395,7 @@ static int try_cookie(struct ctl *c, const struct auth_opts *o, struct auth_resu
 
 /* HASHEDPASSWORD when offered and a password is at hand: 1 tried, 0 not. */
 static int try_password(struct ctl *c, const struct auth_opts *o, struct auth_result *res, struct buf *diag,
-			enum exit_code *rc)
+			enum auth_status *rc)
 {
 	if (!(res->pi.methods & AUTH_HASHEDPASSWORD))
 		return 0;
@@ -409,7 +413,7 @@ static int try_password(struct ctl *c, const struct auth_opts *o, struct auth_re
 	return got;
 }
 
-static enum exit_code nothing_usable(struct auth_result *res, const struct buf *diag)
+static enum auth_status nothing_usable(struct auth_result *res, const struct buf *diag)
 {
 	const struct protocolinfo *pi = &res->pi;
 	if (pi->methods == 0) {
@@ -424,22 +428,22 @@ static enum exit_code nothing_usable(struct auth_result *res, const struct buf *
 	} else {
 		buf_printf(&res->msg, BUF_NOLIMIT, "cannot authenticate: %s", diag->p);
 	}
-	return EXIT_AUTH;
+	return AUTH_UNUSABLE;
 }
 
-enum exit_code auth_run(struct ctl *c, const struct auth_opts *o, struct auth_result *res)
+enum auth_status auth_run(struct ctl *c, const struct auth_opts *o, struct auth_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	static const char pinfo[] = "PROTOCOLINFO 1\r\n";
 	struct tc_msg *m;
 	if (ctl_request(c, pinfo, sizeof(pinfo) - 1, &m, NULL, NULL) < 0)
-		return fail(res, EXIT_LOST, c, "connection lost during PROTOCOLINFO");
+		return fail(res, AUTH_LOST, c, "connection lost during PROTOCOLINFO");
 	if (protocolinfo_parse(m, &res->pi, &res->msg) < 0) {
 		buf_putc(&res->msg, '\n', BUF_NOLIMIT);
-		return EXIT_AUTH;
+		return msg_ok(m) ? AUTH_BAD_PEER : AUTH_REFUSED;
 	}
 	struct buf diag = {0};
-	enum exit_code rc = EXIT_AUTH;
+	enum auth_status rc = AUTH_UNUSABLE;
 	if (try_cookie(c, o, res, &diag, &rc) || try_password(c, o, res, &diag, &rc)) {
 		buf_free(&diag);
 		return rc;

@@ -15,7 +15,6 @@
 
 #include "buf.h"
 #include "ctl.h"
-#include "exitcode.h"
 
 enum auth_method {
 	AUTH_NULL = 1 << 0,
@@ -54,6 +53,11 @@ struct auth_opts {
 	password_fn get_password;
 	void *password_ud;
 	const char *endpoint;      /* for messages */
+	/* How the front end lets a person override a refusal (its own flags,
+	 * which auth knows nothing of), ending the sentence that explains it,
+	 * e.g. " (--allow-plain-cookie sends it anyway)"; NULL: nothing. */
+	const char *plain_cookie_hint; /* cookie_path unset, allow_plain_cookie */
+	const char *cookie_path_hint;  /* no cookie file named, cookie_path */
 };
 
 struct auth_result {
@@ -62,8 +66,16 @@ struct auth_result {
 	struct buf msg;            /* why it failed (lines, each ending in \n) */
 };
 
-/* EXIT_ALL_OK when authenticated; otherwise EXIT_AUTH (refused, or nothing
- * usable offered) or EXIT_LOST (connection gone), with res->msg saying why. */
-enum exit_code auth_run(struct ctl *c, const struct auth_opts *o, struct auth_result *res);
+/* How authenticating ended; a front end maps these to its exit statuses. */
+enum auth_status {
+	AUTH_OK,        /* authenticated */
+	AUTH_REFUSED,   /* tor refused a request (PROTOCOLINFO, AUTHCHALLENGE, AUTHENTICATE) */
+	AUTH_UNUSABLE,  /* no offered method could be used: no secret was sent */
+	AUTH_BAD_PEER,  /* the peer is not a tor control port, or not the tor that wrote the cookie */
+	AUTH_LOST,      /* the connection was lost */
+};
+
+/* AUTH_OK, or why not with res->msg saying so. */
+enum auth_status auth_run(struct ctl *c, const struct auth_opts *o, struct auth_result *res);
 void auth_result_free(struct auth_result *res);
 #endif

@@ -5,8 +5,7 @@
 #include <strings.h>
 
 #include "cmdparse.h"
-#include "command.h"
-#include "escape.h"
+#include "encode.h"
 #include "argval.h"
 #include "secret.h"
 
@@ -213,13 +212,35 @@ const char *cmd_raw_hazard(const char *line, size_t len)
 		}
 		for (size_t i = 0; i < raw_hazards_len && reason == NULL; i++) {
 			const struct raw_hazard *h = &raw_hazards[i];
-			if (strlen(h->command) == n && strncasecmp(h->command, w, n) == 0 && h->applies(copy, &toks))
+			/* the name as tor reads it: exactly, whatever torsh takes for it */
+			if (strlen(h->def->name) == n && strncasecmp(h->def->name, w, n) == 0 && h->applies(copy, &toks))
 				reason = h->reason;
 		}
 	}
 	toklist_free(&toks);
 	free(copy);
 	return reason;
+}
+
+/* LF, CRLF and a bare CR each end a line (tor would keep a bare CR as
+ * data); dot-stuffing comes after the split, so a "." hidden behind a CR
+ * is doubled too. */
+int wire_body(struct buf *wire, const char *body, size_t blen)
+{
+	size_t i = 0;
+	while (i < blen) {
+		size_t end = i;
+		while (end < blen && body[end] != '\n' && body[end] != '\r')
+			end++;
+		size_t next = end + (end + 1 < blen && body[end] == '\r' && body[end + 1] == '\n' ? 2 : 1);
+		if (end > i && body[i] == '.' && buf_putc(wire, '.', COMMAND_MAX_WIRE) < 0)
+			return -1;
+		if (buf_append(wire, body + i, end - i, COMMAND_MAX_WIRE) < 0 ||
+		    buf_append(wire, "\r\n", 2, COMMAND_MAX_WIRE) < 0)
+			return -1;
+		i = next;
+	}
+	return buf_append(wire, ".\r\n", 3, COMMAND_MAX_WIRE);
 }
 
 /* Bytes that can stand in a word without splitting it or the command:
@@ -232,32 +253,6 @@ static bool safe_word(const char *s, size_t n, bool allow_eq)
 			return false;
 	}
 	return n > 0;
-}
-
-static int cquote(struct buf *w, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	buf_putc(w, '"', BUF_NOLIMIT);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': buf_append(w, "\\\"", 2, BUF_NOLIMIT); break;
-		case '\\': buf_append(w, "\\\\", 2, BUF_NOLIMIT); break;
-		case '\n': buf_append(w, "\\n", 2, BUF_NOLIMIT); break;
-		case '\r': buf_append(w, "\\r", 2, BUF_NOLIMIT); break;
-		case '\t': buf_append(w, "\\t", 2, BUF_NOLIMIT); break;
-		default:
-			if (c == 0)
-				return -1;
-			if (c < 0x20 || c >= 0x7f) {
-				char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
-				buf_append(w, e, 4, BUF_NOLIMIT);
-			} else {
-				buf_putc(w, (char)c, BUF_NOLIMIT);
-			}
-		}
-	}
-	return buf_putc(w, '"', BUF_NOLIMIT);
 }
 
 static int unsafe(struct cmd_error *err, const char *what)
@@ -291,7 +286,7 @@ int cmd_serialize(const struct cmd *c, struct buf *wire, struct cmd_error *err)
 			buf_append(wire, it->val, it->vlen, BUF_NOLIMIT);
 			break;
 		case ITEM_KV_CQUOTED:
-			if (cquote(wire, it->val, it->vlen) < 0)
+			if (cstring_quote(wire, it->val, it->vlen) < 0)
 				return unsafe(err, "a NUL byte");
 			break;
 		case ITEM_KEY:

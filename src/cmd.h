@@ -8,6 +8,12 @@
 
 #include "buf.h"
 
+/* The longest command tor takes, CRLF and body included. Tor collects a
+ * command in a buffer of at most 1 MiB that also holds a terminating NUL;
+ * a command of 1,048,576 bytes gets "500 Line too long." and a closed
+ * connection. */
+#define COMMAND_MAX_WIRE (((size_t)1 << 20) - 1)
+
 enum cmd_flag {
 	CMD_SENSITIVE = 1 << 0, /* carries secrets: kept out of history and traces */
 	CMD_DANGEROUS = 1 << 1, /* asks for confirmation on a terminal */
@@ -33,11 +39,12 @@ enum cmd_flag {
 enum hint_kind {
 	HINT_NONE,
 	HINT_WORDS,       /* the words in .words */
+	HINT_ARGS,        /* the arguments in .args, which the command's parser reads too */
+	HINT_ENUM,        /* the values of .table, which the command's parser reads too */
 	HINT_CONF_KEY,    /* config/names */
 	HINT_CONF_SET,    /* config/names, completed with '=' */
 	HINT_INFO_KEY,    /* info/names */
-	HINT_EVENT,       /* events/names */
-	HINT_SIGNAL,      /* signal/names */
+	HINT_EVENT,       /* event types: the schema's (event.h) */
 	HINT_FEATURE,     /* features/names */
 	HINT_CIRC_ID,     /* live circuits */
 	HINT_STREAM_ID,   /* live streams */
@@ -49,9 +56,26 @@ enum hint_kind {
 	HINT_EVENT_FIELD, /* FIELD= of the event named by the first argument, --timeout */
 };
 
+/* Argument positions with a hint of their own; past them the last repeats
+ * (for usages ending in "..."). */
+#define CMD_HINTS 4
+
+/* A literal argument: what a parser accepts and completion offers, from
+ * one definition so the two cannot drift. */
+struct arg_word {
+	const char *key;            /* KEY=VALUE; NULL: a bare VALUE */
+	const char *const *values;  /* NULL-terminated, as spelled on the wire; NULL: any value */
+};
+/* HINT_ARGS lists: ARGS(&a, &b) */
+#define ARGS(...) ((const struct arg_word *const[]){__VA_ARGS__, NULL})
+
+struct enum_table;
+
 struct cmd_hint {
 	enum hint_kind kind;
 	const char *words; /* HINT_WORDS: space-separated */
+	const struct arg_word *const *args; /* HINT_ARGS: NULL-terminated */
+	const struct enum_table *table;     /* HINT_ENUM */
 };
 
 struct cmd_error {
@@ -112,7 +136,7 @@ struct cmd_def {
 	 * `line` starts at the command word and may not parse. Only secret.c
 	 * calls it: history, /trace and error messages ask secret_in_command. */
 	size_t (*secret)(const char *line, size_t len);
-	struct cmd_hint hints[4]; /* per argument position; the last repeats */
+	struct cmd_hint hints[CMD_HINTS]; /* per argument position; the last repeats */
 };
 
 extern const struct cmd_def *const cmd_table[];
@@ -122,7 +146,7 @@ extern const size_t cmd_table_len;
  * parsers never build them; /raw, which skips the parsers, refuses them
  * all the same, and so does a last check on every wire line. */
 struct raw_hazard {
-	const char *command;  /* the command word; a '+' before it counts too */
+	const struct cmd_def *def; /* its command word; a '+' before it counts too */
 	/* whether the line is the hazard; toks->v[0] is the command word */
 	bool (*applies)(const char *line, const struct toklist *toks);
 	const char *reason;   /* what tor does with it */
@@ -153,7 +177,8 @@ const char *cmd_raw_hazard(const char *line, size_t len);
  * split into a second command or argument: checked again here. */
 int cmd_serialize(const struct cmd *c, struct buf *wire, struct cmd_error *err);
 void cmd_free(struct cmd *c);
-
-/* Event names torsh knows (tor 0.4.9's events/names), NULL-terminated. */
-const char *const *cmd_event_names(void);
+/* Encode a multi-line body: every line end (LF, CRLF, CR) as CRLF, a
+ * leading '.' doubled, a final CRLF, then the terminating ".\r\n";
+ * -1 past COMMAND_MAX_WIRE. */
+int wire_body(struct buf *wire, const char *body, size_t blen);
 #endif

@@ -8,17 +8,21 @@
 #include "enums.h"
 #include "argval.h"
 
-static int parse_purpose(struct pctx *p, const struct tok *t, bool lower)
+/* A circuit's purpose= as EXTENDCIRCUIT and SETCIRCUITPURPOSE take it. */
+static const struct arg_word circ_purpose = {"purpose", (const char *const[]){"general", "controller", NULL}};
+
+static int parse_purpose(struct pctx *p, const struct tok *t)
 {
-	static const char *const purposes[] = {"general", "controller", NULL};
+	char list[80];
 	if (t->quoted || !t->has_eq)
-		return p_fail(p, t, "purpose: expected purpose=general or purpose=controller");
-	for (size_t i = 0; purposes[i]; i++)
-		if (strcasecmp(t->val, purposes[i]) == 0)
-			return out_kv(p, "purpose", lower ? purposes[i] : t->val, strlen(purposes[i]));
+		return p_fail(p, t, "purpose: expected %s", words_or(circ_purpose.values, "purpose=", list, sizeof(list)));
+	const char *v = arg_value(t, &circ_purpose);
+	if (v)
+		return out_kv(p, circ_purpose.key, v, strlen(v));
 	char shown[80];
 	val_display(t->val, t->val_len, shown, sizeof(shown));
-	return p_fail(p, t, "purpose: expected general or controller, got '%s'", shown);
+	return p_fail(p, t, "purpose: expected %s, got '%s'", words_or(circ_purpose.values, NULL, list, sizeof(list)),
+		      shown);
 }
 
 /* PATH: comma-separated relays, checked hop by hop on the text as typed
@@ -56,10 +60,10 @@ static int parse_extendcircuit(struct pctx *p)
 		return -1;
 	while ((t = p_next(p)) != NULL) {
 		char shown[80];
-		if (p_key_is(p, t, "purpose")) {
+		if (p_key_is(p, t, circ_purpose.key)) {
 			if (have_purpose)
 				return p_fail(p, t, "purpose: given twice (tor would use the first)");
-			if (parse_purpose(p, t, true) < 0)
+			if (parse_purpose(p, t) < 0)
 				return -1;
 			have_purpose = true;
 			continue;
@@ -85,14 +89,18 @@ static int parse_setcircuitpurpose(struct pctx *p)
 	if (p_need(p, &t, "CIRCUIT", "a circuit id") < 0 || arg_id(p, t, "CIRCUIT", false, NULL) < 0)
 		return -1;
 	/* without purpose= tor answers 552 (it crashes without any argument) */
-	if (p_need(p, &t, "purpose", "purpose=general or purpose=controller") < 0)
+	char list[80];
+	words_or(circ_purpose.values, "purpose=", list, sizeof(list));
+	if (p_need(p, &t, "purpose", list) < 0)
 		return -1;
-	if (!p_key_is(p, t, "purpose"))
-		return p_fail(p, t, "purpose: expected purpose=general or purpose=controller");
-	if (parse_purpose(p, t, true) < 0)
+	if (!p_key_is(p, t, circ_purpose.key))
+		return p_fail(p, t, "purpose: expected %s", list);
+	if (parse_purpose(p, t) < 0)
 		return -1;
 	return p_end(p);
 }
+
+static const struct arg_word attach_hop = {"HOP", NULL};
 
 static int parse_attachstream(struct pctx *p)
 {
@@ -103,35 +111,31 @@ static int parse_attachstream(struct pctx *p)
 	if ((t = p_next(p)) != NULL) {
 		char msg[200];
 		uint64_t hop;
-		if (!p_key_is(p, t, "HOP") || t->quoted)
+		if (!p_key_is(p, t, attach_hop.key) || t->quoted)
 			return p_fail(p, t, "HOP: expected HOP=N (the hop to exit from)");
 		if (val_id(t->val, false, &hop, msg, sizeof(msg)) < 0 || hop > 255)
 			return p_fail(p, t, "HOP: expected a hop number 1-255");
-		if (out_kv(p, "HOP", t->val, t->val_len) < 0)
+		if (out_kv(p, attach_hop.key, t->val, t->val_len) < 0)
 			return -1;
 	}
 	return p_end(p);
 }
 
+static const struct arg_word postdesc_purpose = {"purpose", (const char *const[]){"general", "controller", "bridge", NULL}};
+static const struct arg_word postdesc_cache = {"cache", (const char *const[]){"yes", "no", NULL}};
+
 static int parse_postdescriptor(struct pctx *p)
 {
 	const struct tok *t;
 	while ((t = p_next(p)) != NULL) {
-		if (p_key_is(p, t, "purpose")) {
-			static const char *const purposes[] = {"general", "controller", "bridge", NULL};
-			size_t i;
-			for (i = 0; purposes[i]; i++)
-				if (strcasecmp(t->val, purposes[i]) == 0 && !t->quoted)
-					break;
-			if (purposes[i] == NULL)
-				return p_fail(p, t, "purpose: expected general, controller or bridge");
-			if (out_kv(p, "purpose", purposes[i], strlen(purposes[i])) < 0)
-				return -1;
-		} else if (p_key_is(p, t, "cache")) {
-			if (t->quoted || (strcasecmp(t->val, "yes") != 0 && strcasecmp(t->val, "no") != 0))
-				return p_fail(p, t, "cache: expected cache=yes or cache=no");
-			if (out_kv(p, "cache", t->val[0] == 'y' || t->val[0] == 'Y' ? "yes" : "no",
-				   t->val[0] == 'y' || t->val[0] == 'Y' ? 3 : 2) < 0)
+		const struct arg_word *a = arg_find(p, t, ARGS(&postdesc_purpose, &postdesc_cache));
+		if (a) {
+			const char *v = arg_value(t, a);
+			char list[80];
+			if (v == NULL)
+				return p_fail(p, t, "%s: expected %s", a->key,
+					      words_or(a->values, a == &postdesc_cache ? "cache=" : NULL, list, sizeof(list)));
+			if (out_kv(p, a->key, v, strlen(v)) < 0)
 				return -1;
 		} else if (!t->has_eq && !t->quoted && t->val_len > 1 && t->val[0] == '@' && p_peek(p) == NULL) {
 			p->out->body_file = strndup(t->val + 1, t->val_len - 1);
@@ -164,11 +168,13 @@ static int parse_redirectstream(struct pctx *p)
 
 static int parse_closestream(struct pctx *p)
 {
+	const struct enum_table *rt = ENUM_TABLE(ET_RELAY_END_REASON);
 	const struct tok *t;
+	char what[80];
+	snprintf(what, sizeof(what), "a reason: a number 1-%zu or a name such as DONE, MISC", rt->count);
 	if (p_need(p, &t, "STREAM", "a stream id") < 0 || arg_id(p, t, "STREAM", false, NULL) < 0 ||
-	    p_need(p, &t, "REASON", "a reason: a number 1-14 or a name such as DONE, MISC") < 0)
+	    p_need(p, &t, "REASON", what) < 0)
 		return -1;
-	const struct enum_table *rt = enum_table_find("RelayEndReason");
 	char num[8];
 	uint64_t v;
 	char msg[200];
@@ -176,16 +182,20 @@ static int parse_closestream(struct pctx *p)
 		if (out_word(p, t->val, t->val_len) < 0)
 			return -1;
 	} else {
-		/* names map to the reason numbers of tor's RELAY_END cells */
-		size_t idx = rt ? rt->count : 0;
-		for (size_t i = 0; rt && i < rt->count; i++)
+		/* names map to the reason numbers of tor's RELAY_END cells,
+		 * which the table lists in order from 1 */
+		size_t idx = rt->count;
+		for (size_t i = 0; i < rt->count; i++)
 			if (!t->has_eq && strlen(rt->values[i].name) == t->val_len &&
 			    strncasecmp(rt->values[i].name, t->val, t->val_len) == 0)
 				idx = i;
-		if (rt == NULL || idx == rt->count)
-			return p_fail(p, t, "REASON: expected a number 1-14 or a reason name (MISC, RESOLVEFAILED, "
-				      "CONNECTREFUSED, EXITPOLICY, DESTROY, DONE, TIMEOUT, NOROUTE, HIBERNATING, INTERNAL, "
-				      "RESOURCELIMIT, CONNRESET, TORPROTOCOL, NOTDIRECTORY)");
+		if (idx == rt->count) {
+			char names[400] = "";
+			for (size_t i = 0; i < rt->count; i++)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? ", " : "",
+					 rt->values[i].name);
+			return p_fail(p, t, "REASON: expected a number 1-%zu or a reason name (%s)", rt->count, names);
+		}
 		int n = snprintf(num, sizeof(num), "%zu", idx + 1);
 		if (out_word(p, num, (size_t)n) < 0)
 			return -1;
@@ -193,15 +203,19 @@ static int parse_closestream(struct pctx *p)
 	return p_end(p);
 }
 
+static const struct arg_word closecircuit_flag = {NULL, (const char *const[]){"IfUnused", NULL}};
+
 static int parse_closecircuit(struct pctx *p)
 {
 	const struct tok *t;
 	if (p_need(p, &t, "CIRCUIT", "a circuit id") < 0 || arg_id(p, t, "CIRCUIT", false, NULL) < 0)
 		return -1;
 	if ((t = p_next(p)) != NULL) {
-		if (t->has_eq || t->quoted || strcasecmp(t->val, "IfUnused") != 0)
-			return p_fail(p, t, "flag: expected IfUnused");
-		if (out_word(p, "IfUnused", 8) < 0)
+		const char *v = t->has_eq ? NULL : arg_value(t, &closecircuit_flag);
+		char list[40];
+		if (v == NULL)
+			return p_fail(p, t, "flag: expected %s", words_or(closecircuit_flag.values, NULL, list, sizeof(list)));
+		if (out_word(p, v, strlen(v)) < 0)
 			return -1;
 	}
 	return p_end(p);
@@ -220,7 +234,7 @@ const struct cmd_def cmd_extendcircuit = {
 	.help = "RELAY is $FINGERPRINT, $FINGERPRINT~nickname or a nickname. A CIRCUIT other than 0 needs\n"
 		"the relays to add. Tor answers EXTENDED <id> and reports progress as CIRC events.",
 	.example = "EXTENDCIRCUIT 0 $AAAA...~guard,$BBBB...~middle purpose=general", .parse = parse_extendcircuit,
-	.hints = {{HINT_CIRC_ID, NULL}, {HINT_RELAY, NULL}, {HINT_WORDS, "purpose=general purpose=controller"}},
+	.hints = {{.kind = HINT_CIRC_ID}, {.kind = HINT_RELAY}, {.kind = HINT_ARGS, .args = ARGS(&circ_purpose)}},
 };
 const struct cmd_def cmd_setcircuitpurpose = {
 	.name = "SETCIRCUITPURPOSE", .usage = "CIRCUIT purpose=general|controller", .since = "0.1.1.15-rc",
@@ -228,7 +242,7 @@ const struct cmd_def cmd_setcircuitpurpose = {
 	.help = "Both are required. Without any argument tor 0.4.9.11 crashes (SIGSEGV: it reads the missing\n"
 		"circuit id), so torsh never sends that, not even with /raw; without purpose= tor answers 552.",
 	.example = "SETCIRCUITPURPOSE 12 purpose=controller", .parse = parse_setcircuitpurpose,
-	.hints = {{HINT_CIRC_ID, NULL}, {HINT_WORDS, "purpose=general purpose=controller"}},
+	.hints = {{.kind = HINT_CIRC_ID}, {.kind = HINT_ARGS, .args = ARGS(&circ_purpose)}},
 };
 const struct cmd_def cmd_setrouterpurpose = {
 	.name = "SETROUTERPURPOSE", .usage = "", .since = "0.1.1.15-rc (obsolete since 0.2.0.8-alpha)",
@@ -241,7 +255,8 @@ const struct cmd_def cmd_attachstream = {
 	.name = "ATTACHSTREAM", .usage = "STREAM CIRCUIT [HOP=N]", .since = "0.1.1.1-alpha",
 	.summary = "attach a stream to a circuit (with __LeaveStreamsUnattached 1); CIRCUIT 0 lets tor choose",
 	.help = "HOP=N makes the stream exit from the Nth hop.", .example = "ATTACHSTREAM 42 12",
-	.parse = parse_attachstream, .hints = {{HINT_STREAM_ID, NULL}, {HINT_CIRC_ID, NULL}, {HINT_WORDS, "HOP="}},
+	.parse = parse_attachstream,
+	.hints = {{.kind = HINT_STREAM_ID}, {.kind = HINT_CIRC_ID}, {.kind = HINT_ARGS, .args = ARGS(&attach_hop)}},
 };
 const struct cmd_def cmd_postdescriptor = {
 	.name = "POSTDESCRIPTOR", .usage = "[purpose=general|controller|bridge] [cache=yes|no] [@FILE]",
@@ -249,28 +264,26 @@ const struct cmd_def cmd_postdescriptor = {
 	.summary = "give tor a relay descriptor (the body)",
 	.help = "Type the descriptor after the command, then a line '.'; or @FILE.",
 	.example = "+POSTDESCRIPTOR purpose=general @desc.txt", .parse = parse_postdescriptor,
-	.hints = {{HINT_WORDS, "purpose=general purpose=controller purpose=bridge cache=yes cache=no"},
-		  {HINT_WORDS, "purpose=general purpose=controller purpose=bridge cache=yes cache=no"}},
+	.hints = {{.kind = HINT_ARGS, .args = ARGS(&postdesc_purpose, &postdesc_cache)},
+		  {.kind = HINT_ARGS, .args = ARGS(&postdesc_purpose, &postdesc_cache)}},
 };
 const struct cmd_def cmd_redirectstream = {
 	.name = "REDIRECTSTREAM", .usage = "STREAM ADDRESS [PORT]", .since = "0.1.1.1-alpha",
 	.summary = "change a stream's destination before it is attached",
 	.help = "", .example = "REDIRECTSTREAM 42 example.com 443", .parse = parse_redirectstream,
-	.hints = {{HINT_STREAM_ID, NULL}, {HINT_NONE, NULL}},
+	.hints = {{.kind = HINT_STREAM_ID}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_closestream = {
 	.name = "CLOSESTREAM", .usage = "STREAM REASON", .since = "0.1.1.1-alpha",
 	.summary = "close a stream; REASON is a RELAY_END reason number or name (e.g. DONE, MISC)",
 	.help = "Reason names are translated to their numbers: MISC 1 ... NOTDIRECTORY 14.",
 	.example = "CLOSESTREAM 42 DONE", .parse = parse_closestream,
-	.hints = {{HINT_STREAM_ID, NULL},
-		  {HINT_WORDS, "MISC RESOLVEFAILED CONNECTREFUSED EXITPOLICY DESTROY DONE TIMEOUT NOROUTE "
-			       "HIBERNATING INTERNAL RESOURCELIMIT CONNRESET TORPROTOCOL NOTDIRECTORY"},
-		  {HINT_NONE, NULL}},
+	.hints = {{.kind = HINT_STREAM_ID}, {.kind = HINT_ENUM, .table = ENUM_TABLE(ET_RELAY_END_REASON)},
+		  {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_closecircuit = {
 	.name = "CLOSECIRCUIT", .usage = "CIRCUIT [IfUnused]", .since = "0.1.1.1-alpha",
 	.summary = "close a circuit (IfUnused: only if no streams use it)",
 	.help = "", .example = "CLOSECIRCUIT 12 IfUnused", .parse = parse_closecircuit,
-	.hints = {{HINT_CIRC_ID, NULL}, {HINT_WORDS, "IfUnused"}, {HINT_NONE, NULL}},
+	.hints = {{.kind = HINT_CIRC_ID}, {.kind = HINT_ARGS, .args = ARGS(&closecircuit_flag)}, {.kind = HINT_NONE}},
 };

@@ -99,18 +99,6 @@ static int parse_getinfo(struct pctx *p)
 	return 0;
 }
 
-static const char *const event_names[] = {
-	"CIRC", "CIRC_MINOR", "STREAM", "ORCONN", "BW", "DEBUG", "INFO", "NOTICE", "WARN", "ERR", "NEWDESC",
-	"ADDRMAP", "DESCCHANGED", "NS", "STATUS_GENERAL", "STATUS_CLIENT", "STATUS_SERVER", "GUARD",
-	"STREAM_BW", "CLIENTS_SEEN", "NEWCONSENSUS", "BUILDTIMEOUT_SET", "SIGNAL", "CONF_CHANGED", "CONN_BW",
-	"CELL_STATS", "CIRC_BW", "TRANSPORT_LAUNCHED", "HS_DESC", "HS_DESC_CONTENT", "NETWORK_LIVENESS", NULL,
-};
-
-const char *const *cmd_event_names(void)
-{
-	return event_names;
-}
-
 static int parse_setevents(struct pctx *p)
 {
 	const struct tok *t;
@@ -127,17 +115,18 @@ static int parse_setevents(struct pctx *p)
 		if (pt && !t->has_eq && !t->quoted)
 			return p_fail(p, t, "EVENT: tor lists %.*s in events/names but cannot subscribe to it",
 				      (int)t->val_len, t->val);
-		if (arg_choice(p, t, "EVENT", event_names, true) < 0)
+		if (arg_event(p, t, "EVENT") < 0)
 			return -1;
 	}
 	return 0;
 }
 
+static const struct arg_word saveconf_force = {NULL, (const char *const[]){"FORCE", NULL}};
+
 static int parse_saveconf(struct pctx *p)
 {
-	static const char *const force[] = {"FORCE", NULL};
 	const struct tok *t = p_next(p);
-	if (t && arg_choice(p, t, "FORCE", force, true) < 0)
+	if (t && arg_choice(p, t, "FORCE", saveconf_force.values, true) < 0)
 		return -1;
 	if (t)
 		p->out->dangerous = true;
@@ -146,18 +135,14 @@ static int parse_saveconf(struct pctx *p)
 
 static int parse_signal(struct pctx *p)
 {
-	static const char *const signals[] = {
-		"RELOAD", "SHUTDOWN", "DUMP", "DEBUG", "HALT", "CLEARDNSCACHE", "NEWNYM", "HEARTBEAT",
-		"DORMANT", "ACTIVE", "HUP", "INT", "USR1", "USR2", "TERM", NULL,
-	};
+	const struct enum_table *signals = ENUM_TABLE(ET_SIGNAL);
 	const struct tok *t;
 	if (p_need(p, &t, "SIGNAL", "a signal name such as NEWNYM or RELOAD") < 0 ||
-	    arg_choice(p, t, "SIGNAL", signals, true) < 0)
+	    arg_enum(p, t, "SIGNAL", signals) < 0)
 		return -1;
-	static const char *const fatal[] = {"SHUTDOWN", "HALT", "INT", "TERM"};
-	for (size_t i = 0; i < 4; i++)
-		if (strcasecmp(p->out->items[0].val, fatal[i]) == 0)
-			p->out->dangerous = true;
+	const struct enum_value *v = enum_lookup(signals, p->out->items[0].val);
+	if (v && (v->flags & ENUM_STOPS_TOR))
+		p->out->dangerous = true;
 	return p_end(p);
 }
 
@@ -198,20 +183,25 @@ static int parse_usefeature(struct pctx *p)
 	return parse_names(p, "FEATURE", "a feature name such as VERBOSE_NAMES", true);
 }
 
+static const struct arg_word resolve_mode = {"mode", (const char *const[]){"reverse", NULL}};
+
 static int parse_resolve(struct pctx *p)
 {
 	const struct tok *t;
 	bool any = false;
+	char modes[40];
+	words_or(resolve_mode.values, "mode=", modes, sizeof(modes));
 	while ((t = p_next(p)) != NULL) {
-		if (p_key_is(p, t, "mode")) {
-			if (t->quoted || strcasecmp(t->val, "reverse") != 0)
-				return p_fail(p, t, "mode: expected mode=reverse");
-			if (out_kv(p, "mode", "reverse", 7) < 0)
+		if (p_key_is(p, t, resolve_mode.key)) {
+			const char *v = arg_value(t, &resolve_mode);
+			if (v == NULL)
+				return p_fail(p, t, "mode: expected %s", modes);
+			if (out_kv(p, resolve_mode.key, v, strlen(v)) < 0)
 				return -1;
 			continue;
 		}
 		if (t->has_eq || t->quoted)
-			return p_fail(p, t, "ADDRESS: expected a host name or address (or mode=reverse)");
+			return p_fail(p, t, "ADDRESS: expected a host name or address (or %s)", modes);
 		if (check_host(p, t, "ADDRESS", t->val, t->val_len) < 0 || out_word(p, t->val, t->val_len) < 0)
 			return -1;
 		any = true;
@@ -276,11 +266,15 @@ static int parse_authenticate(struct pctx *p)
 	return p_end(p);
 }
 
+static const struct arg_word authchallenge_method = {NULL, (const char *const[]){"SAFECOOKIE", NULL}};
+
 static int parse_authchallenge(struct pctx *p)
 {
-	static const char *const methods[] = {"SAFECOOKIE", NULL};
 	const struct tok *t;
-	if (p_need(p, &t, "METHOD", "SAFECOOKIE") < 0 || arg_choice(p, t, "METHOD", methods, true) < 0 ||
+	char methods[40];
+	words_or(authchallenge_method.values, NULL, methods, sizeof(methods));
+	if (p_need(p, &t, "METHOD", methods) < 0 ||
+	    arg_choice(p, t, "METHOD", authchallenge_method.values, true) < 0 ||
 	    p_need(p, &t, "NONCE", "a client nonce in hex or \"quoted\"") < 0)
 		return -1;
 	/* tor answers 513 to any nonce but 32 bytes */
@@ -303,14 +297,14 @@ const struct cmd_def cmd_setconf = {
 	.help = "Values that are empty or hold spaces, quotes, '#', '\\' or non-ASCII bytes are sent C-quoted;\n"
 		"type them as OPTION=\"value\" with C escapes (\\n \\t \\\" \\\\ \\xHH). Several options are set atomically.",
 	.example = "SETCONF ContactInfo=\"admin at example dot org\" MaxCircuitDirtiness=600",
-	.parse = parse_setconf, .secret = conf_secret, .hints = {{HINT_CONF_SET, NULL}},
+	.parse = parse_setconf, .secret = conf_secret, .hints = {{.kind = HINT_CONF_SET}},
 };
 const struct cmd_def cmd_resetconf = {
 	.name = "RESETCONF", .usage = "OPTION[=VALUE] ...", .since = "0.1.1.1-alpha",
 	.summary = "set options, resetting those given without a value to their defaults",
 	.help = "Like SETCONF, but OPTION without '=' returns to its default value.",
 	.example = "RESETCONF ContactInfo", .parse = parse_setconf, .secret = conf_secret,
-	.hints = {{HINT_CONF_SET, NULL}},
+	.hints = {{.kind = HINT_CONF_SET}},
 };
 const struct cmd_def cmd_getconf = {
 	.name = "GETCONF", .usage = "OPTION ...", .since = "0.1.1.1-alpha",
@@ -318,14 +312,14 @@ const struct cmd_def cmd_getconf = {
 	.help = "One line per value; options set several times appear several times. An unknown option makes\n"
 		"tor answer only 552 for the whole command.",
 	.flags = CMD_REPLY_KEYS,
-	.example = "GETCONF SocksPort ControlPort", .parse = parse_getconf, .hints = {{HINT_CONF_KEY, NULL}},
+	.example = "GETCONF SocksPort ControlPort", .parse = parse_getconf, .hints = {{.kind = HINT_CONF_KEY}},
 };
 const struct cmd_def cmd_getinfo = {
 	.name = "GETINFO", .usage = "KEY ...", .since = "0.1.1.1-alpha",
 	.summary = "ask tor for information (GETINFO info/names lists the keys)",
 	.help = "Values come as KEY=VALUE or, when they hold newlines, as a data block. An unknown key makes\n"
 		"tor answer only 552 for the whole command.",
-	.example = "GETINFO version circuit-status", .parse = parse_getinfo, .hints = {{HINT_INFO_KEY, NULL}},
+	.example = "GETINFO version circuit-status", .parse = parse_getinfo, .hints = {{.kind = HINT_INFO_KEY}},
 };
 const struct cmd_def cmd_setevents = {
 	.name = "SETEVENTS", .usage = "[EVENT ...]", .since = "0.1.1.1-alpha",
@@ -333,13 +327,13 @@ const struct cmd_def cmd_setevents = {
 	.help = "EVENT is one of GETINFO events/names (CIRC, STREAM, BW, NOTICE, HS_DESC, ...). The optional word\n"
 		"EXTENDED is accepted and ignored, as by tor.",
 	.flags = CMD_SETS_EVENTS,
-	.example = "SETEVENTS CIRC STREAM HS_DESC", .parse = parse_setevents, .hints = {{HINT_EVENT, NULL}},
+	.example = "SETEVENTS CIRC STREAM HS_DESC", .parse = parse_setevents, .hints = {{.kind = HINT_EVENT}},
 };
 const struct cmd_def cmd_saveconf = {
 	.name = "SAVECONF", .usage = "[FORCE]", .since = "0.1.1.1-alpha (FORCE: 0.3.1.1-alpha)",
 	.summary = "write the running configuration to the torrc",
 	.help = "FORCE writes even when the torrc has %include lines that would be lost.",
-	.example = "SAVECONF", .parse = parse_saveconf, .hints = {{HINT_WORDS, "FORCE"}},
+	.example = "SAVECONF", .parse = parse_saveconf, .hints = {{.kind = HINT_ARGS, .args = ARGS(&saveconf_force)}},
 };
 const struct cmd_def cmd_signal = {
 	.name = "SIGNAL", .usage = "NAME", .since = "0.1.1.1-alpha",
@@ -348,7 +342,7 @@ const struct cmd_def cmd_signal = {
 		"HEARTBEAT, DORMANT, ACTIVE. In tor 0.4.9, INT acts as HALT (immediate exit), not SHUTDOWN.\n"
 		"SHUTDOWN, HALT, INT and TERM stop tor and ask for confirmation on a terminal.",
 	.example = "SIGNAL NEWNYM", .parse = parse_signal,
-	.hints = {{HINT_SIGNAL, NULL}, {HINT_NONE, NULL}},
+	.hints = {{.kind = HINT_ENUM, .table = ENUM_TABLE(ET_SIGNAL)}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_mapaddress = {
 	.name = "MAPADDRESS", .usage = "FROM=TO ...", .since = "0.1.1.1-alpha",
@@ -360,14 +354,14 @@ const struct cmd_def cmd_usefeature = {
 	.name = "USEFEATURE", .usage = "FEATURE ...", .since = "0.1.2.3-alpha",
 	.summary = "enable protocol features (EXTENDED_EVENTS, VERBOSE_NAMES: always on in modern tor)",
 	.help = "Kept for old controllers; both known features are permanently enabled.",
-	.example = "USEFEATURE VERBOSE_NAMES", .parse = parse_usefeature, .hints = {{HINT_FEATURE, NULL}},
+	.example = "USEFEATURE VERBOSE_NAMES", .parse = parse_usefeature, .hints = {{.kind = HINT_FEATURE}},
 };
 const struct cmd_def cmd_resolve = {
 	.name = "RESOLVE", .usage = "[mode=reverse] ADDRESS ...", .since = "0.2.0.3-alpha",
 	.summary = "resolve host names through tor; answers arrive as ADDRMAP events",
 	.help = "mode=reverse looks up the names of IPv4 addresses. Subscribe to ADDRMAP to see results.",
 	.example = "RESOLVE torproject.org", .parse = parse_resolve,
-	.hints = {{HINT_WORDS, "mode=reverse"}},
+	.hints = {{.kind = HINT_ARGS, .args = ARGS(&resolve_mode)}},
 };
 const struct cmd_def cmd_protocolinfo = {
 	.name = "PROTOCOLINFO", .usage = "[VERSION]", .since = "0.2.0.5-alpha",
@@ -380,7 +374,7 @@ const struct cmd_def cmd_loadconf = {
 	.summary = "replace the whole configuration with a torrc given as the body",
 	.help = "Type +LOADCONF (the + is optional), then the torrc lines, then a line '.'. Or +LOADCONF @FILE\n"
 		"reads the body from FILE (a regular file), where a line '.' is data. Options not in the body return to defaults.",
-	.example = "+LOADCONF @/etc/tor/torrc.new", .parse = parse_loadconf, .hints = {{HINT_FILE, NULL}},
+	.example = "+LOADCONF @/etc/tor/torrc.new", .parse = parse_loadconf, .hints = {{.kind = HINT_FILE}},
 };
 const struct cmd_def cmd_takeownership = {
 	.name = "TAKEOWNERSHIP", .flags = CMD_DANGEROUS, .since = "0.2.2.28-beta", .usage = "",
@@ -421,5 +415,6 @@ const struct cmd_def cmd_authchallenge = {
 	.flags = CMD_PREAUTH | CMD_QSTRING,
 	.summary = "start SAFECOOKIE authentication (torsh does this itself)",
 	.help = "Only meaningful before AUTHENTICATE.", .example = "AUTHCHALLENGE SAFECOOKIE 5A0C1F2E3D4B5A6978877665544332211FFEEDDCCBBAA9988776655443322110",
-	.parse = parse_authchallenge, .hints = {{HINT_WORDS, "SAFECOOKIE"}, {HINT_NONE, NULL}},
+	.parse = parse_authchallenge,
+	.hints = {{.kind = HINT_ARGS, .args = ARGS(&authchallenge_method)}, {.kind = HINT_NONE}},
 };

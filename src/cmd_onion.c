@@ -17,12 +17,15 @@ static int onion_or_fail(struct pctx *p, const struct tok *t, const char *name)
 	return arg_onion(p, t, name);
 }
 
+/* SERVER=RELAY: an HSDir to ask (HSFETCH) or post to (HSPOST). */
+static const struct arg_word onion_server = {"SERVER", NULL};
+
 static int parse_servers(struct pctx *p, const struct tok *t)
 {
 	char msg[200];
 	if (t->quoted || val_relay(t->val, t->val_len, msg, sizeof(msg)) < 0)
 		return p_fail(p, t, "SERVER: %s", t->quoted ? "expected a relay, not a quoted string" : msg);
-	return out_kv(p, "SERVER", t->val, t->val_len);
+	return out_kv(p, onion_server.key, t->val, t->val_len);
 }
 
 static int parse_hsfetch(struct pctx *p)
@@ -31,7 +34,7 @@ static int parse_hsfetch(struct pctx *p)
 	if (p_need(p, &t, "ADDRESS", "a v3 onion address") < 0 || onion_or_fail(p, t, "ADDRESS") < 0)
 		return -1;
 	while ((t = p_next(p)) != NULL) {
-		if (!p_key_is(p, t, "SERVER"))
+		if (!p_key_is(p, t, onion_server.key))
 			return p_fail(p, t, "expected SERVER=$FINGERPRINT (an HSDir to ask)");
 		if (parse_servers(p, t) < 0)
 			return -1;
@@ -39,16 +42,18 @@ static int parse_hsfetch(struct pctx *p)
 	return 0;
 }
 
+static const struct arg_word hspost_address = {"HSADDRESS", NULL};
+
 static int parse_hspost(struct pctx *p)
 {
 	const struct tok *t;
 	bool have_addr = false;
 	while ((t = p_next(p)) != NULL) {
-		if (p_key_is(p, t, "SERVER")) {
+		if (p_key_is(p, t, onion_server.key)) {
 			if (parse_servers(p, t) < 0)
 				return -1;
-		} else if (p_key_is(p, t, "HSADDRESS")) {
-			if (arg_onion_kv(p, t, "HSADDRESS") < 0)
+		} else if (p_key_is(p, t, hspost_address.key)) {
+			if (arg_onion_kv(p, t, hspost_address.key) < 0)
 				return -1;
 			have_addr = true;
 		} else if (!t->has_eq && !t->quoted && t->val_len > 1 && t->val[0] == '@' && p_peek(p) == NULL) {
@@ -63,33 +68,43 @@ static int parse_hspost(struct pctx *p)
 	return 0;
 }
 
+/* ADD_ONION's KEY: a new key of a type, or ED25519-V3: and the key (the
+ * one value with a blob after it). Read as typed: KEYTYPE:BLOB has no
+ * '=', but a base64 blob may end in '=' padding. */
+static const char onion_key_blob[] = "ED25519-V3:";
+static const struct arg_word onion_key = {NULL, (const char *const[]){"NEW:BEST", "NEW:ED25519-V3", onion_key_blob, NULL}};
+
+/* "NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>" */
+static const char *onion_key_forms(char *buf, size_t n)
+{
+	size_t l = strlen(words_or(onion_key.values, NULL, buf, n));
+	snprintf(buf + l, n - l, "<base64 key>");
+	return buf;
+}
+
 static int parse_key(struct pctx *p, const struct tok *t)
 {
-	char msg[200];
-	if (t->quoted || !t->has_eq) {
-		/* KEYTYPE:BLOB has no '='; a base64 blob may end in '=' padding */
-	}
+	char msg[200], forms[120];
 	const char *v = p->line + t->off;
-	size_t n = t->len;
+	size_t n = t->len, bl = sizeof(onion_key_blob) - 1;
 	if (t->quoted)
-		return p_fail(p, t, "KEY: expected NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>");
-	if (n == 8 && strncasecmp(v, "NEW:BEST", 8) == 0)
-		return out_word(p, "NEW:BEST", 8);
-	if (n == 14 && strncasecmp(v, "NEW:ED25519-V3", 14) == 0)
-		return out_word(p, "NEW:ED25519-V3", 14);
+		return p_fail(p, t, "KEY: expected %s", onion_key_forms(forms, sizeof(forms)));
+	for (size_t i = 0; onion_key.values[i] != onion_key_blob; i++)
+		if (n == strlen(onion_key.values[i]) && strncasecmp(v, onion_key.values[i], n) == 0)
+			return out_word(p, onion_key.values[i], n);
 	if ((n >= 7 && strncasecmp(v, "RSA1024", 7) == 0) || (n == 11 && strncasecmp(v, "NEW:RSA1024", 11) == 0))
 		return p_fail(p, t, "KEY: RSA1024 keys are v2 onion services, removed in tor 0.4.6; use NEW:ED25519-V3");
-	if (n > 11 && strncasecmp(v, "ED25519-V3:", 11) == 0) {
-		if (val_base64(v + 11, n - 11, 64, msg, sizeof(msg)) < 0)
+	if (n > bl && strncasecmp(v, onion_key_blob, bl) == 0) {
+		if (val_base64(v + bl, n - bl, 64, msg, sizeof(msg)) < 0)
 			return p_fail(p, t, "KEY: ED25519-V3 key: %s", msg);
 		char buf[128];
-		memcpy(buf, "ED25519-V3:", 11);
-		memcpy(buf + 11, v + 11, n - 11 < sizeof(buf) - 12 ? n - 11 : sizeof(buf) - 12);
+		memcpy(buf, onion_key_blob, bl);
+		memcpy(buf + bl, v + bl, n - bl < sizeof(buf) - bl - 1 ? n - bl : sizeof(buf) - bl - 1);
 		return out_word(p, buf, n < sizeof(buf) - 1 ? n : sizeof(buf) - 1);
 	}
 	char shown[80];
 	p_show(p, t, shown, sizeof(shown));
-	return p_fail(p, t, "KEY: expected NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>, got '%s'", shown);
+	return p_fail(p, t, "KEY: expected %s, got '%s'", onion_key_forms(forms, sizeof(forms)), shown);
 }
 
 /* Any KEYTYPE:BLOB but NEW:... is a private key, wherever it stands, quoted
@@ -167,48 +182,66 @@ static int parse_uint_kv(struct pctx *p, const struct tok *t, const char *key, u
 	return out_kv(p, key, t->val, t->val_len);
 }
 
+/* ADD_ONION's keyword arguments, in the order help and completion give them. */
+static const struct arg_word onion_port = {"Port", NULL};
+static const struct arg_word onion_flags = {
+	"Flags", (const char *const[]){"DiscardPK", "Detach", "V3Auth", "NonAnonymous", "MaxStreamsCloseCircuit", NULL},
+};
+static const struct arg_word onion_max_streams = {"MaxStreams", NULL};
+static const struct arg_word onion_client_auth = {"ClientAuthV3", NULL};
+static const struct arg_word onion_pow = {"PoWDefensesEnabled", NULL};
+static const struct arg_word onion_pow_rate = {"PoWQueueRate", NULL};
+static const struct arg_word onion_pow_burst = {"PoWQueueBurst", NULL};
+#define ADD_ONION_KEYWORDS ARGS(&onion_port, &onion_flags, &onion_max_streams, &onion_client_auth, &onion_pow, \
+				&onion_pow_rate, &onion_pow_burst)
+
+/* One keyword argument a, which token t is. */
+static int parse_onion_keyword(struct pctx *p, const struct tok *t, const struct arg_word *a)
+{
+	char msg[200];
+	if (a == &onion_port)
+		return parse_port(p, t);
+	if (a == &onion_flags)
+		return parse_flags(p, t, onion_flags.values, "BasicAuth");
+	if (a == &onion_max_streams)
+		return parse_uint_kv(p, t, a->key, 65535);
+	if (a == &onion_pow)
+		return parse_uint_kv(p, t, a->key, 1);
+	if (a == &onion_pow_rate || a == &onion_pow_burst)
+		return parse_uint_kv(p, t, a->key, 0xffffffffu);
+	if (t->quoted)
+		return p_fail(p, t, "ClientAuthV3: expected a base32 x25519 public key, not a quoted string");
+	if (val_base32(t->val, t->val_len, 32, msg, sizeof(msg)) < 0)
+		return p_fail(p, t, "ClientAuthV3: x25519 public key in base32: %s", msg);
+	return out_kv(p, a->key, t->val, t->val_len);
+}
+
 static int parse_add_onion(struct pctx *p)
 {
-	static const char *const flags[] = {"DiscardPK", "Detach", "V3Auth", "NonAnonymous",
-					    "MaxStreamsCloseCircuit", NULL};
+	const struct arg_word *const *keywords = ADD_ONION_KEYWORDS;
 	const struct tok *t;
-	if (p_need(p, &t, "KEY", "NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>") < 0 || parse_key(p, t) < 0)
+	char forms[120];
+	if (p_need(p, &t, "KEY", onion_key_forms(forms, sizeof(forms))) < 0 || parse_key(p, t) < 0)
 		return -1;
 	bool have_port = false;
 	while ((t = p_next(p)) != NULL) {
-		char msg[200];
-		int rc;
-		if (p_key_is(p, t, "Port")) {
-			rc = parse_port(p, t);
-			have_port = true;
-		} else if (p_key_is(p, t, "Flags")) {
-			rc = parse_flags(p, t, flags, "BasicAuth");
-		} else if (p_key_is(p, t, "MaxStreams")) {
-			rc = parse_uint_kv(p, t, "MaxStreams", 65535);
-		} else if (p_key_is(p, t, "ClientAuthV3")) {
-			if (t->quoted)
-				return p_fail(p, t, "ClientAuthV3: expected a base32 x25519 public key, not a quoted string");
-			if (val_base32(t->val, t->val_len, 32, msg, sizeof(msg)) < 0)
-				return p_fail(p, t, "ClientAuthV3: x25519 public key in base32: %s", msg);
-			rc = out_kv(p, "ClientAuthV3", t->val, t->val_len);
-		} else if (p_key_is(p, t, "ClientAuth")) {
+		const struct arg_word *a = arg_find(p, t, keywords);
+		if (a == NULL && p_key_is(p, t, "ClientAuth")) {
 			/* v2 syntax: tor 0.4.9.11 logs a bug and never replies */
 			return p_fail(p, t, "ClientAuth: v2 client authorization was removed in tor 0.4.6; "
 				      "use ClientAuthV3=<base32 x25519 public key>");
-		} else if (p_key_is(p, t, "PoWDefensesEnabled")) {
-			rc = parse_uint_kv(p, t, "PoWDefensesEnabled", 1);
-		} else if (p_key_is(p, t, "PoWQueueRate")) {
-			rc = parse_uint_kv(p, t, "PoWQueueRate", 0xffffffffu);
-		} else if (p_key_is(p, t, "PoWQueueBurst")) {
-			rc = parse_uint_kv(p, t, "PoWQueueBurst", 0xffffffffu);
-		} else {
-			char shown[80];
-			p_show(p, t, shown, sizeof(shown));
-			return p_fail(p, t, "unexpected argument '%s': expected Port=, Flags=, MaxStreams=, "
-				      "ClientAuthV3=, PoWDefensesEnabled=, PoWQueueRate= or PoWQueueBurst=", shown);
 		}
-		if (rc < 0)
+		if (a == NULL) {
+			char shown[80], list[200] = "";
+			p_show(p, t, shown, sizeof(shown));
+			for (size_t i = 0; keywords[i]; i++)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s=",
+					 i == 0 ? "" : keywords[i + 1] ? ", " : " or ", keywords[i]->key);
+			return p_fail(p, t, "unexpected argument '%s': expected %s", shown, list);
+		}
+		if (parse_onion_keyword(p, t, a) < 0)
 			return -1;
+		have_port = have_port || a == &onion_port;
 	}
 	if (!have_port)
 		return p_fail(p, NULL, "missing Port: expected Port=VIRTPORT[,TARGET], e.g. Port=80,127.0.0.1:8080");
@@ -224,6 +257,12 @@ static int parse_del_onion(struct pctx *p)
 	return p_end(p);
 }
 
+/* ONION_CLIENT_AUTH_ADD's key, the one key type tor takes there, and its
+ * keyword arguments. */
+static const struct arg_word auth_key = {NULL, (const char *const[]){"x25519:", NULL}};
+static const struct arg_word auth_client_name = {"ClientName", NULL};
+static const struct arg_word auth_flags = {"Flags", (const char *const[]){"Permanent", NULL}};
+
 static int parse_auth_add(struct pctx *p)
 {
 	char msg[200];
@@ -231,26 +270,25 @@ static int parse_auth_add(struct pctx *p)
 	if (p_need(p, &t, "ADDRESS", "a v3 onion address") < 0 || onion_or_fail(p, t, "ADDRESS") < 0 ||
 	    p_need(p, &t, "KEY", "x25519:<base64 private key>") < 0)
 		return -1;
-	const char *v = p->line + t->off;
-	if (t->quoted || t->len < 8 || strncasecmp(v, "x25519:", 7) != 0)
-		return p_fail(p, t, "KEY: expected x25519:<base64 private key>");
+	const char *v = p->line + t->off, *type = auth_key.values[0];
+	if (t->quoted || t->len < 8 || strncasecmp(v, type, 7) != 0)
+		return p_fail(p, t, "KEY: expected %s<base64 private key>", type);
 	if (val_base64(v + 7, t->len - 7, 32, msg, sizeof(msg)) < 0)
 		return p_fail(p, t, "KEY: x25519 key: %s", msg);
 	char key[64];
-	memcpy(key, "x25519:", 7);
+	memcpy(key, type, 7);
 	memcpy(key + 7, v + 7, t->len - 7 < sizeof(key) - 8 ? t->len - 7 : sizeof(key) - 8);
 	if (out_word(p, key, t->len < sizeof(key) - 1 ? t->len : sizeof(key) - 1) < 0)
 		return -1;
 	while ((t = p_next(p)) != NULL) {
-		if (p_key_is(p, t, "ClientName")) {
+		if (p_key_is(p, t, auth_client_name.key)) {
 			/* tor stores longer names but answers twice: refuse them */
 			if (t->quoted || t->val_len == 0 || t->val_len > 16 || !val_is_printable(t->val, t->val_len))
 				return p_fail(p, t, "ClientName: expected 1-16 printable characters without spaces");
-			if (out_kv(p, "ClientName", t->val, t->val_len) < 0)
+			if (out_kv(p, auth_client_name.key, t->val, t->val_len) < 0)
 				return -1;
-		} else if (p_key_is(p, t, "Flags")) {
-			static const char *const flags[] = {"Permanent", NULL};
-			if (parse_flags(p, t, flags, NULL) < 0)
+		} else if (p_key_is(p, t, auth_flags.key)) {
+			if (parse_flags(p, t, auth_flags.values, NULL) < 0)
 				return -1;
 		} else {
 			return p_fail(p, t, "expected ClientName=NAME or Flags=Permanent");
@@ -280,7 +318,7 @@ const struct cmd_def cmd_hsfetch = {
 	.summary = "fetch an onion service's descriptor; results arrive as HS_DESC / HS_DESC_CONTENT events",
 	.help = "ADDRESS is the 56-character v3 address (.onion is dropped). SERVER= picks HSDirs to ask.",
 	.example = "HSFETCH 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid",
-	.parse = parse_hsfetch, .hints = {{HINT_ONION_ID, NULL}, {HINT_WORDS, "SERVER="}},
+	.parse = parse_hsfetch, .hints = {{.kind = HINT_ONION_ID}, {.kind = HINT_ARGS, .args = ARGS(&onion_server)}},
 };
 const struct cmd_def cmd_add_onion = {
 	.name = "ADD_ONION",
@@ -295,17 +333,14 @@ const struct cmd_def cmd_add_onion = {
 		"RSA1024 and ClientAuth= (v2) are refused: tor 0.4.6 removed v2.",
 	.example = "ADD_ONION NEW:ED25519-V3 Flags=Detach Port=80,127.0.0.1:8080",
 	.parse = parse_add_onion, .secret = onion_key_secret,
-	.hints = {{HINT_WORDS, "NEW:BEST NEW:ED25519-V3 ED25519-V3:"},
-		  {HINT_WORDS, "Port= Flags=DiscardPK Flags=Detach Flags=V3Auth Flags=NonAnonymous "
-			       "Flags=MaxStreamsCloseCircuit MaxStreams= ClientAuthV3= PoWDefensesEnabled=1 "
-			       "PoWQueueRate= PoWQueueBurst="}},
+	.hints = {{.kind = HINT_ARGS, .args = ARGS(&onion_key)}, {.kind = HINT_ARGS, .args = ADD_ONION_KEYWORDS}},
 };
 const struct cmd_def cmd_del_onion = {
 	.name = "DEL_ONION", .usage = "SERVICE", .since = "0.2.7.1-alpha",
 	.summary = "remove an onion service created by ADD_ONION",
 	.help = "SERVICE is the service id ADD_ONION returned (the address without .onion).",
 	.example = "DEL_ONION 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid",
-	.parse = parse_del_onion, .hints = {{HINT_ONION_ID, NULL}, {HINT_NONE, NULL}},
+	.parse = parse_del_onion, .hints = {{.kind = HINT_ONION_ID}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_hspost = {
 	.name = "HSPOST", .usage = "[SERVER=RELAY ...] HSADDRESS=ADDRESS [@FILE]",
@@ -313,7 +348,7 @@ const struct cmd_def cmd_hspost = {
 	.summary = "upload an onion service descriptor (the body) to HSDirs",
 	.help = "HSADDRESS is required: without it tor 0.4.9.11 never replies, so torsh refuses.",
 	.example = "+HSPOST HSADDRESS=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid @desc.txt",
-	.parse = parse_hspost, .hints = {{HINT_WORDS, "HSADDRESS= SERVER="}},
+	.parse = parse_hspost, .hints = {{.kind = HINT_ARGS, .args = ARGS(&hspost_address, &onion_server)}},
 };
 const struct cmd_def cmd_onion_client_auth_add = {
 	.name = "ONION_CLIENT_AUTH_ADD", .usage = "ADDRESS x25519:KEY [ClientName=NAME] [Flags=Permanent]",
@@ -324,17 +359,18 @@ const struct cmd_def cmd_onion_client_auth_add = {
 	.example = "ONION_CLIENT_AUTH_ADD 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid x25519:... "
 		   "ClientName=laptop",
 	.parse = parse_auth_add,
-	.hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_WORDS, "x25519:"}, {HINT_WORDS, "ClientName= Flags=Permanent"}},
+	.hints = {{.kind = HINT_CLIENT_AUTH}, {.kind = HINT_ARGS, .args = ARGS(&auth_key)},
+		  {.kind = HINT_ARGS, .args = ARGS(&auth_client_name, &auth_flags)}},
 };
 const struct cmd_def cmd_onion_client_auth_remove = {
 	.name = "ONION_CLIENT_AUTH_REMOVE", .usage = "ADDRESS", .since = "0.4.3.1-alpha",
 	.summary = "remove a client authorization key", .help = "",
 	.example = "ONION_CLIENT_AUTH_REMOVE 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid",
-	.parse = parse_auth_remove, .hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_NONE, NULL}},
+	.parse = parse_auth_remove, .hints = {{.kind = HINT_CLIENT_AUTH}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_onion_client_auth_view = {
 	.name = "ONION_CLIENT_AUTH_VIEW", .usage = "[ADDRESS]", .since = "0.4.3.1-alpha",
 	.summary = "list client authorization keys (all, or one service's)",
 	.help = "The reply contains private keys.", .example = "ONION_CLIENT_AUTH_VIEW",
-	.flags = CMD_REPLY_CLIENT, .parse = parse_auth_view, .hints = {{HINT_CLIENT_AUTH, NULL}, {HINT_NONE, NULL}},
+	.flags = CMD_REPLY_CLIENT, .parse = parse_auth_view, .hints = {{.kind = HINT_CLIENT_AUTH}, {.kind = HINT_NONE}},
 };

@@ -70,10 +70,10 @@ static bool long_client_name(const char *line, const struct toklist *toks)
  * Not here, since torsh cannot tell: HSFETCH SERVER= naming a relay tor
  * knows only from +POSTDESCRIPTOR (an assertion in hs_client.c kills tor). */
 const struct raw_hazard raw_hazards[] = {
-	{"SETCIRCUITPURPOSE", no_arguments, "SETCIRCUITPURPOSE without a circuit id crashes tor (SIGSEGV)"},
-	{"ADD_ONION", v2_client_auth, "ADD_ONION with ClientAuth= (v2 client authorization) never gets a reply"},
-	{"HSPOST", no_hsaddress, "+HSPOST without HSADDRESS= never gets a reply"},
-	{"ONION_CLIENT_AUTH_ADD", long_client_name,
+	{&cmd_setcircuitpurpose, no_arguments, "SETCIRCUITPURPOSE without a circuit id crashes tor (SIGSEGV)"},
+	{&cmd_add_onion, v2_client_auth, "ADD_ONION with ClientAuth= (v2 client authorization) never gets a reply"},
+	{&cmd_hspost, no_hsaddress, "+HSPOST without HSADDRESS= never gets a reply"},
+	{&cmd_onion_client_auth_add, long_client_name,
 	 "ONION_CLIENT_AUTH_ADD with a ClientName over 16 characters gets two replies, the second taken for the "
 	 "next command's"},
 };
@@ -82,7 +82,7 @@ const size_t raw_hazards_len = sizeof(raw_hazards) / sizeof(raw_hazards[0]);
 const struct cmd_def cmd_local_help = {
 	.name = "/help", .usage = "[COMMAND]", .flags = CMD_LOCAL | CMD_OFFLINE | CMD_DURING_WAIT | CMD_NO_TOR, .exec = exec_help,
 	.summary = "list commands, or show one command's usage, arguments and an example",
-	.help = "", .example = "/help ADD_ONION", .hints = {{HINT_COMMAND, NULL}, {HINT_NONE, NULL}},
+	.help = "", .example = "/help ADD_ONION", .hints = {{.kind = HINT_COMMAND}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_local_raw = {
 	.name = "/raw", .usage = "LINE", .flags = CMD_LOCAL | CMD_RAW_LINE, .exec = exec_raw, .check = check_raw,
@@ -104,27 +104,27 @@ const struct cmd_def cmd_local_events = {
 	.summary = "add or remove event subscriptions (SETEVENTS replaces the whole set; torsh keeps track)",
 	.help = "Without arguments or with list: the current set (and what is muted). TYPE or +TYPE adds,\n"
 		"-TYPE removes, clear empties the set; torsh then sends one SETEVENTS with the result.",
-	.example = "/events +CIRC +STREAM -BW", .hints = {{HINT_EVENT, NULL}},
+	.example = "/events +CIRC +STREAM -BW", .hints = {{.kind = HINT_EVENT}},
 };
 const struct cmd_def cmd_local_mute = {
 	.name = "/mute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_mute,
 	.summary = "stop showing events of a type (still subscribed; /unmute shows them again)",
-	.help = "", .example = "/mute BW", .hints = {{HINT_EVENT, NULL}},
+	.help = "", .example = "/mute BW", .hints = {{.kind = HINT_EVENT}},
 };
 const struct cmd_def cmd_local_unmute = {
 	.name = "/unmute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_unmute,
 	.summary = "show events of a muted type again",
-	.help = "", .example = "/unmute BW", .hints = {{HINT_EVENT, NULL}},
+	.help = "", .example = "/unmute BW", .hints = {{.kind = HINT_EVENT}},
 };
 const struct cmd_def cmd_local_format = {
 	.name = "/format", .usage = "[pretty | raw | json]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_format,
 	.summary = "switch the output mode (as --pretty, --raw, --json); alone, show it",
-	.help = "", .example = "/format json", .hints = {{HINT_WORDS, "pretty raw json"}, {HINT_NONE, NULL}},
+	.help = "", .example = "/format json", .hints = {{.kind = HINT_WORDS, .words = "pretty raw json"}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_local_explain = {
 	.name = "/explain", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_explain,
 	.summary = "follow enum values with their description in pretty mode (as --explain)",
-	.help = "", .example = "/explain on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
+	.help = "", .example = "/explain on", .hints = {{.kind = HINT_WORDS, .words = "on off"}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_local_circuits = {
 	.name = "/circuits", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .exec = exec_circuits,
@@ -150,7 +150,7 @@ const struct cmd_def cmd_local_trace = {
 		"options (HashedControlPassword, Socks5ProxyUsername/Password, HTTP(S)ProxyAuthenticator,\n"
 		"BridgePassword) in SETCONF/RESETCONF, +LOADCONF bodies, GETCONF replies, config-text and\n"
 		"CONF_CHANGED events. Control characters are escaped.",
-	.example = "/trace on", .hints = {{HINT_WORDS, "on off"}, {HINT_NONE, NULL}},
+	.example = "/trace on", .hints = {{.kind = HINT_WORDS, .words = "on off"}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_local_scrollback = {
 	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .exec = exec_scrollback,
@@ -165,5 +165,5 @@ const struct cmd_def cmd_local_wait = {
 	.help = "FIELD is a schema name (Status, CircID, Signal...) or a keyword (PURPOSE, REASON...);\n"
 		"names and enum values match case-insensitively. The event must be subscribed (SETEVENTS).\n"
 		"One that arrived since the previous command was sent counts. A timeout is an error (exit 1).",
-	.example = "/wait SIGNAL Signal=NEWNYM --timeout 5", .hints = {{HINT_EVENT, NULL}, {HINT_EVENT_FIELD, NULL}},
+	.example = "/wait SIGNAL Signal=NEWNYM --timeout 5", .hints = {{.kind = HINT_EVENT}, {.kind = HINT_EVENT_FIELD}},
 };

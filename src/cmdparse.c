@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "argval.h"
+#include "enums.h"
+#include "event.h"
 
 static bool tok_secret(const struct pctx *p, const struct tok *t)
 {
@@ -207,18 +209,95 @@ int arg_name(struct pctx *p, const struct tok *t, const char *name, const char *
 	return out_word(p, t->val, t->val_len);
 }
 
-int arg_choice(struct pctx *p, const struct tok *t, const char *name, const char *const *choices, bool upcase)
+/* The i-th name of a set of choices, NULL past the end. */
+typedef const char *(*nth_fn)(const void *set, size_t i);
+
+static const char *nth_string(const void *set, size_t i)
+{
+	return ((const char *const *)set)[i];
+}
+
+static const char *nth_event(const void *set, size_t i)
+{
+	(void)set;
+	return i < event_def_count ? event_defs[i].name : NULL;
+}
+
+/* An enumeration's own names first, then their aliases (HUP after RELOAD's
+ * kin): the order an error message lists them in. */
+static const char *nth_enum(const void *set, size_t i)
+{
+	const struct enum_table *e = set;
+	for (int alias = 0; alias < 2; alias++)
+		for (size_t k = 0; k < e->count; k++)
+			if ((e->values[k].alias_of != NULL) == alias && i-- == 0)
+				return e->values[k].name;
+	return NULL;
+}
+
+static int choose(struct pctx *p, const struct tok *t, const char *name, nth_fn nth, const void *set, bool upcase)
 {
 	char shown[80], list[640] = "";
-	for (size_t i = 0; choices[i]; i++) {
-		if (strlen(choices[i]) == t->val_len && strncasecmp(choices[i], t->val, t->val_len) == 0 &&
-		    !t->quoted && !t->has_eq)
-			return upcase ? out_word(p, choices[i], strlen(choices[i])) : out_word(p, t->val, t->val_len);
+	const char *c;
+	for (size_t i = 0; (c = nth(set, i)) != NULL; i++) {
+		if (strlen(c) == t->val_len && strncasecmp(c, t->val, t->val_len) == 0 && !t->quoted && !t->has_eq)
+			return upcase ? out_word(p, c, strlen(c)) : out_word(p, t->val, t->val_len);
 		size_t l = strlen(list);
-		snprintf(list + l, sizeof(list) - l, "%s%s", i ? ", " : "", choices[i]);
+		snprintf(list + l, sizeof(list) - l, "%s%s", i ? ", " : "", c);
 	}
 	p_show(p, t, shown, sizeof(shown));
 	return p_fail(p, t, "%s: expected one of %s, got '%s'", name, list, shown);
+}
+
+int arg_choice(struct pctx *p, const struct tok *t, const char *name, const char *const *choices, bool upcase)
+{
+	return choose(p, t, name, nth_string, choices, upcase);
+}
+
+int arg_enum(struct pctx *p, const struct tok *t, const char *name, const struct enum_table *e)
+{
+	return choose(p, t, name, nth_enum, e, true);
+}
+
+int arg_event(struct pctx *p, const struct tok *t, const char *name)
+{
+	return choose(p, t, name, nth_event, NULL, true);
+}
+
+const struct arg_word *arg_find(const struct pctx *p, const struct tok *t, const struct arg_word *const *args)
+{
+	for (size_t i = 0; args[i]; i++) {
+		const struct arg_word *a = args[i];
+		if (a->key && p_key_is(p, t, a->key))
+			return a;
+		for (size_t k = 0; !a->key && a->values && a->values[k]; k++)
+			if (!t->has_eq && !t->quoted && strlen(a->values[k]) == t->val_len &&
+			    strncasecmp(a->values[k], t->val, t->val_len) == 0)
+				return a;
+	}
+	return NULL;
+}
+
+const char *arg_value(const struct tok *t, const struct arg_word *a)
+{
+	for (size_t k = 0; a->values && a->values[k]; k++)
+		if (!t->quoted && strlen(a->values[k]) == t->val_len && strncasecmp(a->values[k], t->val, t->val_len) == 0)
+			return a->values[k];
+	return NULL;
+}
+
+const char *words_or(const char *const *w, const char *prefix, char *buf, size_t n)
+{
+	size_t count = 0, o = 0;
+	while (w[count])
+		count++;
+	buf[0] = '\0';
+	for (size_t i = 0; i < count && o < n; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == count ? " or " : ", ";
+		int k = snprintf(buf + o, n - o, "%s%s%s", sep, prefix ? prefix : "", w[i]);
+		o += k > 0 ? (size_t)k : 0;
+	}
+	return buf;
 }
 
 /* A v3 address as tor keeps it: ".onion" dropped, lower case (tor stores

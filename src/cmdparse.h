@@ -48,6 +48,18 @@ int arg_plain(struct pctx *p, const struct tok *t, const char *name, const char 
 int arg_id(struct pctx *p, const struct tok *t, const char *name, bool allow_zero, uint64_t *v);
 int arg_name(struct pctx *p, const struct tok *t, const char *name, const char *what); /* [A-Za-z0-9_]+ */
 int arg_choice(struct pctx *p, const struct tok *t, const char *name, const char *const *choices, bool upcase);
+/* One value of an enumeration (enums.h), sent as the table spells it. */
+int arg_enum(struct pctx *p, const struct tok *t, const char *name, const struct enum_table *e);
+/* An event type of the schema (event.h), sent as it spells it. */
+int arg_event(struct pctx *p, const struct tok *t, const char *name);
+/* The entry of `args` (NULL-terminated) token t is: KEY=... for an entry
+ * with a key, one of its values for one without. NULL when none. */
+const struct arg_word *arg_find(const struct pctx *p, const struct tok *t, const struct arg_word *const *args);
+/* t's value (unquoted) as a.values spells it, case aside; NULL when it is
+ * none of them. */
+const char *arg_value(const struct tok *t, const struct arg_word *a);
+/* "a, b or c" (each after `prefix`) into buf, for messages. */
+const char *words_or(const char *const *w, const char *prefix, char *buf, size_t n);
 int arg_onion(struct pctx *p, const struct tok *t, const char *name);
 int arg_onion_kv(struct pctx *p, const struct tok *t, const char *key); /* KEY=ADDRESS */
 int arg_relay(struct pctx *p, const struct tok *t, const char *name);

@@ -10,7 +10,6 @@
 
 #include "cmd.h"
 
-#include "escape.h"
 #include "secret.h"
 
 static int refuse(struct cmd_error *err, const char *what, size_t col)
@@ -20,29 +19,7 @@ static int refuse(struct cmd_error *err, const char *what, size_t col)
 	return -1;
 }
 
-/* LF, CRLF and a bare CR each end a line (tor would keep a bare CR as
- * data); dot-stuffing comes after the split, so a "." hidden behind a CR
- * is doubled too. */
-int wire_body(struct buf *wire, const char *body, size_t blen)
-{
-	size_t i = 0;
-	while (i < blen) {
-		size_t end = i;
-		while (end < blen && body[end] != '\n' && body[end] != '\r')
-			end++;
-		size_t next = end + (end + 1 < blen && body[end] == '\r' && body[end + 1] == '\n' ? 2 : 1);
-		if (end > i && body[i] == '.' && buf_putc(wire, '.', COMMAND_MAX_WIRE) < 0)
-			return -1;
-		if (buf_append(wire, body + i, end - i, COMMAND_MAX_WIRE) < 0 ||
-		    buf_append(wire, "\r\n", 2, COMMAND_MAX_WIRE) < 0)
-			return -1;
-		i = next;
-	}
-	return buf_append(wire, ".\r\n", 3, COMMAND_MAX_WIRE);
-}
-
-/* "/raw LINE": the command word is the table's /raw, as local_find finds
- * '/' commands (case-insensitively). */
+/* "/raw", matched as local_find matches '/' commands: case-insensitively. */
 static bool is_raw(const char *line, size_t len)
 {
 	size_t w = 0;

@@ -9,12 +9,6 @@
 #include "buf.h"
 #include "cmd.h"
 
-/* The longest command tor takes, CRLF and body included. Tor collects a
- * command in a buffer of at most 1 MiB that also holds a terminating NUL;
- * a command of 1,048,576 bytes gets "500 Line too long." and a closed
- * connection. */
-#define COMMAND_MAX_WIRE (((size_t)1 << 20) - 1)
-
 /* Whether the lines after this one are its body, up to a line '.': a body
  * command (+LOADCONF, +POSTDESCRIPTOR, +HSPOST, '+' optional) without @FILE,
  * or /raw +ANYTHING. */
@@ -60,8 +54,4 @@ void command_error_text(const struct cmd_error *e, struct buf *out);
  * (emptied first), or `err` says why not and `wire` is empty. */
 int command_prepare(const char *line, size_t len, const char *body, size_t blen, bool has_body,
 		    struct buf *wire, struct buf *err);
-
-/* Encode a multi-line body: every line end (LF, CRLF, CR) as CRLF, a
- * leading '.' doubled, a final CRLF, then the terminating ".\r\n". */
-int wire_body(struct buf *wire, const char *body, size_t blen);
 #endif

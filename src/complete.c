@@ -8,6 +8,7 @@
 #include "enums.h"
 #include "event.h"
 #include "status.h"
+#include "tokenize.h"
 
 #define NO_DESC ((size_t)-1)
 
@@ -432,6 +433,24 @@ static void offer_words(struct query *q, const char *words)
 	}
 }
 
+/* KEY=VALUE for each value of a keyed argument, "KEY=" for one that takes
+ * any value, the values themselves for a bare one. */
+static void offer_args(struct query *q, const struct arg_word *const *args)
+{
+	char v[160];
+	for (size_t i = 0; args[i]; i++) {
+		const struct arg_word *a = args[i];
+		if (a->key && a->values == NULL) {
+			snprintf(v, sizeof(v), "%s=", a->key);
+			offer(q, v, NULL);
+		}
+		for (size_t k = 0; a->values && a->values[k]; k++) {
+			snprintf(v, sizeof(v), "%s%s%s", a->key ? a->key : "", a->key ? "=" : "", a->values[k]);
+			offer(q, v, NULL);
+		}
+	}
+}
+
 static void offer_enum(struct query *q, const struct enum_table *t)
 {
 	for (size_t i = 0; i < t->count; i++)
@@ -527,6 +546,12 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 	case HINT_WORDS:
 		offer_words(q, h->words);
 		break;
+	case HINT_ARGS:
+		offer_args(q, h->args);
+		break;
+	case HINT_ENUM:
+		offer_enum(q, h->table);
+		break;
 	case HINT_CONF_KEY:
 		offer_list(q, &c->conf);
 		break;
@@ -554,9 +579,6 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 		}
 		break;
 	}
-	case HINT_SIGNAL:
-		offer_enum(q, ENUM_TABLE(ET_SIGNAL));
-		break;
 	case HINT_FEATURE:
 		offer_list(q, &c->features);
 		break;
@@ -593,7 +615,7 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 static const struct cmd_hint *hint_for(const struct cmd_def *d, size_t arg)
 {
 	size_t n = 0;
-	while (n < 4 && d->hints[n].kind != HINT_NONE)
+	while (n < CMD_HINTS && d->hints[n].kind != HINT_NONE)
 		n++;
 	if (arg < n)
 		return &d->hints[arg];
@@ -607,40 +629,30 @@ void complete(const struct catalog *c, const char *line, size_t cursor, struct c
 	wl_reset(&out->match);
 	out->no_space = false;
 	out->source = HINT_NONE;
-	/* split what is before the cursor into words, quote-aware */
-	size_t i = 0, nwords = 0, first_s = 0, first_e = 0, arg1_s = 0, arg1_e = 0, start = cursor;
-	while (i < cursor) {
-		while (i < cursor && line[i] == ' ')
-			i++;
-		if (i >= cursor)
-			break;
-		size_t k;
-		size_t tl = event_token(line + i, cursor - i, &k);
-		if (nwords == 0) {
-			first_s = i;
-			first_e = i + tl;
-		} else if (nwords == 1) {
-			arg1_s = i;
-			arg1_e = i + tl;
-		}
-		nwords++;
-		start = i;
-		i += tl;
-	}
-	bool fresh = cursor == 0 || line[cursor - 1] == ' ';
-	if (fresh)
-		start = cursor;
-	size_t argi = fresh ? nwords : nwords - 1; /* index of the word being completed */
+	/* what is before the cursor, in words as the command's parser splits
+	 * it (an open quote runs to the cursor) */
+	struct toklist toks;
+	tok_split_partial(line, cursor, &toks);
+	/* a new word starts at the cursor unless the last one reaches it */
+	bool fresh = toks.n == 0 || toks.v[toks.n - 1].off + toks.v[toks.n - 1].len < cursor;
+	size_t argi = fresh ? toks.n : toks.n - 1; /* index of the word being completed */
+	size_t start = fresh ? cursor : toks.v[argi].off;
 	out->start = start;
-	struct query q = {.word = line + start, .len = cursor - start, .out = out, .arg1 = line + arg1_s,
-			  .arg1_len = arg1_e - arg1_s};
+	struct query q = {.word = line + start, .len = cursor - start, .out = out, .arg1 = ""};
+	if (toks.n > 1) {
+		q.arg1 = line + toks.v[1].off;
+		q.arg1_len = toks.v[1].len;
+	}
+	const char *first = toks.n ? line + toks.v[0].off : "";
+	size_t first_len = toks.n ? toks.v[0].len : 0;
+	toklist_free(&toks);
 	if (argi == 0) {
 		out->source = HINT_COMMAND;
 		for (size_t t = 0; t < cmd_table_len; t++)
 			if (!(cmd_table[t]->flags & CMD_OBSOLETE))
 				offer(&q, cmd_table[t]->name, cmd_table[t]->summary);
 	} else {
-		const struct cmd_def *d = cmd_find(line + first_s, first_e - first_s);
+		const struct cmd_def *d = cmd_find(first, first_len);
 		const struct cmd_hint *h = d ? hint_for(d, argi - 1) : NULL;
 		if (h)
 			offer_hint(&q, c, h);

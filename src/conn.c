@@ -11,8 +11,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 __attribute__((format(printf, 3, 4)))
 static void set_err(char *err, size_t len, const char *fmt, ...)
@@ -139,13 +140,6 @@ int candidates_default(struct candidates *c, char *err, size_t errlen)
 	return 0;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Non-blocking connect bounded by a deadline, then back to blocking mode. */
 static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t salen, long deadline)
 {
@@ -157,7 +151,7 @@ static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t salen, l
 			return -1;
 		struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 		for (;;) {
-			long left = deadline - now_ms();
+			long left = deadline - mono_ms();
 			if (left <= 0) {
 				errno = ETIMEDOUT;
 				return -1;
@@ -181,6 +175,10 @@ static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t salen, l
 	}
 	return fcntl(fd, F_SETFL, flags);
 }
+
+/* endpoint_unix's length check is what keeps the memcpy below in bounds. */
+_Static_assert(sizeof(((struct endpoint *)0)->path) <= sizeof(((struct sockaddr_un *)0)->sun_path),
+	       "a socket path that fits struct endpoint fits sun_path");
 
 static int open_unix(const struct endpoint *ep, long deadline, char *why, size_t whylen)
 {
@@ -233,7 +231,7 @@ static int open_tcp(const struct endpoint *ep, long deadline, char *why, size_t 
 
 int conn_open(const struct endpoint *ep, int timeout_ms, char *why, size_t whylen)
 {
-	long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 1000L * 3600 * 24);
+	long deadline = mono_ms() + (timeout_ms > 0 ? timeout_ms : 1000L * 3600 * 24);
 	return ep->kind == EP_UNIX ? open_unix(ep, deadline, why, whylen)
 				   : open_tcp(ep, deadline, why, whylen);
 }

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "conn.h"
 
 void ctl_init(struct ctl *c, int fd, size_t limit, int io_timeout_ms)
@@ -79,13 +79,6 @@ int ctl_next(struct ctl *c, struct tc_msg **m)
 	return rc;
 }
 
-long ctl_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 int ctl_wait_until(struct ctl *c, struct tc_msg **m, long deadline_ms)
 {
 	for (;;) {
@@ -98,7 +91,7 @@ int ctl_wait_until(struct ctl *c, struct tc_msg **m, long deadline_ms)
 			return ctl_fail(c, CTL_IO_ERROR, "interrupted by a signal");
 		/* The deadline stays put whatever arrives meanwhile: a peer that
 		 * drips a byte at a time, or events, cannot stretch it. */
-		long left = deadline_ms < 0 ? -1 : deadline_ms - ctl_now_ms();
+		long left = deadline_ms < 0 ? -1 : deadline_ms - mono_ms();
 		if (deadline_ms >= 0 && left <= 0)
 			return 0;
 		struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
@@ -125,7 +118,7 @@ int ctl_request(struct ctl *c, const char *wire, size_t len, struct tc_msg **rep
 {
 	if (ctl_send(c, wire, len) < 0)
 		return -1;
-	long deadline = c->io_timeout_ms > 0 ? ctl_now_ms() + c->io_timeout_ms : -1;
+	long deadline = c->io_timeout_ms > 0 ? mono_ms() + c->io_timeout_ms : -1;
 	for (;;) {
 		struct tc_msg *m;
 		int rc = ctl_wait_until(c, &m, deadline);

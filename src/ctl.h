@@ -38,12 +38,10 @@ int ctl_send(struct ctl *c, const char *wire, size_t len);
 int ctl_fill(struct ctl *c);
 /* Next complete message already received: 1, 0 none yet, -1 protocol error. */
 int ctl_next(struct ctl *c, struct tc_msg **m);
-/* Milliseconds on a monotonic clock: the clock of every deadline here. */
-long ctl_now_ms(void);
 /* Mark the connection unusable: state st, err the message. Returns -1. */
 int ctl_fail(struct ctl *c, enum ctl_state st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Wait for the next message until deadline_ms (ctl_now_ms clock; <0:
+/* Wait for the next message until deadline_ms (mono_ms clock; <0:
  * forever), however many bytes or events arrive before it. 1, 0 when the
  * deadline passed, -1 on failure or when *stop was set. */
 int ctl_wait_until(struct ctl *c, struct tc_msg **m, long deadline_ms);

@@ -22,18 +22,18 @@ static const struct enum_value runlevel[] = {
 static const struct enum_value signals[] = {
 	{ .name = "RELOAD", .desc = "reloads our torrc" },
 	{ .name = "HUP", .desc = "reloads our torrc", .alias_of = "RELOAD" },
-	{ .name = "SHUTDOWN", .desc = "shut down, waiting ShutdownWaitLength first if we're a relay" },
+	{ .name = "SHUTDOWN", .desc = "shut down, waiting ShutdownWaitLength first if we're a relay", .flags = ENUM_STOPS_TOR },
 	/* The seed pairs INT with SHUTDOWN; tor 0.4.9.11 was seen exiting at once
 	 * on INT where SHUTDOWN waited, so the alias points where tor does and
 	 * the note keeps a renderer from repeating the seed's promise. */
-	{ .name = "INT", .desc = "shut down, waiting ShutdownWaitLength first if we're a relay", .alias_of = "HALT",
+	{ .name = "INT", .desc = "shut down, waiting ShutdownWaitLength first if we're a relay", .alias_of = "HALT", .flags = ENUM_STOPS_TOR,
 	  .note = "tor 0.4.9.11 treats INT like HALT/TERM and exits at once, even on a relay; the seed (stem, the spec) pairs it with SHUTDOWN" },
 	{ .name = "DUMP", .desc = "dumps information about open connections and circuits to our log" },
 	{ .name = "USR1", .desc = "dumps information about open connections and circuits to our log", .alias_of = "DUMP" },
 	{ .name = "DEBUG", .desc = "switch our logging to the DEBUG runlevel" },
 	{ .name = "USR2", .desc = "switch our logging to the DEBUG runlevel", .alias_of = "DEBUG" },
-	{ .name = "HALT", .desc = "exit tor immediately" },
-	{ .name = "TERM", .desc = "exit tor immediately", .alias_of = "HALT" },
+	{ .name = "HALT", .desc = "exit tor immediately", .flags = ENUM_STOPS_TOR },
+	{ .name = "TERM", .desc = "exit tor immediately", .alias_of = "HALT", .flags = ENUM_STOPS_TOR },
 	{ .name = "NEWNYM", .desc = "switch to new circuits, so new application requests don't share any circuits with old ones (this also clears our DNS cache)", .since = "0.1.1.x" },
 	{ .name = "CLEARDNSCACHE", .desc = "clears cached DNS results", .since = "0.1.2.3-alpha" },
 	/* The digest marks this version as unverified. */
@@ -360,6 +360,7 @@ const struct enum_table enum_tables[] = {
 };
 
 const size_t enum_table_count = sizeof(enum_tables) / sizeof(enum_tables[0]);
+_Static_assert(sizeof(enum_tables) / sizeof(enum_tables[0]) == ET_COUNT, "an enum_id for every table");
 
 /* ASCII only: tor's names are ASCII, and the C library's case functions
  * depend on the locale. */

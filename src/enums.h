@@ -13,6 +13,7 @@
 enum {
 	ENUM_EXTRA = 1u << 0, /* emitted by tor 0.4.9.11, absent from the seed */
 	ENUM_GONE = 1u << 1,  /* in the seed, but tor 0.4.9.11 no longer emits it */
+	ENUM_STOPS_TOR = 1u << 2, /* a Signal that makes tor exit: confirmed on a terminal */
 };
 
 struct enum_value {

@@ -1,4 +1,6 @@
-/* Byte-level encodings shared by the protocol core and the renderers. */
+/* Terminal safety: what may reach a screen (or a JSON reader) as it is,
+ * and the visible escapes for what may not. The output layer's header; the
+ * protocol's own encodings (hex, C quoting) are in encode.h. */
 #ifndef TORSH_ESCAPE_H
 #define TORSH_ESCAPE_H
 #include <stdbool.h>
@@ -7,17 +9,6 @@
 #include <stdio.h>
 
 #include "buf.h"
-
-/* Upper-case hex, NUL-terminated: out needs 2*n+1 bytes. */
-void hex_encode(const uint8_t *in, size_t n, char *out);
-/* Exactly 2*n hex digits of either case; -1 otherwise. */
-int hex_decode(const char *in, size_t inlen, uint8_t *out, size_t n);
-
-/* Decode a string quoted the way tor quotes its output (esc_for_log: C escapes
- * incl. \' and 1-3 digit octal; any other \X is X). `in` starts at the opening
- * quote; on success *consumed is the number of input bytes up to and including
- * the closing quote. Returns -1 when there is no closing quote. */
-int cstring_unquote(const char *in, size_t inlen, struct buf *out, size_t *consumed);
 
 /* The well-formed UTF-8 sequence (RFC 3629, Unicode table 3-7) at p, n > 0,
  * p[0] >= 0x80: its length (2..4) with its code point in *cp. 0 when it is

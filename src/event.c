@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "encode.h"
 
 /* ---- the schema: what tor 0.4.9.11 writes, per event type ---- */
 
@@ -196,6 +196,7 @@ const struct event_def event_defs[] = {
 };
 
 const size_t event_def_count = N(event_defs);
+_Static_assert(N(event_defs) <= EVENT_DEFS_MAX, "event sets and flood counters have room for every type");
 
 static bool eq_ascii_n(const char *a, size_t alen, const char *b)
 {

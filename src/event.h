@@ -88,6 +88,11 @@ const struct ev_field *event_get(const struct event *ev, const char *name);
  * when it is a bare word). */
 size_t event_token(const char *p, size_t n, size_t *klen);
 
+/* How many event types torsh can know: a set of them is one uint64_t, a bit
+ * per event_defs[] index (shellcmd.h), and the flood counters (flood.h)
+ * keep one slot more for types torsh does not know. */
+#define EVENT_DEFS_MAX 63
+
 extern const struct event_def event_defs[];
 extern const size_t event_def_count;
 /* Case-insensitive; NULL for an event type torsh has no schema for. */

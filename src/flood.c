@@ -4,7 +4,7 @@
 
 #include "escape.h"
 
-#define OTHER 63
+#define OTHER EVENT_DEFS_MAX
 
 static int type_slot(const struct tc_msg *m)
 {
@@ -70,7 +70,7 @@ void flood_tick(struct flood *f, long now_ms, struct buf *out, long *wait_ms)
 		*wait_ms = left;
 		return;
 	}
-	for (int i = 0; i < 64; i++) {
+	for (int i = 0; i <= OTHER; i++) {
 		if (f->held[i] == 0)
 			continue;
 		buf_append(out, "... ", 4, BUF_NOLIMIT);

@@ -19,7 +19,7 @@
 struct flood {
 	long win_start;                  /* ms; the current one-second window */
 	unsigned shown;                  /* events shown in it */
-	unsigned long held[64];          /* held back, per event_defs[] index; the last slot: other types */
+	unsigned long held[EVENT_DEFS_MAX + 1]; /* held back, per event_defs[] index; the last slot: other types */
 	unsigned long held_total;
 	struct buf ring[FLOOD_SCROLLBACK];
 	size_t head, count;

@@ -310,7 +310,26 @@ static struct auth_opts auth_opts_for(struct reconnector *rc)
 		.get_password = cached_password,
 		.password_ud = rc,
 		.endpoint = rc->ep.display,
+		.plain_cookie_hint = " (--allow-plain-cookie sends it anyway)",
+		.cookie_path_hint = " (use --cookie FILE)",
 	};
+}
+
+/* auth.c's outcome as torsh's exit status: a lost connection is EXIT_LOST,
+ * every other failure EXIT_AUTH. */
+static enum exit_code auth_exit(enum auth_status st)
+{
+	switch (st) {
+	case AUTH_OK:
+		return EXIT_ALL_OK;
+	case AUTH_LOST:
+		return EXIT_LOST;
+	case AUTH_REFUSED:
+	case AUTH_UNUSABLE:
+	case AUTH_BAD_PEER:
+		break;
+	}
+	return EXIT_AUTH;
 }
 
 static int reconnect(void *ud, struct session *s, struct buf *why)
@@ -325,7 +344,7 @@ static int reconnect(void *ud, struct session *s, struct buf *why)
 	session_reset(s, fd);
 	struct auth_result ar;
 	struct auth_opts ao = auth_opts_for(rc);
-	int r = auth_run(&s->ctl, &ao, &ar) == EXIT_ALL_OK ? 0 : -1;
+	int r = auth_run(&s->ctl, &ao, &ar) == AUTH_OK ? 0 : -1;
 	if (r < 0)
 		buf_printf(why, BUF_NOLIMIT, "%s", ar.msg.p ? ar.msg.p : "authentication failed");
 	auth_result_free(&ar);
@@ -479,7 +498,7 @@ static int connect_and_run(struct options *o, const struct tor_proc *launched, b
 	struct reconnector recon = {.o = o, .ep = ep};
 	struct auth_result ar;
 	struct auth_opts ao = auth_opts_for(&recon);
-	int rc = auth_run(&s.ctl, &ao, &ar);
+	int rc = auth_exit(auth_run(&s.ctl, &ao, &ar));
 	if (rc != EXIT_ALL_OK)
 		fprintf(stderr, "torsh: %s: %s", ep.display, ar.msg.p ? ar.msg.p : "authentication failed\n");
 	else

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "enums.h"
+#include "encode.h"
 #include "escape.h"
 
 #define C_RESET "\033[0m"
@@ -64,30 +65,24 @@ static void color(FILE *out, const struct render_opts *o, const char *c)
 
 /* ---- raw ---- */
 
+struct raw_out {
+	FILE *out;
+	const struct render_opts *o;
+};
+
+static void raw_piece(void *ud, const char *p, size_t n, bool eol)
+{
+	struct raw_out *r = ud;
+	put(r->out, p, n, r->o);
+	if (eol)
+		fputc('\n', r->out);
+}
+
+/* The wire text, a line end for each CRLF. */
 static void render_raw(FILE *out, const struct tc_msg *m, const struct render_opts *o)
 {
-	for (size_t i = 0; i < m->nlines; i++) {
-		const struct tc_line *l = &m->lines[i];
-		size_t len;
-		const char *t = msg_text(m, i, &len);
-		fprintf(out, "%03d%c", l->code, l->sep);
-		put(out, t, len, o);
-		fputc('\n', out);
-		if (l->sep != '+')
-			continue;
-		const char *d = msg_data(m, i, &len);
-		const char *end = d + len;
-		while (d < end) {
-			const char *nl = memchr(d, '\n', (size_t)(end - d));
-			size_t n = nl ? (size_t)(nl - d) : (size_t)(end - d);
-			if (n > 0 && d[0] == '.')
-				fputc('.', out);
-			put(out, d, n, o);
-			fputc('\n', out);
-			d += n + 1;
-		}
-		fputs(".\n", out);
-	}
+	struct raw_out r = {out, o};
+	msg_to_wire(m, raw_piece, &r);
 }
 
 /* ---- pretty ---- */
@@ -541,32 +536,27 @@ static void json_str(struct jout *w, const char *s, size_t n)
 	jputc(w, '"');
 }
 
+struct json_wire {
+	struct jout *w;
+	bool eol;              /* a line ended: \n before the next piece */
+};
+
+static void json_wire_piece(void *ud, const char *p, size_t n, bool eol)
+{
+	struct json_wire *j = ud;
+	if (j->eol)
+		jput(j->w, "\\n", 2);
+	json_chars(j->w, p, n);
+	j->eol = eol;
+}
+
 /* The wire text, minus CRLF, lines joined by \n; written piece by piece, as
  * a copy of it would be as big as the message. */
 static void json_raw(struct jout *w, const struct tc_msg *m)
 {
+	struct json_wire j = {.w = w};
 	jputc(w, '"');
-	for (size_t i = 0; i < m->nlines; i++) {
-		size_t len;
-		const char *t = msg_text(m, i, &len);
-		char head[8];
-		snprintf(head, sizeof(head), "%03d%c", m->lines[i].code, m->lines[i].sep);
-		if (i)
-			jput(w, "\\n", 2);
-		json_chars(w, head, strlen(head));
-		json_chars(w, t, len);
-		if (m->lines[i].sep != '+')
-			continue;
-		const char *d = msg_data(m, i, &len), *end = d + len;
-		while (d < end) {
-			const char *nl = memchr(d, '\n', (size_t)(end - d));
-			size_t n = nl ? (size_t)(nl - d) : (size_t)(end - d);
-			jput(w, "\\n.", d[0] == '.' ? 3 : 2);
-			json_chars(w, d, n);
-			d += n + 1;
-		}
-		jput(w, "\\n.", 3);
-	}
+	msg_to_wire(m, json_wire_piece, &j);
 	jputc(w, '"');
 }
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "command.h"
 #include "complete.h"
 #include "editor.h"
@@ -54,13 +55,6 @@ struct repl {
 	long relays_asked_ms;      /* when ns/all was last requested */
 	struct completion comp;
 };
-
-static long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Remember a line, for Up and on disk, unless it carries a secret. */
 static void history_add(struct repl *r, const char *line, size_t len)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Only for `err`: a protocol error quotes the offending line, and front
+ * ends print the message as it is. */
 #include "escape.h"
 
 const char *msg_text(const struct tc_msg *m, size_t i, size_t *len)
@@ -35,6 +37,53 @@ const char *msg_first(const struct tc_msg *m, size_t *len)
 bool msg_ok(const struct tc_msg *m)
 {
 	return m->code >= 200 && m->code < 300;
+}
+
+void msg_to_wire(const struct tc_msg *m, wire_piece_fn put, void *ud)
+{
+	for (size_t i = 0; i < m->nlines; i++) {
+		char head[8];
+		size_t len;
+		const char *t = msg_text(m, i, &len);
+		int hn = snprintf(head, sizeof(head), "%03d%c", m->lines[i].code, m->lines[i].sep);
+		put(ud, head, hn > 0 && (size_t)hn < sizeof(head) ? (size_t)hn : 0, false);
+		put(ud, t, len, true);
+		if (m->lines[i].sep != '+')
+			continue;
+		const char *d = msg_data(m, i, &len), *end = d + len;
+		while (d < end) {
+			const char *nl = memchr(d, '\n', (size_t)(end - d));
+			size_t k = nl ? (size_t)(nl - d) : (size_t)(end - d);
+			if (k > 0 && d[0] == '.')
+				put(ud, ".", 1, false);
+			put(ud, d, k, true);
+			d += k + 1;
+		}
+		put(ud, ".", 1, true);
+	}
+}
+
+int msg_copy(struct tc_msg *dst, const struct tc_msg *src)
+{
+	if (dst->cap < src->nlines) {
+		struct tc_line *l = realloc(dst->lines, src->nlines * sizeof(*l));
+		if (l == NULL)
+			return -1;
+		dst->lines = l;
+		dst->cap = src->nlines;
+	}
+	if (src->nlines > 0)
+		memcpy(dst->lines, src->lines, src->nlines * sizeof(*dst->lines));
+	dst->nlines = src->nlines;
+	dst->event = src->event;
+	dst->code = src->code;
+	buf_reset(&dst->bytes);
+	/* the bytes hold NULs between pieces: copied as they are, offsets stay */
+	if (buf_append(&dst->bytes, src->bytes.p ? src->bytes.p : "", src->bytes.len, BUF_NOLIMIT) < 0) {
+		dst->nlines = 0;
+		return -1;
+	}
+	return 0;
 }
 
 static void msg_reset(struct tc_msg *m)

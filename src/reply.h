@@ -29,6 +29,14 @@ const char *msg_data(const struct tc_msg *m, size_t i, size_t *len);
 /* The first line's text, which for events starts with the event name. */
 const char *msg_first(const struct tc_msg *m, size_t *len);
 bool msg_ok(const struct tc_msg *m);
+/* The message as tor wrote it: status lines, and data blocks dot-stuffed
+ * and ended by ".". Handed to `put` piece by piece, so a caller escapes as
+ * it goes and a big message is never copied whole; `eol` marks the end of
+ * a wire line (its CRLF is not passed). */
+typedef void (*wire_piece_fn)(void *ud, const char *p, size_t n, bool eol);
+void msg_to_wire(const struct tc_msg *m, wire_piece_fn put, void *ud);
+/* A copy that owns its storage (dst's is reused): 0, or -1 out of memory. */
+int msg_copy(struct tc_msg *dst, const struct tc_msg *src);
 void msg_free(struct tc_msg *m);
 
 struct reader {

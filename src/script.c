@@ -4,9 +4,9 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cmd.h"
 #include "command.h"
 #include "exitcode.h"
@@ -77,13 +77,6 @@ struct runner {
 	unsigned long lineno;     /* of the command being run; 0 for -c */
 };
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct runner *r = ud;
@@ -150,7 +143,7 @@ static void submit(struct runner *r, const char *line, size_t len, const char *b
 	struct buf err = {0};
 	struct local_args a;
 	const struct cmd_def *d = local_find(line, len, body, blen, has_body, &a, &err);
-	struct local_ctx ctx = {.s = r->s, .wait = &r->wait, .now_ms = now_ms(), .out = stdout, .err = &err,
+	struct local_ctx ctx = {.s = r->s, .wait = &r->wait, .now_ms = mono_ms(), .out = stdout, .err = &err,
 				.front = &script_front, .ud = r};
 	if (d == NULL || local_exec(d, &ctx, &a) < 0)
 		refused(r, lineno, err.p ? err.p : "failed");
@@ -246,7 +239,7 @@ static void feed_lines(struct runner *r)
 static void expire_wait(struct runner *r)
 {
 	char msg[160];
-	if (!waiter_expired(&r->wait, now_ms(), msg, sizeof(msg)))
+	if (!waiter_expired(&r->wait, mono_ms(), msg, sizeof(msg)))
 		return;
 	fflush(stdout);
 	if (r->wait_line)
@@ -265,14 +258,14 @@ static bool finished(struct runner *r)
 {
 	bool done = (r->input_done || r->stop_input) && r->s->inflight == 0 && !r->wait.active;
 	if (done && r->linger_until < 0 && r->o->linger_s > 0 && r->rc == EXIT_ALL_OK)
-		r->linger_until = now_ms() + (long)(r->o->linger_s * 1000);
-	return done && (r->linger_until < 0 || now_ms() >= r->linger_until);
+		r->linger_until = mono_ms() + (long)(r->o->linger_s * 1000);
+	return done && (r->linger_until < 0 || mono_ms() >= r->linger_until);
 }
 
 /* Until the reply deadline, the end of --linger or of a /wait. */
 static int poll_timeout(const struct runner *r)
 {
-	long now = now_ms(), timeout = -1, reply_due = session_deadline(r->s);
+	long now = mono_ms(), timeout = -1, reply_due = session_deadline(r->s);
 	if (reply_due >= 0)
 		timeout = reply_due - now;
 	if (r->linger_until >= 0 && r->s->inflight == 0)
@@ -297,7 +290,7 @@ static int wait_io(struct runner *r)
 	if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) && session_pump(s) < 0)
 		return -1;
 	/* whatever arrived meanwhile, events or a reply a byte at a time */
-	if (session_timed_out(s, now_ms()))
+	if (session_timed_out(s, mono_ms()))
 		return -1;
 	if (n > 0 && want_input && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
 		lines_fill(&r->in);

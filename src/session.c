@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "command.h"
 
 void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_event, void *ud)
@@ -32,7 +33,7 @@ void session_free(struct session *s)
 static void push_pending(struct session *s, const struct cmd_def *def, bool internal, const char *word,
 			 const char *label)
 {
-	struct pending_cmd pc = {.sent_ms = ctl_now_ms(), .internal = internal, .def = def};
+	struct pending_cmd pc = {.sent_ms = mono_ms(), .internal = internal, .def = def};
 	snprintf(pc.word, sizeof(pc.word), "%s", word);
 	snprintf(pc.label, sizeof(pc.label), "%s", label);
 	buf_append(&s->pending, &pc, sizeof(pc), BUF_NOLIMIT);
@@ -228,7 +229,7 @@ void session_quit(struct session *s, int timeout_ms)
 	/* Every reply still owed, ours and the user's, comes before QUIT's.
 	 * This runs after a stop request too: its own deadline bounds it. */
 	size_t owed = npending(s);
-	long deadline = ctl_now_ms() + timeout_ms;
+	long deadline = mono_ms() + timeout_ms;
 	struct tc_msg *m;
 	s->ctl.stop = NULL;
 	while (owed > 0 && ctl_wait_until(&s->ctl, &m, deadline) > 0)

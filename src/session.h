@@ -16,7 +16,7 @@ struct command;
 
 /* A command sent and not yet answered: what its reply will answer. */
 struct pending_cmd {
-	long sent_ms;              /* ctl_now_ms() when it was sent */
+	long sent_ms;              /* mono_ms() when it was sent */
 	bool internal;             /* torsh's own (session_internal) */
 	const struct cmd_def *def; /* its table entry; NULL when torsh does not
 				    * know the word (/raw) and for internal ones */
@@ -60,7 +60,7 @@ int session_internal(struct session *s, const char *tag, const char *command);
  * awaits one is a protocol error. */
 int session_pump(struct session *s);
 /* When the reply to the oldest unanswered command is overdue (its send
- * time + ctl.io_timeout_ms, ctl_now_ms clock); -1 when none is awaited or
+ * time + ctl.io_timeout_ms, mono_ms clock); -1 when none is awaited or
  * there is no timeout. */
 long session_deadline(const struct session *s);
 /* Past session_deadline: marks the connection failed (CTL_TIMEOUT, err

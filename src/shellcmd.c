@@ -9,6 +9,8 @@
 #include "status.h"
 #include "tokenize.h"
 
+_Static_assert(EVENT_DEFS_MAX <= 64, "struct shell's uint64_t sets have a bit for every event type");
+
 static int event_bit(const char *name, size_t n)
 {
 	const struct event_def *d = event_def_find(name, n);

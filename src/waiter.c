@@ -73,48 +73,32 @@ static bool cond_holds(const struct event *ev, const struct wait_cond *c)
 	return false;
 }
 
-bool waiter_match(struct waiter *w, const struct tc_msg *m)
+/* Whether a parsed event is the one awaited. */
+static bool matches(const struct waiter *w, const struct event *ev)
 {
-	if (!w->active || !m->event || event_parse(m, &w->ev) < 0 || w->ev.def != w->def)
+	if (ev->def != w->def)
 		return false;
 	for (size_t i = 0; i < w->ncond; i++)
-		if (!cond_holds(&w->ev, &w->cond[i]))
+		if (!cond_holds(ev, &w->cond[i]))
 			return false;
-	w->active = false;
 	return true;
 }
 
-/* The message as it came on the wire, to frame it again later. */
-static void to_wire(const struct tc_msg *m, struct buf *b)
+bool waiter_match(struct waiter *w, const struct tc_msg *m)
 {
-	buf_reset(b);
-	for (size_t i = 0; i < m->nlines; i++) {
-		size_t len;
-		const char *t = msg_text(m, i, &len);
-		buf_printf(b, BUF_NOLIMIT, "%03d%c", m->lines[i].code, m->lines[i].sep);
-		buf_append(b, t, len, BUF_NOLIMIT);
-		buf_append(b, "\r\n", 2, BUF_NOLIMIT);
-		if (m->lines[i].sep != '+')
-			continue;
-		const char *d = msg_data(m, i, &len), *end = d + len;
-		while (d < end) {
-			const char *nl = memchr(d, '\n', (size_t)(end - d));
-			size_t k = nl ? (size_t)(nl - d) : (size_t)(end - d);
-			if (k > 0 && d[0] == '.')
-				buf_putc(b, '.', BUF_NOLIMIT);
-			buf_append(b, d, k, BUF_NOLIMIT);
-			buf_append(b, "\r\n", 2, BUF_NOLIMIT);
-			d += k + 1;
-		}
-		buf_append(b, ".\r\n", 3, BUF_NOLIMIT);
-	}
+	if (!w->active || !m->event || event_parse(m, &w->ev) < 0 || !matches(w, &w->ev))
+		return false;
+	w->active = false;
+	return true;
 }
 
 void waiter_remember(struct waiter *w, const struct tc_msg *m)
 {
 	if (!m->event || w->nrecent == WAIT_RECENT || m->bytes.len > 65536)
 		return;
-	to_wire(m, &w->recent[w->nrecent++]);
+	struct wait_seen *s = &w->recent[w->nrecent];
+	if (msg_copy(&s->msg, m) == 0 && event_parse(&s->msg, &s->ev) == 0)
+		w->nrecent++;
 }
 
 void waiter_forget(struct waiter *w)
@@ -124,14 +108,9 @@ void waiter_forget(struct waiter *w)
 
 bool waiter_match_recent(struct waiter *w)
 {
-	for (size_t i = 0; i < w->nrecent && w->active; i++) {
-		struct reader r;
-		struct tc_msg *m;
-		reader_init(&r, 1 << 20);
-		if (reader_feed(&r, w->recent[i].p, w->recent[i].len) == 0 && reader_next(&r, &m) == 1)
-			waiter_match(w, m);
-		reader_free(&r);
-	}
+	for (size_t i = 0; i < w->nrecent && w->active; i++)
+		if (matches(w, &w->recent[i].ev))
+			w->active = false;
 	return !w->active;
 }
 
@@ -148,6 +127,8 @@ bool waiter_expired(struct waiter *w, long now_ms, char *msg, size_t cap)
 void waiter_free(struct waiter *w)
 {
 	event_free(&w->ev);
-	for (size_t i = 0; i < WAIT_RECENT; i++)
-		buf_free(&w->recent[i]);
+	for (size_t i = 0; i < WAIT_RECENT; i++) {
+		msg_free(&w->recent[i].msg);
+		event_free(&w->recent[i].ev);
+	}
 }

@@ -18,6 +18,12 @@ struct wait_cond {
 	char val[256];
 };
 
+/* An event kept as parsed: `ev` points into `msg`, a copy it owns. */
+struct wait_seen {
+	struct tc_msg msg;
+	struct event ev;
+};
+
 struct waiter {
 	bool active;
 	const struct event_def *def;
@@ -28,7 +34,7 @@ struct waiter {
 	struct event ev;                 /* scratch for parsing */
 	/* events since the last command was sent: the one awaited may come
 	 * before its command's reply, i.e. before /wait is reached */
-	struct buf recent[WAIT_RECENT];
+	struct wait_seen recent[WAIT_RECENT];
 	size_t nrecent;
 };
 

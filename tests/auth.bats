@@ -9,19 +9,8 @@ setup() {
 }
 
 teardown() {
-	[ -z "${TMUX_DIR:-}" ] || { tmux -S "$TMUX_DIR/s" kill-server 2>/dev/null || true; rm -rf "$TMUX_DIR"; }
+	stop_tmux
 	stop_tor
-}
-
-# wait_pane TEXT: up to 10 s for TEXT on the tmux screen of this test.
-wait_pane() {
-	for _ in $(seq 1 100); do
-		tmux -S "$TMUX_DIR/s" capture-pane -p -t t | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "screen never showed: $1" >&2
-	tmux -S "$TMUX_DIR/s" capture-pane -p -t t >&2
-	return 1
 }
 
 @test "no auth configured: METHODS=NULL, AUTHENTICATE still sent, works" {
@@ -160,16 +149,13 @@ wait_pane() {
 
 @test "the password prompt does not echo (HashedControlPassword, on a terminal)" {
 	start_tor password unix
-	local tdir
-	tdir="$(short_tmpdir)"
-	tmux -S "$tdir/s" new-session -d -s t -x 120 -y 20 \
-		"env -u TOR_CONTROL_PASSWD XDG_STATE_HOME='$tdir/state' '$TORSH' ${TORSH_CONNECT[*]}; echo EXITED rc=\$?; sleep 30"
-	for _ in $(seq 1 50); do tmux -S "$tdir/s" capture-pane -p -t t | grep -q 'tor control password:' && break; sleep 0.1; done
-	tmux -S "$tdir/s" send-keys -t t "$TOR_PASSWORD" Enter
-	for _ in $(seq 1 50); do tmux -S "$tdir/s" capture-pane -p -t t | grep -q 'HASHEDPASSWORD' && break; sleep 0.1; done
-	run tmux -S "$tdir/s" capture-pane -p -t t
-	tmux -S "$tdir/s" kill-server
-	rm -rf "$tdir"
+	tmux_init
+	tmux_start "env -u TOR_CONTROL_PASSWD XDG_STATE_HOME='$STATE' '$TORSH' ${TORSH_CONNECT[*]}; echo EXITED rc=\$?; sleep 30" 120 20
+	wait_for 5 screen_has 'tor control password:' || true
+	keys "$TOR_PASSWORD" Enter
+	wait_for 5 screen_has 'HASHEDPASSWORD' || true
+	run screen
+	stop_tmux
 	assert_output --partial 'tor control password:'
 	assert_output --partial '(HASHEDPASSWORD)'
 	refute_output --partial "$TOR_PASSWORD"
@@ -177,29 +163,23 @@ wait_pane() {
 
 @test "tor restarted with a new cookie: the shell reconnects, re-reads the cookie, SAFECOOKIE works" {
 	start_tor cookie unix
-	TMUX_DIR="$(short_tmpdir)"
-	tmux -S "$TMUX_DIR/s" new-session -d -s t -x 160 -y 30 \
-		"XDG_STATE_HOME='$TMUX_DIR/state' '$TORSH' ${TORSH_CONNECT[*]}; echo EXITED rc=\$?; sleep 30"
-	wait_pane '(SAFECOOKIE)'
-	tmux -S "$TMUX_DIR/s" send-keys -t t 'GETINFO process/pid' Enter
-	wait_pane "process/pid = $TOR_PID"
+	tmux_init
+	tmux_start "XDG_STATE_HOME='$STATE' '$TORSH' ${TORSH_CONNECT[*]}; echo EXITED rc=\$?; sleep 30" 160 30
+	wait_screen '(SAFECOOKIE)' 10
+	keys 'GETINFO process/pid' Enter
+	wait_screen "process/pid = $TOR_PID" 10
 	local old_cookie
 	old_cookie="$(od -An -tx1 "$TOR_DIR/cookie")"
 	# the same tor, stopped by its PID and started again on the same socket
-	kill "$TOR_PID"
-	for _ in $(seq 1 50); do kill -0 "$TOR_PID" 2>/dev/null || break; sleep 0.1; done
-	rm -f "$TOR_DIR/port"
-	wait_pane 'disconnected>'
-	tor -f "$TOR_DIR/torrc" --defaults-torrc /dev/null >/dev/null 2>&1 &
-	TOR_PID=$!
-	echo "$TOR_PID" >"$TOR_DIR/tor.pid"
-	for _ in $(seq 1 100); do [ -s "$TOR_DIR/port" ] && break; sleep 0.1; done
+	stop_tor_keep_dir
+	wait_screen 'disconnected>' 10
+	restart_tor
 	[ "$(od -An -tx1 "$TOR_DIR/cookie")" != "$old_cookie" ]
-	tmux -S "$TMUX_DIR/s" send-keys -t t '/reconnect' Enter
-	wait_pane 'torsh: reconnected'
-	tmux -S "$TMUX_DIR/s" send-keys -t t 'GETINFO process/pid' Enter
-	wait_pane "process/pid = $TOR_PID"
-	run tmux -S "$TMUX_DIR/s" capture-pane -p -t t
+	keys '/reconnect' Enter
+	wait_screen 'torsh: reconnected' 10
+	keys 'GETINFO process/pid' Enter
+	wait_screen "process/pid = $TOR_PID" 10
+	run screen
 	refute_output --partial 'server hash does not match'
 	refute_output --partial 'EXITED'
 }

@@ -2,22 +2,8 @@
 # Every command an offline tor (DisableNetwork 1) can answer, end to end
 # through torsh, with tor's reply asserted.
 
-setup_file() {
-	load helpers
-	start_tor none unix
-	save_tor_env
-}
-
-teardown_file() {
-	load helpers
-	load_tor_env
-	stop_tor
-}
-
-setup() {
-	load helpers
-	load_tor_env
-}
+load helpers
+shared_tor
 
 ADDR=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid
 X25519=yPGUxgKaC5ACyEzsdANHJEJzt5DIqDRBlAFaAWWQn0o=

@@ -109,7 +109,7 @@ teardown() {
 	dir="$(short_tmpdir)"
 	socat UNIX-LISTEN:"$dir/s" SYSTEM:'sleep 10' &
 	local pid=$!
-	for _ in $(seq 1 50); do [ -S "$dir/s" ] && break; sleep 0.05; done
+	wait_for 3 test -S "$dir/s" || true
 	run "$TORSH" -s "$dir/s" --timeout 1 -c 'GETINFO version'
 	kill "$pid" 2>/dev/null || true
 	rm -rf "$dir"

@@ -257,12 +257,14 @@ took() {
 	awk -v a="$1" -v b="$2" -v lo="$3" -v hi="$4" 'BEGIN { d = b - a; print "took " d " s" > "/dev/stderr"; exit !(d >= lo && d < hi) }'
 }
 
+# logged LINE: the fake port has logged LINE.
+logged() {
+	grep -qxF -- "$1" "$FAKE_LOG" 2>/dev/null
+}
+
 # wait_log LINE: up to 5 s for the fake port to log LINE.
 wait_log() {
-	for _ in $(seq 1 100); do
-		grep -qxF -- "$1" "$FAKE_LOG" 2>/dev/null && return 0
-		sleep 0.05
-	done
+	wait_for 5 logged "$1" && return 0
 	echo "the fake port never logged: $1" >&2
 	return 1
 }
@@ -568,7 +570,7 @@ EOT
 		"while [ ! -e '$FAKE_DIR/go' ]; do sleep 0.05; done; XDG_STATE_HOME='$FAKE_DIR/state' '$TORSH' -s '$FAKE_SOCK'; sleep 30"
 	tmux -S "$t" pipe-pane -t t -o "cat >'$bytes'"
 	touch "$FAKE_DIR/go"
-	for _ in $(seq 1 50); do tmux -S "$t" capture-pane -p -t t | grep -qF "$FAKE_SOCK>" && break; sleep 0.1; done
+	TMUX_SOCK="$t" wait_for 5 screen_has "$FAKE_SOCK>" || true
 	run tmux -S "$t" capture-pane -p -t t
 	local title
 	title="$(tmux -S "$t" display-message -p -t t '#{pane_title}')"

@@ -2,64 +2,17 @@
 # The interactive prompt, driven through tmux as a person would: replies,
 # events printed above a half-typed line that stays intact, Ctrl-C, Ctrl-D.
 
-# new_tmux: end the tmux server of this test, if any, and use a fresh
-# socket: a server being killed still answers on its socket for a moment,
-# and a new session there dies with it.
-new_tmux() {
-	[ -z "${TMUX_SOCK:-}" ] || tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
-	TMUX_N=$((${TMUX_N:-0} + 1))
-	TMUX_SOCK="$TMUX_DIR/tmux.$TMUX_N"
-}
-
-# start_shell [ARGS...]: torsh in a tmux window; its history goes under the
-# test's own XDG_STATE_HOME.
-start_shell() {
-	new_tmux
-	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 40 \
-		"XDG_STATE_HOME='$STATE' '$TORSH' ${TORSH_CONNECT[*]} $*; echo \"EXITED rc=\$?\"; sleep 60"
-	wait_screen 'Ctrl-D or QUIT leaves'
-}
-
+# The tmux helpers (start_shell, keys, screen, wait_screen) are in helpers.bash.
 setup() {
 	load helpers
 	start_tor none unix
-	TMUX_DIR="$(short_tmpdir)"
-	TMUX_SOCK=
-	STATE="$TMUX_DIR/state"
+	tmux_init
 	start_shell
 }
 
 teardown() {
-	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
-	rm -rf "$TMUX_DIR"
+	stop_tmux
 	stop_tor
-}
-
-# stop_tor_keep_dir: end our tor by its PID, keeping its directory (torrc,
-# data, socket path) for a restart.
-stop_tor_keep_dir() {
-	kill "$TOR_PID"
-	for _ in $(seq 1 50); do kill -0 "$TOR_PID" 2>/dev/null || break; sleep 0.1; done
-	rm -f "$TOR_DIR/port"
-}
-
-screen() {
-	tmux -S "$TMUX_SOCK" capture-pane -p -t t
-}
-
-# wait_screen TEXT: up to 5 s for TEXT to appear on the screen.
-wait_screen() {
-	for _ in $(seq 1 50); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "screen never showed: $1" >&2
-	screen >&2
-	return 1
-}
-
-keys() {
-	tmux -S "$TMUX_SOCK" send-keys -t t "$@"
 }
 
 @test "banner and a prompt naming tor's version and the endpoint" {
@@ -165,10 +118,7 @@ keys() {
 	wait_screen 'version = '
 	stop_tor_keep_dir
 	wait_screen 'disconnected>'
-	tor -f "$TOR_DIR/torrc" --defaults-torrc /dev/null >/dev/null 2>&1 &
-	TOR_PID=$!
-	echo "$TOR_PID" >"$TOR_DIR/tor.pid"
-	for _ in $(seq 1 100); do [ -s "$TOR_DIR/port" ] && break; sleep 0.1; done
+	restart_tor
 	keys '/reconnect' Enter
 	wait_screen 'torsh: reconnected'
 	keys 'GETINFO process/pid' Enter
@@ -183,11 +133,8 @@ keys() {
 @test "reconnect: retried by itself with backoff, without /reconnect" {
 	stop_tor_keep_dir
 	wait_screen 'disconnected>'
-	tor -f "$TOR_DIR/torrc" --defaults-torrc /dev/null >/dev/null 2>&1 &
-	TOR_PID=$!
-	echo "$TOR_PID" >"$TOR_DIR/tor.pid"
-	for _ in $(seq 1 150); do screen | grep -qF 'torsh: reconnected' && break; sleep 0.1; done
-	wait_screen 'torsh: reconnected'
+	restart_tor
+	wait_screen 'torsh: reconnected' 20
 }
 
 @test "a typo gets a caret under the argument and nothing is sent" {
@@ -525,9 +472,7 @@ torsh_lines() {
 		echo drain
 	} >"$script"
 	start_fake "$script"
-	new_tmux
-	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 60 \
-		"XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK' ${FAKE_SHELL_OPTS:-}; echo \"EXITED rc=\$?\"; sleep 60"
+	tmux_start "XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK' ${FAKE_SHELL_OPTS:-}; echo \"EXITED rc=\$?\"; sleep 60" 200 60
 	wait_screen '... 4,950 BW events in the last second (not shown; /scrollback lists them)'
 	run screen
 	[ "$(grep -c '^[0-9:]* BW 1024 2048$' <<<"$output")" -le 50 ]
@@ -631,9 +576,7 @@ start_fake_shell() {
 		printf '%s\n' "$@"
 	} >"$script"
 	start_fake "$script"
-	new_tmux
-	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 40 \
-		"XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK' ${FAKE_SHELL_OPTS:-}; echo \"EXITED rc=\$?\"; sleep 60"
+	tmux_start "XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK' ${FAKE_SHELL_OPTS:-}; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen 'Ctrl-D or QUIT leaves'
 }
 
@@ -815,10 +758,7 @@ s Exit Running Valid" start_fake_shell \
 	wait_screen 'no reply to: GETINFO config-file'
 	wait_screen 'disconnected>'
 	rm -f "$TOR_DIR/port"
-	tor -f "$TOR_DIR/torrc" --defaults-torrc /dev/null >/dev/null 2>&1 &
-	TOR_PID=$!
-	echo "$TOR_PID" >"$TOR_DIR/tor.pid"
-	for _ in $(seq 1 100); do [ -s "$TOR_DIR/port" ] && break; sleep 0.1; done
+	restart_tor
 	keys '/reconnect' Enter
 	wait_screen 'torsh: reconnected'
 	keys 'GETINFO process/pid' Enter

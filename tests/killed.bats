@@ -15,10 +15,7 @@ teardown() {
 
 # wait_file FILE TEXT: up to 5 s for TEXT to appear in FILE.
 wait_file() {
-	for _ in $(seq 1 100); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
+	wait_for 5 file_has "$1" "$2" && return 0
 	echo "$1 never held: $2" >&2
 	return 1
 }

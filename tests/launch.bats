@@ -6,12 +6,14 @@ setup() {
 }
 
 wait_gone() {
-	local pid="$1"
-	for _ in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	return 1
+	wait_for 10 gone "$1"
+}
+
+# launched_pid FILE: sets pid to the process/pid torsh printed into FILE;
+# fails while it has printed none.
+launched_pid() {
+	pid="$(sed -n 's/^250-process\/pid=//p' "$1")"
+	[ -n "$pid" ]
 }
 
 @test "--launch starts an offline tor with cookie auth on a Unix socket" {
@@ -45,11 +47,7 @@ wait_gone() {
 @test "the launched tor exits even when torsh is killed with SIGKILL (TAKEOWNERSHIP)" {
 	"$TORSH" --launch -c 'GETCONF DataDirectory' -c 'GETINFO process/pid' --linger 60 >"$BATS_TEST_TMPDIR/out" &
 	local torsh_pid=$! pid=""
-	for _ in $(seq 1 100); do
-		pid="$(sed -n 's/^250-process\/pid=//p' "$BATS_TEST_TMPDIR/out")"
-		[ -n "$pid" ] && break
-		sleep 0.1
-	done
+	wait_for 10 launched_pid "$BATS_TEST_TMPDIR/out" || true
 	[ -n "$pid" ]
 	kill -0 "$pid"
 	kill -9 "$torsh_pid"
@@ -64,11 +62,7 @@ wait_gone() {
 @test "SIGTERM to torsh ends the launched tor too" {
 	"$TORSH" --launch -c 'GETINFO process/pid' --linger 60 >"$BATS_TEST_TMPDIR/out" &
 	local torsh_pid=$! pid=""
-	for _ in $(seq 1 100); do
-		pid="$(sed -n 's/^250-process\/pid=//p' "$BATS_TEST_TMPDIR/out")"
-		[ -n "$pid" ] && break
-		sleep 0.1
-	done
+	wait_for 10 launched_pid "$BATS_TEST_TMPDIR/out" || true
 	[ -n "$pid" ]
 	kill -TERM "$torsh_pid"
 	wait "$torsh_pid" || true

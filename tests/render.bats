@@ -2,22 +2,8 @@
 # Output modes against a real tor: raw, pretty (enum names, --explain,
 # colours), JSON Lines read back with jq; terminal-safety from a hostile port.
 
-setup_file() {
-	load helpers
-	start_tor none unix
-	save_tor_env
-}
-
-teardown_file() {
-	load helpers
-	load_tor_env
-	stop_tor
-}
-
-setup() {
-	load helpers
-	load_tor_env
-}
+load helpers
+shared_tor
 
 teardown() {
 	stop_fake

@@ -2,22 +2,8 @@
 # Scripting: -c, piped stdin, exit codes, --linger, multi-line bodies, all
 # against a real offline tor.
 
-setup_file() {
-	load helpers
-	start_tor none unix
-	save_tor_env
-}
-
-teardown_file() {
-	load helpers
-	load_tor_env
-	stop_tor
-}
-
-setup() {
-	load helpers
-	load_tor_env
-}
+load helpers
+shared_tor
 
 @test "-c runs one command and prints tor's reply" {
 	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO version'

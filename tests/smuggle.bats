@@ -3,22 +3,8 @@
 # refused by torsh or carried as data; afterwards GETCONF proves the
 # smuggled setting was not applied and tor is still running.
 
-setup_file() {
-	load helpers
-	start_tor none unix
-	save_tor_env
-}
-
-teardown_file() {
-	load helpers
-	load_tor_env
-	stop_tor
-}
-
-setup() {
-	load helpers
-	load_tor_env
-}
+load helpers
+shared_tor
 
 # untouched: the settings a smuggled command would change are still at
 # their defaults, and tor answers.

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "auth.h"
-#include "escape.h"
+#include "encode.h"
 #include "tap.h"
 
 static void feed_msg(struct reader *r, const char *text, struct tc_msg **m)

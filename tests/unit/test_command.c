@@ -1122,9 +1122,9 @@ static void check_hazard_coverage(void)
 		bool seen = false;
 		for (size_t i = 0; i < n && !seen; i++)
 			seen = rows[i].err && strncmp(rows[i].in, "/raw", 4) == 0 && strstr(raw_hazards[h].reason, rows[i].err);
-		CHECK(seen, "/raw refuses %s, with the reason (a row shows it)", raw_hazards[h].command);
+		CHECK(seen, "/raw refuses %s, with the reason (a row shows it)", raw_hazards[h].def->name);
 		const struct cmd_def *raw = cmd_find("/raw", 4);
-		CHECK(raw && strstr(raw->help, raw_hazards[h].command), "/help /raw names %s", raw_hazards[h].command);
+		CHECK(raw && strstr(raw->help, raw_hazards[h].def->name), "/help /raw names %s", raw_hazards[h].def->name);
 	}
 }
 

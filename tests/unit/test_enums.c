@@ -347,8 +347,10 @@ static void check_integrity(void)
 				why = "description is empty or not one normalised line";
 			else if ((v->flags & ENUM_EXTRA) && (v->flags & ENUM_GONE))
 				why = "both extra and gone";
-			else if (v->flags & ~(unsigned)(ENUM_EXTRA | ENUM_GONE))
+			else if (v->flags & ~(unsigned)(ENUM_EXTRA | ENUM_GONE | ENUM_STOPS_TOR))
 				why = "unknown flag bits";
+			else if ((v->flags & ENUM_STOPS_TOR) && t != ENUM_TABLE(ET_SIGNAL))
+				why = "only a signal stops tor";
 			else if (v->since && !*v->since)
 				why = "empty since";
 			else if (v->note && !normalised_line(v->note))

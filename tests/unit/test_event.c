@@ -219,30 +219,19 @@ static size_t run_corpus(void)
 	return ncases;
 }
 
-/* Every type tor 0.4.9.11 lists in events/names has a schema, and every
- * schema's enum fields point at the right kind of table. */
+/* Every schema is complete and found by its own name, and every enum field
+ * points at the right kind of table. That tor's events/names has no type
+ * without a schema is render.bats' business: it sends all of them from a
+ * real tor through SETEVENTS, whose parser knows the schema's names only. */
 static void check_schema(void)
 {
-	static const char *const names[] = {
-		"CIRC", "CIRC_MINOR", "STREAM", "ORCONN", "BW", "DEBUG", "INFO", "NOTICE", "WARN", "ERR",
-		"NEWDESC", "ADDRMAP", "DESCCHANGED", "NS", "STATUS_GENERAL", "STATUS_CLIENT", "STATUS_SERVER",
-		"GUARD", "STREAM_BW", "CLIENTS_SEEN", "NEWCONSENSUS", "BUILDTIMEOUT_SET", "SIGNAL",
-		"CONF_CHANGED", "CONN_BW", "CELL_STATS", "CIRC_BW", "TRANSPORT_LAUNCHED", "HS_DESC",
-		"HS_DESC_CONTENT", "NETWORK_LIVENESS",
-	};
-	size_t n = sizeof(names) / sizeof(names[0]);
-	CHECK(n == 31 && event_def_count == 31, "31 event types (schema has %zu)", event_def_count);
-	for (size_t i = 0; i < n; i++) {
-		const struct event_def *d = event_def_find(names[i], strlen(names[i]));
-		CHECK(d && d->summary && d->since && d->cls, "%s has a schema with summary, version, class", names[i]);
+	CHECK(event_def_count == 31, "31 event types, as tor 0.4.9.11 lists (schema has %zu)", event_def_count);
+	for (size_t i = 0; i < event_def_count; i++) {
+		const struct event_def *d = &event_defs[i];
+		CHECK(event_def_find(d->name, strlen(d->name)) == d && d->summary && d->since && d->cls,
+		      "%s has a schema with summary, version, class", d->name);
 	}
 	CHECK(event_def_find("circ", 4) == event_def_find("CIRC", 4), "event names are case-insensitive");
-	const char *const *cmd_names = cmd_event_names();
-	size_t k = 0;
-	for (; cmd_names[k]; k++)
-		CHECK(event_def_find(cmd_names[k], strlen(cmd_names[k])) != NULL,
-		      "SETEVENTS name %s has a schema", cmd_names[k]);
-	CHECK(k == event_def_count, "SETEVENTS accepts exactly the schema's %zu types (%zu)", event_def_count, k);
 	const char *tables[ET_COUNT] = {
 		[ET_RUNLEVEL] = "Runlevel", [ET_SIGNAL] = "Signal", [ET_CIRC_STATUS] = "CircStatus",
 		[ET_CIRC_PURPOSE] = "CircPurpose", [ET_HS_DESC_ACTION] = "HSDescAction", [ET_HS_AUTH] = "HSAuth",

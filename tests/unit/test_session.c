@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "ctl.h"
 #include "session.h"
 #include "tap.h"
@@ -107,10 +108,10 @@ static void check_deadline(void)
 	struct seen seen = {0};
 	int tor;
 	open_session(&s, &seen, &tor, 1000);
-	long before = ctl_now_ms();
+	long before = mono_ms();
 	submit(&s, "GETINFO version");
 	long due = session_deadline(&s);
-	CHECK(due >= before + 1000 && due <= ctl_now_ms() + 1000, "due %ld ms after sending", due - before);
+	CHECK(due >= before + 1000 && due <= mono_ms() + 1000, "due %ld ms after sending", due - before);
 	submit(&s, "GETINFO config-file");
 	CHECK(session_deadline(&s) == due, "the oldest command sets the deadline");
 	tor_says(tor, "650 BW 1 1\r\n650 BW");

@@ -10,6 +10,7 @@
 #include "local.h"
 #include "shellcmd.h"
 #include "tap.h"
+#include "tokenize.h"
 #include "trace.h"
 
 /* Frame one reply; the reader stays alive while the message is used. */
@@ -158,6 +159,61 @@ static void check_events(struct catalog *c)
 	      "a flood of new circuit ids keeps %zu entries, %zu bytes", c->circuits.n, c->circuits.text.len);
 	take(c, "live", "250-circuit-status=\r\n250-stream-status=\r\n250-onions/current=\r\n250-onions/detached=\r\n250 OK\r\n");
 	check_complete(c, "CLOSECIRCUIT ", "");
+}
+
+/* Completion and the parser split a line into the same words: quoted
+ * values, quotes inside a word, escapes, tabs. For each word the parser's
+ * tokenizer finds, completing at its end replaces exactly that word; after
+ * the line and a blank, the next argument's hint is the one for the
+ * parser's count of arguments. */
+static const struct {
+	const char *line;
+	size_t words;            /* as the parser splits it, the command word included */
+	enum hint_kind next;     /* what completes the next argument */
+} boundaries[] = {
+	{"SETCONF ContactInfo=a\"b Nick", 3, HINT_CONF_SET},
+	{"SETCONF ContactInfo=\"a b\" Nickname=x", 3, HINT_CONF_SET},
+	{"SETCONF ContactInfo=\"a \\\"b\\\" c\" Nickname=x", 3, HINT_CONF_SET},
+	{"SETCONF x=\"a\\\\\" y", 3, HINT_CONF_SET},
+	{"SETCONF a=b\tc=d", 3, HINT_CONF_SET},
+	{"AUTHENTICATE \"pass word\"", 2, HINT_NONE},
+	{"ATTACHSTREAM a\"b c", 3, HINT_ARGS},
+	{"ATTACHSTREAM \"a b\"", 2, HINT_CIRC_ID},
+	{"EXTENDCIRCUIT 0 x\"y", 3, HINT_ARGS},
+	{"GETINFO \"version\" a=\"b c\"", 3, HINT_INFO_KEY},
+};
+
+static void check_word_boundaries(void)
+{
+	struct catalog c = {0};
+	for (size_t i = 0; i < sizeof(boundaries) / sizeof(boundaries[0]); i++) {
+		const char *line = boundaries[i].line;
+		size_t len = strlen(line);
+		const struct cmd_def *d = cmd_line_def(line, len, false);
+		struct toklist toks;
+		struct tok_error te;
+		int rc = tok_split(line, len, d && (d->flags & CMD_QSTRING) ? TOK_QSTRING : TOK_CSTRING, &toks, &te);
+		CHECK(rc == 0 && toks.n == boundaries[i].words, "the parser splits '%s' into %zu words (%zu)", line,
+		      boundaries[i].words, rc == 0 ? toks.n : 0);
+		for (size_t k = 1; rc == 0 && k < toks.n; k++) {
+			struct completion out = {0};
+			complete(&c, line, toks.v[k].off + toks.v[k].len, &out);
+			CHECK(out.start == toks.v[k].off, "'%s': word %zu starts at %zu for completion too (%zu)", line, k,
+			      toks.v[k].off, out.start);
+			completion_free(&out);
+		}
+		if (rc == 0)
+			toklist_free(&toks);
+		char more[256];
+		snprintf(more, sizeof(more), "%s ", line);
+		struct completion out = {0};
+		complete(&c, more, len + 1, &out);
+		CHECK(out.start == len + 1 && out.source == boundaries[i].next,
+		      "'%s ': the next word is argument %zu for completion too (hint %d, got %d)", line,
+		      boundaries[i].words - 1, (int)boundaries[i].next, (int)out.source);
+		completion_free(&out);
+	}
+	catalog_free(&c);
 }
 
 static void check_completion(void)
@@ -371,6 +427,7 @@ static void check_local(void)
 
 int main(void)
 {
+	check_word_boundaries();
 	check_flood();
 	check_tables();
 	check_trace();

@@ -1,0 +1,10 @@
+#include "clock.h"
+
+#include <time.h>
+
+long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
