@@ -1,5 +1,7 @@
 /* Sources: descriptions and table summaries are the seed's words, typos
- * included, because tests/unit/test_enums.c holds them to the seed. Wire
+ * included, because tests/unit/test_enums.c holds them to the seed; where
+ * the seed is wrong for tor 0.4.9.11 (seed_desc set), its words are kept
+ * there, held to the seed the same way, and `note` says what differs. Wire
  * names, ENUM_EXTRA values, ENUM_GONE marks, notes and most `since` versions
  * come from the tor 0.4.9.11 digest (spec/control-protocol.md §3.7, §4,
  * §4.31). A `since` is only given where the seed or the digest names the
@@ -104,7 +106,9 @@ static const struct enum_value circ_closure_reason[] = {
 	{ .name = "NONE", .desc = "no reason given" },
 	{ .name = "TORPROTOCOL", .desc = "violation in the tor protocol" },
 	{ .name = "INTERNAL", .desc = "internal error" },
-	{ .name = "REQUESTED", .desc = "requested by the client via a TRUNCATE command" },
+	{ .name = "REQUESTED", .desc = "closed on request: by a controller (CLOSECIRCUIT) or by the client via a TRUNCATE command",
+	  .seed_desc = "requested by the client via a TRUNCATE command",
+	  .note = "tor 0.4.9.11 also gives this reason for a circuit a controller closed with CLOSECIRCUIT; the seed names only TRUNCATE" },
 	{ .name = "HIBERNATING", .desc = "relay is currently hibernating" },
 	{ .name = "RESOURCELIMIT", .desc = "relay is out of memory, sockets, or circuit IDs" },
 	{ .name = "CONNECTFAILED", .desc = "unable to contact the relay" },
@@ -132,14 +136,18 @@ static const struct enum_value hs_state[] = {
 	  .note = "tor 0.4.9.11 also uses it for HS_CLIENT_HSDIR circuits" },
 	{ .name = "HSCI_INTRO_SENT", .desc = "sent INTRODUCE1 and awaiting a reply", .since = "0.2.3.11" },
 	{ .name = "HSCI_DONE", .desc = "received a reply, circuit is closing", .since = "0.2.3.11" },
-	{ .name = "HSCR_CONNECTING", .desc = "connecting to the introductory point", .since = "0.2.3.11" },
+	{ .name = "HSCR_CONNECTING", .desc = "connecting to the rendezvous point", .since = "0.2.3.11",
+	  .seed_desc = "connecting to the introductory point",
+	  .note = "an HSCR_ state is the client's rendezvous circuit: tor is establishing the rendezvous point, not reaching an introduction point as the seed says" },
 	{ .name = "HSCR_ESTABLISHED_IDLE", .desc = "rendezvous-point established, awaiting an introduction", .since = "0.2.3.11" },
 	{ .name = "HSCR_ESTABLISHED_WAITING", .desc = "introduction received, awaiting a rend", .since = "0.2.3.11" },
 	{ .name = "HSCR_JOINED", .desc = "connected to the hidden service", .since = "0.2.3.11" },
 	{ .name = "HSSI_CONNECTING", .desc = "connecting to the introductory point", .since = "0.2.3.11",
 	  .note = "tor 0.4.9.11 also uses it for HS_SERVICE_HSDIR circuits" },
 	{ .name = "HSSI_ESTABLISHED", .desc = "established introductory point", .since = "0.2.3.11" },
-	{ .name = "HSSR_CONNECTING", .desc = "connecting to the introductory point", .since = "0.2.3.11" },
+	{ .name = "HSSR_CONNECTING", .desc = "connecting to the rendezvous point", .since = "0.2.3.11",
+	  .seed_desc = "connecting to the introductory point",
+	  .note = "an HSSR_ state is the service's rendezvous circuit: tor is connecting to the client's rendezvous point, not to an introduction point as the seed says" },
 	{ .name = "HSSR_JOINED", .desc = "connected to the rendezvous-point", .since = "0.2.3.11" },
 	/* Tor has names for the relay side of these circuits too; listed so that
 	 * nothing tor can print goes unexplained, although origin circuits
@@ -295,12 +303,17 @@ static const struct enum_value token_bucket[] = {
 
 static const struct enum_value hs_desc_action[] = {
 	{ .name = "REQUESTED", .desc = "uncached hidden service descriptor is being requested" },
-	{ .name = "UPLOAD", .desc = "descriptor is being uploaded with HSPOST" },
+	{ .name = "UPLOAD", .desc = "descriptor is being uploaded, by the service publishing its own or with HSPOST",
+	  .seed_desc = "descriptor is being uploaded with HSPOST",
+	  .note = "tor 0.4.9.11 reports every upload, most often an onion service publishing its own descriptor; the seed names only HSPOST" },
 	{ .name = "RECEIVED", .desc = "hidden service descriptor has been retrieved" },
-	{ .name = "UPLOADED", .desc = "descriptor was uploaded with HSPOST" },
+	{ .name = "UPLOADED", .desc = "descriptor was uploaded, by the service publishing its own or with HSPOST",
+	  .seed_desc = "descriptor was uploaded with HSPOST",
+	  .note = "tor 0.4.9.11 reports every upload, most often an onion service publishing its own descriptor; the seed names only HSPOST" },
 	{ .name = "IGNORE", .desc = "fetched descriptor was ignored because we already have its v0 descriptor", .flags = ENUM_GONE,
 	  .note = "v2 only; no longer produced by tor 0.4.9.11" },
-	{ .name = "FAILED", .desc = "we were unable to retrieve the descriptor",
+	{ .name = "FAILED", .desc = "we were unable to retrieve the descriptor, or, with REASON=UPLOAD_REJECTED, to upload it",
+	  .seed_desc = "we were unable to retrieve the descriptor",
 	  .note = "tor 0.4.9.11 also reports failed uploads this way, with REASON=UPLOAD_REJECTED or UNEXPECTED" },
 	{ .name = "CREATED", .desc = "hidden service descriptor was just created" },
 };

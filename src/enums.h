@@ -1,8 +1,10 @@
 /* The enumerations of tor's control protocol as data, so the renderers can
  * explain a value and completion can offer one. The descriptions come
- * verbatim from stem's enum reference (the project's seed); values tor
- * 0.4.9.11 emits that stem does not know are added and flagged, because a
- * shell for that tor has to explain what it will actually see.
+ * verbatim from stem's enum reference (the project's seed), except for a
+ * few the seed gets wrong, which are corrected with the seed's words kept
+ * beside them; values tor 0.4.9.11 emits that stem does not know are added
+ * and flagged, because a shell for that tor has to explain what it will
+ * actually see.
  *
  * Lookups never treat an unknown value as an error: tor adds values without
  * notice, and callers show whatever tor sent verbatim. */
@@ -18,7 +20,11 @@ enum {
 
 struct enum_value {
 	const char *name;     /* as tor writes it on the wire */
-	const char *desc;     /* one line; the seed's words unless ENUM_EXTRA */
+	const char *desc;     /* one line; the seed's words unless ENUM_EXTRA or seed_desc */
+	/* Where the seed's description is wrong or misleading for tor 0.4.9.11:
+	 * the seed's words, kept (and checked against it) while `desc` says
+	 * what tor means and `note` says where the two differ. NULL otherwise. */
+	const char *seed_desc;
 	const char *since;    /* tor version that introduced it, or NULL if unknown */
 	const char *alias_of; /* the canonical value this one stands for, or NULL */
 	unsigned flags;       /* ENUM_* */

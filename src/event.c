@@ -12,7 +12,6 @@
 #define REST(n, t) { .name = n, .type = t, .rest = true }
 #define KW(n, t) { .name = n, .type = t }
 #define KWE(n, tab) { .name = n, .type = FT_ENUM, .table = tab }
-#define KWS(n, tab, after) { .name = n, .type = FT_ENUM, .table = tab, .summary_after = after }
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct field_spec circ_pos[] = {
@@ -24,7 +23,7 @@ static const struct field_spec circ_minor_pos[] = {
 /* CIRC and CIRC_MINOR share their keywords; the OLD_ ones are CIRC_MINOR's. */
 static const struct field_spec circ_kw[] = {
 	{ .name = "BUILD_FLAGS", .type = FT_ENUM_LIST, .table = ET_CIRC_BUILD_FLAG },
-	KWS("PURPOSE", ET_CIRC_PURPOSE, 2),
+	KWE("PURPOSE", ET_CIRC_PURPOSE),
 	KWE("HS_STATE", ET_HS_STATE),
 	KW("REND_QUERY", FT_STRING),
 	KW("TIME_CREATED", FT_TIME),
@@ -229,8 +228,9 @@ static const struct field_spec *kw_spec(const struct event_def *d, const char *k
 {
 	if (d == NULL)
 		return NULL;
+	/* the first byte rules out most names before any length is taken */
 	for (size_t i = 0; i < d->nkw; i++)
-		if (strlen(d->kw[i].name) == klen && memcmp(d->kw[i].name, k, klen) == 0)
+		if (d->kw[i].name[0] == k[0] && strncmp(d->kw[i].name, k, klen) == 0 && d->kw[i].name[klen] == '\0')
 			return &d->kw[i];
 	return NULL;
 }
@@ -255,8 +255,6 @@ static void set_type(struct ev_field *f, const struct field_spec *s)
 	if (s == NULL)
 		return;
 	f->type = s->type;
-	f->summary_after = s->summary_after;
-	f->summary = s->summary_after > 0;
 	if (s->type == FT_ENUM || s->type == FT_ENUM_LIST)
 		f->table = ENUM_TABLE(s->table);
 }

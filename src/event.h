@@ -33,7 +33,6 @@ struct field_spec {
 	enum field_type type;
 	enum enum_id table;   /* FT_ENUM, FT_ENUM_LIST */
 	bool rest;            /* positional: takes the rest of the line verbatim */
-	int summary_after;    /* keyword: 1-based positional it follows in a one-line summary, 0: not in it */
 };
 
 struct event_def {
@@ -53,8 +52,6 @@ struct ev_field {
 	bool keyword;          /* KEY=VALUE (or a bare KEY in CONF_CHANGED) */
 	bool unset;            /* CONF_CHANGED: a bare KEY, the option became unset */
 	bool quoted;           /* tor quoted the value; val is unescaped */
-	bool summary;          /* part of the one-line summary */
-	int summary_after;
 	const char *val;       /* not NUL-terminated; may hold any byte once unescaped */
 	size_t val_len;
 	enum field_type type;

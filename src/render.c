@@ -9,6 +9,7 @@
 #include "enums.h"
 #include "encode.h"
 #include "escape.h"
+#include "summary.h"
 
 #define C_RESET "\033[0m"
 #define C_RED "\033[31m"
@@ -87,157 +88,25 @@ static void render_raw(FILE *out, const struct tc_msg *m, const struct render_op
 
 /* ---- pretty ---- */
 
-/* Red for failure, green for success, yellow for in-between states. */
-static const char *value_color(const char *v, size_t n)
-{
-	static const char *const bad[] = {"FAILED", "CLOSED", "DETACHED", "DOWN", "BAD", "BAD_L2", "DROPPED",
-					  "ERR", "UNREACHABLE", "NOT_FOUND", "TIMEOUT", NULL};
-	static const char *const good[] = {"BUILT", "SUCCEEDED", "CONNECTED", "UP", "UPLOADED", "RECEIVED",
-					   "GOOD", "GOOD_L2", "UP", "NEW", "DONE", "OK", NULL};
-	for (size_t i = 0; bad[i]; i++)
-		if (strlen(bad[i]) == n && strncasecmp(bad[i], v, n) == 0)
-			return C_RED;
-	for (size_t i = 0; good[i]; i++)
-		if (strlen(good[i]) == n && strncasecmp(good[i], v, n) == 0)
-			return C_GREEN;
-	return C_YELLOW;
-}
-
-static const char *class_color(const char *cls, const char *type)
-{
-	if (strcmp(type, "ERR") == 0)
-		return C_RED C_BOLD;
-	if (strcmp(type, "WARN") == 0)
-		return C_YELLOW C_BOLD;
-	if (cls == NULL)
-		return C_BOLD;
-	if (strcmp(cls, "circ") == 0)
-		return C_CYAN C_BOLD;
-	if (strcmp(cls, "stream") == 0)
-		return C_BLUE C_BOLD;
-	if (strcmp(cls, "hs") == 0)
-		return C_MAGENTA C_BOLD;
-	if (strcmp(cls, "status") == 0)
-		return C_GREEN C_BOLD;
-	return C_BOLD;
-}
-
-static void timestamp(FILE *out, const struct render_opts *o)
+/* "HH:MM:SS " in local time, dim. */
+static void timestamp(struct buf *b, const struct render_opts *o)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
 	localtime_r(&ts.tv_sec, &tm);
-	color(out, o, C_DIM);
-	fprintf(out, "%02d:%02d:%02d ", tm.tm_hour, tm.tm_min, tm.tm_sec);
-	color(out, o, C_RESET);
+	char t[9] = {(char)('0' + tm.tm_hour / 10), (char)('0' + tm.tm_hour % 10), ':',
+		     (char)('0' + tm.tm_min / 10), (char)('0' + tm.tm_min % 10), ':',
+		     (char)('0' + tm.tm_sec / 10 % 10), (char)('0' + tm.tm_sec % 10), ' '};
+	if (o->color)
+		buf_append(b, C_DIM, strlen(C_DIM), BUF_NOLIMIT);
+	buf_append(b, t, sizeof(t), BUF_NOLIMIT);
+	if (o->color)
+		buf_append(b, C_RESET, strlen(C_RESET), BUF_NOLIMIT);
 }
 
-static void pretty_enum(FILE *out, const struct ev_field *f, const struct render_opts *o)
-{
-	if (f->type == FT_ENUM) {
-		color(out, o, value_color(f->val, f->val_len));
-		put(out, f->val, f->val_len, o);
-		color(out, o, C_RESET);
-		if (o->explain && f->ev && f->ev->desc) {
-			color(out, o, C_DIM);
-			fprintf(out, " (%s)", f->ev->desc);
-			color(out, o, C_RESET);
-		}
-		return;
-	}
-	/* a comma-separated list of enum values: explain each */
-	const char *p = f->val, *end = f->val + f->val_len;
-	while (p < end) {
-		const char *c = memchr(p, ',', (size_t)(end - p));
-		size_t n = c ? (size_t)(c - p) : (size_t)(end - p);
-		put(out, p, n, o);
-		const struct enum_value *v = f->table ? enum_lookup_n(f->table, p, n) : NULL;
-		if (o->explain && v && v->desc) {
-			color(out, o, C_DIM);
-			fprintf(out, " (%s)", v->desc);
-			color(out, o, C_RESET);
-		}
-		if (c)
-			fputc(',', out);
-		p += n + 1;
-	}
-}
-
-/* $FP~nick,$FP~nick -> nick > nick (the fingerprint when there is no nick) */
-static void pretty_path(FILE *out, const struct ev_field *f, const struct render_opts *o)
-{
-	const char *p = f->val, *end = f->val + f->val_len;
-	bool first = true;
-	while (p < end) {
-		const char *c = memchr(p, ',', (size_t)(end - p));
-		size_t n = c ? (size_t)(c - p) : (size_t)(end - p);
-		const char *tilde = memchr(p, '~', n);
-		if (!first)
-			fputs(" > ", out);
-		if (tilde)
-			put(out, tilde + 1, n - (size_t)(tilde + 1 - p), o);
-		else
-			put(out, p, n, o);
-		first = false;
-		p += n + 1;
-	}
-}
-
-/* A value tor quoted is shown quoted again, so its edges stay visible and a
- * quote inside cannot pass for the end of it. */
-static void put_quoted(FILE *out, const char *p, size_t n, const struct render_opts *o)
-{
-	fputc('"', out);
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] != '"' && p[i] != '\\')
-			continue;
-		put(out, p + start, i - start, o);
-		fputc('\\', out);
-		start = i;
-	}
-	put(out, p + start, n - start, o);
-	fputc('"', out);
-}
-
-static void pretty_value(FILE *out, const struct ev_field *f, const struct render_opts *o)
-{
-	switch (f->type) {
-	case FT_ENUM:
-	case FT_ENUM_LIST:
-		pretty_enum(out, f, o);
-		break;
-	case FT_PATH:
-		pretty_path(out, f, o);
-		break;
-	default:
-		if (f->quoted)
-			put_quoted(out, f->val, f->val_len, o);
-		else
-			put(out, f->val, f->val_len, o);
-	}
-}
-
-static void pretty_keyword(FILE *out, const struct ev_field *f, const struct render_opts *o)
-{
-	fputc(' ', out);
-	color(out, o, C_DIM);
-	put(out, f->name, f->name_len, o);
-	color(out, o, C_RESET);
-	if (f->unset) {
-		color(out, o, C_DIM);
-		fputs(" (unset)", out);
-		color(out, o, C_RESET);
-		return;
-	}
-	fputc('=', out);
-	pretty_value(out, f, o);
-}
-
-/* The positional fields make the summary, with the keywords the schema
- * promotes into it (CIRC's PURPOSE after the status); the other keywords
- * follow as KEY=VALUE. */
+/* The time, the event's one-line summary (summary.c), written at once; then
+ * its data block, if any, one indented line per line. */
 static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_msg *m)
 {
 	const struct render_opts *o = &r->o;
@@ -246,32 +115,12 @@ static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_m
 		return;
 	}
 	const struct event *ev = &r->ev;
-	timestamp(out, o);
-	color(out, o, class_color(ev->def ? ev->def->cls : NULL, ev->type));
-	put(out, ev->type, ev->type_len, o);
-	color(out, o, C_RESET);
-	int npos = 0;
-	for (size_t i = 0; i < ev->nfields; i++) {
-		const struct ev_field *f = &ev->fields[i];
-		if (f->keyword)
-			continue;
-		fputc(' ', out);
-		pretty_value(out, f, o);
-		npos++;
-		for (size_t j = 0; j < ev->nfields; j++) {
-			const struct ev_field *k = &ev->fields[j];
-			if (k->keyword && k->summary && k->summary_after == npos) {
-				fputc(' ', out);
-				pretty_value(out, k, o);
-			}
-		}
-	}
-	for (size_t i = 0; i < ev->nfields; i++) {
-		const struct ev_field *f = &ev->fields[i];
-		if (f->keyword && !(f->summary && f->summary_after <= npos))
-			pretty_keyword(out, f, o);
-	}
-	fputc('\n', out);
+	struct buf *b = &r->line;
+	buf_reset(b);
+	timestamp(b, o);
+	summary_write(b, ev, o);
+	buf_putc(b, '\n', BUF_NOLIMIT);
+	fwrite(b->p, 1, b->len, out);
 	if (ev->data) {
 		const char *p = ev->data, *end = ev->data + ev->data_len;
 		while (p < end) {

@@ -335,7 +335,7 @@ at_cursor() {
 	keys '/events' Enter
 	wait_screen 'subscribed: CONF_CHANGED'
 	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT' -c 'RESETCONF ContactInfo'
-	wait_screen 'CONF_CHANGED ContactInfo (unset)'
+	wait_screen 'CONF_CHANGED ContactInfo unset'
 	run screen
 	refute_output --partial 'SIGNAL HEARTBEAT'
 	keys '/events NOPE' Enter

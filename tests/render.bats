@@ -203,6 +203,8 @@ corpus_to_fake() {
 		echo drain
 	} >"$d/corpus.script"
 	sed -n 's/^J //p' "$corpus" | jq -cS . >"$d/want.json"
+	sed -n 's/^= //p' "$corpus" >"$d/want.pretty"
+	sed -n 's/^X //p' "$corpus" >"$d/want.explain"
 	sed -n 's/^> //p' "$corpus" >"$d/want.raw"
 	echo '250-version=fake' >>"$d/want.raw"
 	echo '250 OK' >>"$d/want.raw"
@@ -227,6 +229,49 @@ corpus_to_fake() {
 	run jq -c '[.type, .code, (.event // "-" | type)]' "$BATS_TEST_TMPDIR/out.json"
 	assert_success
 	[ "$(sort -u <<<"$output")" = "$(printf '%s\n' '["event",650,"string"]' '["reply",250,"string"]')" ]
+}
+
+@test "corpus: every event's pretty summary line is the expected one" {
+	corpus_to_fake
+	start_fake "$BATS_TEST_TMPDIR/corpus.script"
+	run "$TORSH" -s "$FAKE_SOCK" --pretty -c 'GETINFO version'
+	assert_success
+	# the time starts each event line; data block lines are indented
+	diff -u "$BATS_TEST_TMPDIR/want.pretty" <(printf '%s\n' "${lines[@]}" | sed '/^version = fake$/d; s/^[0-9][0-9]:[0-9][0-9]:[0-9][0-9] //')
+}
+
+@test "corpus: with --explain, enum values are followed by their meaning" {
+	corpus_to_fake
+	start_fake "$BATS_TEST_TMPDIR/corpus.script"
+	"$TORSH" -s "$FAKE_SOCK" --pretty --explain -c 'GETINFO version' | sed 's/^[0-9:]\{8\} //' >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/want.explain")" -ge 20 ]
+	# every X line of the corpus is a line of the output
+	run grep -vxF -f "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/want.explain"
+	assert_failure 1
+	assert_output ''
+}
+
+@test "log events on a terminal are coloured by severity: DEBUG and INFO dim, NOTICE plain, WARN yellow, ERR red" {
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect GETINFO
+line 650 DEBUG conn_read_callback(): socket 11 wants to read.
+line 650 INFO signewnym_impl(): Ignoring SIGNAL NEWNYM.
+line 650 NOTICE Bootstrapped 100% (done): Done
+line 650 WARN Problem bootstrapping.
+line 650 ERR Error 11 creating a mutex.
+line 250-version=fake
+line 250 OK
+drain
+EOT
+)"
+	script -qec "'$TORSH' -s '$FAKE_SOCK' --pretty -c 'GETINFO version'" "$BATS_TEST_TMPDIR/tty" >/dev/null
+	run sed 's/\r$//; s/^\x1b\[2m[0-9:]\{8\} \x1b\[0m//' "$BATS_TEST_TMPDIR/tty"
+	assert_line $'\e[2mDEBUG\e[0m \e[2mconn_read_callback(): socket 11 wants to read.\e[0m'
+	assert_line $'\e[2mINFO\e[0m \e[2msignewnym_impl(): Ignoring SIGNAL NEWNYM.\e[0m'
+	assert_line 'NOTICE Bootstrapped 100% (done): Done'
+	assert_line $'\e[33mWARN\e[0m \e[33mProblem bootstrapping.\e[0m'
+	assert_line $'\e[31mERR\e[0m \e[31mError 11 creating a mutex.\e[0m'
 }
 
 @test "corpus: --raw prints exactly what tor sent, minus CRLF" {
@@ -282,13 +327,14 @@ real_events() {
 	assert_success
 	assert_line --regexp '^[0-9:]{8} SIGNAL CLEARDNSCACHE$'
 	assert_line --regexp "^[0-9:]{8} CONF_CHANGED ContactInfo=a $RUN_ID\$"
-	assert_line --regexp '^[0-9:]{8} CONF_CHANGED ContactInfo \(unset\)$'
-	assert_line --regexp '^[0-9:]{8} STREAM [0-9]+ NEWRESOLVE 0 example\.com:0 PURPOSE=DNS_REQUEST '
+	assert_line --regexp '^[0-9:]{8} CONF_CHANGED ContactInfo unset$'
+	assert_line --regexp '^[0-9:]{8} STREAM [0-9]+ NEWRESOLVE example\.com:0 \(not attached yet\) PURPOSE=DNS_REQUEST '
+	assert_line --regexp '^[0-9:]{8} BUILDTIMEOUT_SET RESET timeout [0-9]+ ms from 0 build times XM=0 '
 	RUN_ID=$RANDOM
 	run real_events --pretty --explain
 	assert_line --regexp '^[0-9:]{8} SIGNAL CLEARDNSCACHE \(.*DNS.*\)$'
-	assert_line --regexp '^[0-9:]{8} STREAM [0-9]+ NEWRESOLVE \(.+\) 0 example\.com:0 PURPOSE=DNS_REQUEST \(.+\) '
-	assert_line --regexp '^[0-9:]{8} BUILDTIMEOUT_SET RESET \(.+\) TOTAL_TIMES=0 '
+	assert_line --regexp '^[0-9:]{8} STREAM [0-9]+ NEWRESOLVE \(request to resolve an address\) example\.com:0 \(not attached yet\) PURPOSE=DNS_REQUEST \(user initiated DNS request\) '
+	assert_line --regexp '^[0-9:]{8} BUILDTIMEOUT_SET RESET \(timeout reverted to its default\) timeout [0-9]+ ms '
 }
 
 @test "real events in each mode: JSON" {

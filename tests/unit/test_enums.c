@@ -227,7 +227,8 @@ static void check_seed_value(const struct enum_table *t, const char *name, const
 	CHECK(v != NULL, "%s.%s from the seed is in the table", t->name, name);
 	if (!v)
 		return;
-	CHECK_STR(v->desc, desc, "%s.%s has the seed's description", t->name, name);
+	/* A corrected description keeps the seed's words beside it. */
+	CHECK_STR(v->seed_desc ? v->seed_desc : v->desc, desc, "%s.%s has the seed's description", t->name, name);
 	CHECK(!(v->flags & ENUM_EXTRA), "%s.%s is not marked extra", t->name, name);
 	if (!seed_alias_of) {
 		CHECK(v->alias_of == NULL, "%s.%s is not an alias", t->name, name);
@@ -444,11 +445,48 @@ static void check_extras(void)
 	CHECK(v && (v->flags & ENUM_GONE), "CircClosureReason OR_CONN_CLOSED is marked gone");
 }
 
+/* Descriptions torsh corrects on purpose, and why: each keeps the seed's
+ * words in seed_desc, says what tor means in desc, and where the two differ
+ * in note. No other value may depart from the seed. */
+static void check_corrections(void)
+{
+	static const char *const fixed[][3] = {
+		/* the HSCR_ and HSSR_ states are rendezvous circuits' */
+		{ "HiddenServiceState", "HSCR_CONNECTING", "rendezvous point" },
+		{ "HiddenServiceState", "HSSR_CONNECTING", "rendezvous point" },
+		/* a service publishing its own descriptor uploads too */
+		{ "HSDescAction", "UPLOAD", "publishing its own" },
+		{ "HSDescAction", "UPLOADED", "publishing its own" },
+		/* FAILED with REASON=UPLOAD_REJECTED is a failed upload */
+		{ "HSDescAction", "FAILED", "UPLOAD_REJECTED" },
+		/* CLOSECIRCUIT closes with REASON=REQUESTED */
+		{ "CircClosureReason", "REQUESTED", "controller" },
+	};
+	size_t n = sizeof fixed / sizeof fixed[0], seen = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct enum_value *v = enum_lookup(enum_table_find(fixed[i][0]), fixed[i][1]);
+		CHECK(v && v->seed_desc && v->note && strcmp(v->desc, v->seed_desc) != 0 && strstr(v->desc, fixed[i][2]),
+		      "%s.%s corrects the seed (says '%s'), keeps its words and notes why", fixed[i][0], fixed[i][1],
+		      fixed[i][2]);
+	}
+	for (size_t i = 0; i < enum_table_count; i++)
+		for (size_t j = 0; j < enum_tables[i].count; j++) {
+			const struct enum_value *v = &enum_tables[i].values[j];
+			if (v->seed_desc == NULL)
+				continue;
+			seen++;
+			CHECK(normalised_line(v->seed_desc) && !(v->flags & ENUM_EXTRA),
+			      "%s.%s: the seed's words are one line, of a seed value", enum_tables[i].name, v->name);
+		}
+	CHECK(seen == n, "exactly the listed corrections depart from the seed (%zu, %zu listed)", seen, n);
+}
+
 int main(void)
 {
 	check_against_seed();
 	check_integrity();
 	check_lookup();
 	check_extras();
+	check_corrections();
 	return tap_done();
 }

@@ -10,19 +10,30 @@
 #include "event.h"
 #include "render.h"
 #include "reply.h"
+#include "summary.h"
 #include "tap.h"
 
 #define CORPUS "tests/corpus/events.txt"
+#define EVENT_DEFS_COVER 64
 
 struct kase {
 	unsigned long line;    /* of its first '>' */
-	struct buf wire, pretty, json, checks;
+	struct buf wire, pretty, explain, json, checks;
+	bool has_explain;      /* an X line: the --explain rendering is checked */
+};
+
+/* Which event types (by event_defs[] index) the corpus covers, pretty and
+ * with --explain. */
+struct coverage {
+	bool pretty[EVENT_DEFS_COVER], explain[EVENT_DEFS_COVER];
 };
 
 static void kase_reset(struct kase *k)
 {
 	buf_reset(&k->wire);
 	buf_reset(&k->pretty);
+	buf_reset(&k->explain);
+	k->has_explain = false;
 	buf_reset(&k->json);
 	buf_reset(&k->checks);
 	k->line = 0;
@@ -37,18 +48,23 @@ static int frame(struct reader *r, const struct kase *k, struct tc_msg **m)
 	return reader_next(r, m) == 1 ? 0 : -1;
 }
 
-static char *render_to_string(const struct tc_msg *m, enum out_format fmt)
+static char *render_opts_string(const struct tc_msg *m, const struct render_opts *o)
 {
 	char *p = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&p, &n);
 	struct renderer rd;
-	struct render_opts o = {.fmt = fmt};
-	renderer_init(&rd, &o);
+	renderer_init(&rd, o);
 	render(&rd, f, m, NULL, NULL);
 	renderer_free(&rd);
 	fclose(f);
 	return p;
+}
+
+static char *render_to_string(const struct tc_msg *m, enum out_format fmt)
+{
+	struct render_opts o = {.fmt = fmt};
+	return render_opts_string(m, &o);
 }
 
 /* "HH:MM:SS " starts every pretty event line. */
@@ -122,7 +138,7 @@ static void check_fields(const struct kase *k, const struct event *ev)
 	}
 }
 
-static void run_case(const struct kase *k, struct event *ev)
+static void run_case(const struct kase *k, struct event *ev, struct coverage *cov)
 {
 	struct reader r;
 	struct tc_msg *m = NULL;
@@ -137,6 +153,17 @@ static void run_case(const struct kase *k, struct event *ev)
 	char *pretty = render_to_string(m, FMT_PRETTY);
 	CHECK_STR(strip_time(pretty), k->pretty.p, "line %lu: pretty", k->line);
 	free(pretty);
+	size_t d = ev->def ? (size_t)(ev->def - event_defs) : EVENT_DEFS_COVER;
+	if (d < EVENT_DEFS_COVER)
+		cov->pretty[d] = true;
+	if (k->has_explain) {
+		struct render_opts o = {.fmt = FMT_PRETTY, .explain = true};
+		char *ex = render_opts_string(m, &o);
+		CHECK_STR(strip_time(ex), k->explain.p, "line %lu: pretty with --explain", k->line);
+		free(ex);
+		if (d < EVENT_DEFS_COVER)
+			cov->explain[d] = true;
+	}
 
 	char *json = render_to_string(m, FMT_JSON);
 	char *fields = json_fields(json);
@@ -155,7 +182,7 @@ static void run_case(const struct kase *k, struct event *ev)
 	reader_free(&r);
 }
 
-static size_t run_corpus(void)
+static size_t run_corpus(struct coverage *cov)
 {
 	FILE *f = fopen(CORPUS, "r");
 	CHECK(f != NULL, "open %s", CORPUS);
@@ -174,7 +201,7 @@ static size_t run_corpus(void)
 			line[--n] = '\0';
 		if (n <= 0) {
 			if (k.wire.len > 0) {
-				run_case(&k, &ev);
+				run_case(&k, &ev, cov);
 				ncases++;
 			}
 			kase_reset(&k);
@@ -197,6 +224,11 @@ static size_t run_corpus(void)
 			buf_append(&k.pretty, v, vl, BUF_NOLIMIT);
 			buf_putc(&k.pretty, '\n', BUF_NOLIMIT);
 			break;
+		case 'X':
+			buf_append(&k.explain, v, vl, BUF_NOLIMIT);
+			buf_putc(&k.explain, '\n', BUF_NOLIMIT);
+			k.has_explain = true;
+			break;
 		case 'J':
 			buf_append(&k.json, v, vl, BUF_NOLIMIT);
 			break;
@@ -213,6 +245,7 @@ static size_t run_corpus(void)
 	event_free(&ev);
 	buf_free(&k.wire);
 	buf_free(&k.pretty);
+	buf_free(&k.explain);
 	buf_free(&k.json);
 	buf_free(&k.checks);
 	fclose(f);
@@ -254,10 +287,77 @@ static void check_refusals(void)
 	event_free(&ev);
 }
 
+/* Whether an event type has a field whose values --explain describes. */
+static bool has_enum_field(const struct event_def *d)
+{
+	for (size_t i = 0; i < d->npos; i++)
+		if (d->pos[i].type == FT_ENUM || d->pos[i].type == FT_ENUM_LIST)
+			return true;
+	for (size_t i = 0; i < d->nkw; i++)
+		if (d->kw[i].type == FT_ENUM || d->kw[i].type == FT_ENUM_LIST)
+			return true;
+	return false;
+}
+
+/* Every event type renders to an expected pretty line in the corpus, and
+ * with --explain too when it has enum values; summary.c has a summary for
+ * each, in event_defs[] order. */
+static void check_coverage(const struct coverage *cov)
+{
+	CHECK(event_def_count <= EVENT_DEFS_COVER, "coverage table holds the %zu types", event_def_count);
+	for (size_t i = 0; i < event_def_count && i < EVENT_DEFS_COVER; i++) {
+		const struct event_def *d = &event_defs[i];
+		CHECK(cov->pretty[i], "corpus: %s has a pretty case", d->name);
+		if (has_enum_field(d))
+			CHECK(cov->explain[i], "corpus: %s (enum fields) has an --explain case", d->name);
+	}
+	CHECK(summary_table_ok(), "summary.c has one summary per event type, in event_defs[] order");
+}
+
+/* A log event with colour on: DEBUG and INFO dim, NOTICE plain, WARN
+ * yellow, ERR red; the type and the message alike. */
+static void check_log_colours(void)
+{
+	static const struct {
+		const char *type, *want;
+	} cases[] = {
+		{"DEBUG", "\033[2mDEBUG\033[0m \033[2mconn_read_callback(): x\033[0m\n"},
+		{"INFO", "\033[2mINFO\033[0m \033[2mconn_read_callback(): x\033[0m\n"},
+		{"NOTICE", "NOTICE conn_read_callback(): x\n"},
+		{"WARN", "\033[33mWARN\033[0m \033[33mconn_read_callback(): x\033[0m\n"},
+		{"ERR", "\033[31mERR\033[0m \033[31mconn_read_callback(): x\033[0m\n"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char wire[128];
+		snprintf(wire, sizeof(wire), "650 %s conn_read_callback(): x\r\n", cases[i].type);
+		struct reader r;
+		struct tc_msg *m = NULL;
+		reader_init(&r, 1 << 20);
+		if (reader_feed(&r, wire, strlen(wire)) < 0 || reader_next(&r, &m) != 1) {
+			CHECK(0, "%s frames", cases[i].type);
+			reader_free(&r);
+			continue;
+		}
+		struct render_opts o = {.fmt = FMT_PRETTY, .color = true, .safe = true};
+		char *got = render_opts_string(m, &o);
+		/* after the dim "HH:MM:SS " */
+		const char *ts = "\033[2m00:00:00 \033[0m";
+		bool stamp = strlen(got) > strlen(ts) && strncmp(got, ts, 4) == 0 && got[6] == ':' && got[12] == ' ' &&
+			     strncmp(got + 13, ts + 13, 4) == 0;
+		CHECK(stamp, "%s: a dim timestamp first", cases[i].type);
+		CHECK_STR(stamp ? got + strlen(ts) : got, cases[i].want, "%s in its severity's colour", cases[i].type);
+		free(got);
+		reader_free(&r);
+	}
+}
+
 int main(void)
 {
-	size_t n = run_corpus();
-	CHECK(n >= 45, "corpus has %zu cases", n);
+	struct coverage cov = {0};
+	size_t n = run_corpus(&cov);
+	CHECK(n >= 60, "corpus has %zu cases", n);
+	check_coverage(&cov);
+	check_log_colours();
 	check_schema();
 	check_refusals();
 	return tap_done();

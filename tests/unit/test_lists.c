@@ -33,6 +33,7 @@ static const struct {
 	{"src/shellcmd.c", "CIRC", "the heading of /streams' circuit column"},
 	{"src/render.c", "WARN", "a log severity, coloured"},
 	{"src/render.c", "ERR", "a log severity, coloured"},
+	{"src/summary.c", "*", "summaries[] names each row only to check it against event_defs[] (summary_table_ok, a unit test); ERR/NOTICE are also log severities"},
 	/* the wire: authentication builds its own requests */
 	{"src/auth.c", "AUTHENTICATE", "auth.c writes the request it authenticates with"},
 	/* where a command word is written out on purpose */
