@@ -121,3 +121,13 @@ setup() {
 	assert_output --partial '`editor`'
 	assert_output --partial '`histfile`'
 }
+
+@test "source layout: every module in src/ has its line in the README" {
+	local layout missing="" m
+	layout="$(sed -n '/^## Source layout/,/^## /p' "$ROOT/README.md")"
+	for m in "$ROOT"/src/*.c; do
+		m="$(basename "$m" .c)"
+		grep -q "\`$m\`" <<<"$layout" || missing+=" $m"
+	done
+	assert_equal "$missing" ""
+}
