@@ -7,7 +7,14 @@ setup() {
 	SEED="${TORSH_SEEDS:-$ROOT/../shared/seeds}/002_967cc2f9499ea023.txt"
 }
 
+# The seed sits beside the repository (as in CI), not in it: a fresh clone
+# skips what needs it. A TORSH_SEEDS that names a folder must hold it.
+need_seed() {
+	[ -f "$SEED" ] || [ -n "${TORSH_SEEDS:-}" ] || skip "seed $SEED is absent (it sits beside the repository; set TORSH_SEEDS to its folder)"
+}
+
 @test "the command table has every CommandWord of the seed, and nothing else but / commands" {
+	need_seed
 	[ -f "$SEED" ]
 	run bash -c "sed -n '/^class aiostem.command.CommandWord/,\$p' '$SEED' | sed -n \"s/^\\([A-Z_]*\\) = '\\([A-Z_]*\\)'\$/\\2/p\" | sort -u"
 	assert_success
