@@ -86,10 +86,15 @@ deps:
 	  echo "run: sudo apt-get install$$missing"; exit 1; \
 	fi
 
-# The prompt comes straight after the build: no line per file here.
+# The prompt comes straight after the build: no line per file here. The
+# launched tor gets this repository's backstop on top of DisableNetwork 1: a
+# dead loopback authority and no fallbacks, so it stays offline even if told
+# to go online (torsh --launch alone can).
+BACKSTOP := --tor-option 'DirAuthority dummy 127.0.0.1:1 ffffffffffffffffffffffffffffffffffffffff' \
+            --tor-option 'UseDefaultFallbackDirs 0'
 run: say = @
 run: deps torsh
-	@./torsh --launch
+	@./torsh --launch $(BACKSTOP)
 
 # A unit binary that ends other than by its own verdict (1) crashed: say so
 # in TAP, as its own checks may all have passed before.

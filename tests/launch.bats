@@ -52,12 +52,12 @@ wait_gone() {
 }
 
 @test "--tor-option: a line break is refused, a tor flag is no key, and it needs --launch" {
-	run "$TORSH" --launch --tor-option $'DirAuthority x\nDisableNetwork 0' -c 'GETINFO version'
+	run "$TORSH" --launch "${LAUNCH_BACKSTOP[@]}" --tor-option $'DirAuthority x\nDisableNetwork 0' -c 'GETINFO version'
 	assert_failure 2
 	assert_output 'torsh: --tor-option: a line break (CR or LF) is not allowed'
-	run "$TORSH" --launch --tor-option $'Nickname a\rb' -c 'GETINFO version'
+	run "$TORSH" --launch "${LAUNCH_BACKSTOP[@]}" --tor-option $'Nickname a\rb' -c 'GETINFO version'
 	assert_failure 2
-	run "$TORSH" --launch --tor-option '-f /etc/tor/torrc' -c 'GETINFO version'
+	run "$TORSH" --launch "${LAUNCH_BACKSTOP[@]}" --tor-option '-f /etc/tor/torrc' -c 'GETINFO version'
 	assert_failure 2
 	assert_output --partial "expected 'Key Value' as in a torrc, got '-f /etc/tor/torrc'"
 	run "$TORSH" --tor-option 'UseDefaultFallbackDirs 0' -c 'GETINFO version'
