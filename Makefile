@@ -39,6 +39,12 @@ UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%)
 FAKEBIN := $(BUILD)/fakeport
 
+# for torsh --version: libedit cannot tell its version at run time
+LIBEDIT_VERSION := $(shell pkg-config --modversion libedit 2>/dev/null)
+ifneq ($(LIBEDIT_VERSION),)
+$(BUILD)/main.o: CFLAGS_ALL += -DTORSH_LIBEDIT_VERSION='"$(LIBEDIT_VERSION)"'
+endif
+
 .PHONY: all deps run check unit bats asan fuzz man install uninstall clean
 GENMAN  := $(BUILD)/gen-commands
 all: torsh $(FAKEBIN) $(UNITBIN) $(GENMAN)

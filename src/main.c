@@ -95,7 +95,20 @@ static void usage(FILE *f)
 	      "  -V, --version              version\n\n"
 	      "Exit status: 0 all replies 2xx, 1 tor error reply, 2 usage error or refused\n"
 	      "input, 3 cannot connect, 4 authentication failed, 5 connection lost,\n"
-	      "128+N ended by signal N.\n", f);
+	      "128+N ended by signal N.\n\n"
+	      "More in torsh(1) (man torsh); at the prompt, /help lists tor's commands\n"
+	      "and /help COMMAND explains one.\n", f);
+}
+
+/* libedit has no run-time version call: the Makefile passes the version
+ * pkg-config reported at build time. OpenSSL names the one loaded. */
+#ifndef TORSH_LIBEDIT_VERSION
+#define TORSH_LIBEDIT_VERSION "(version unknown)"
+#endif
+static void version(FILE *f)
+{
+	fprintf(f, "torsh %s\nlibedit %s (built against)\n%s\n", TORSH_VERSION, TORSH_LIBEDIT_VERSION,
+		OpenSSL_version(OPENSSL_VERSION));
 }
 
 static int parse_seconds(const char *opt, const char *v, double *out)
@@ -174,7 +187,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'k': o->keep_going = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); exit(EXIT_ALL_OK);
-		case 'V': printf("torsh %s\n", TORSH_VERSION); exit(EXIT_ALL_OK);
+		case 'V': version(stdout); exit(EXIT_ALL_OK);
 		case OPT_COOKIE: o->cookie = optarg; break;
 		case OPT_PLAIN_COOKIE: o->allow_plain_cookie = true; break;
 		case OPT_PWFILE: o->password_file = optarg; break;

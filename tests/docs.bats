@@ -119,3 +119,39 @@ need_seed() {
 	run "$TORSH" --help
 	assert_output --partial '--allow-plain-cookie'
 }
+
+@test "torsh(1) has EXAMPLES (a session, a script's exit codes, JSON events with jq, a cron check) and SEE ALSO tor, nyx, tor-prompt" {
+	local man="$ROOT/man/torsh.1"
+	run bash -c "sed -n '/^\\.SH EXAMPLES/,/^\\.SH /p' '$man'"
+	assert_success
+	assert_line --regexp '^tor 0\.4\.9\.11 tor/control> GETINFO'
+	assert_output --partial 'case $? in'
+	assert_output --partial '\-\-json'
+	assert_output --partial 'jq \-r'
+	assert_line --regexp '^\*/10 \* \* \* \* torsh '
+	run bash -c "sed -n '/^\\.SH SEE ALSO/,/^\\.SH /p' '$man'"
+	assert_line '.BR tor (1),'
+	assert_line '.BR nyx (1),'
+	assert_line '.BR tor\-prompt (1),'
+}
+
+@test "only raw mode is described as printing replies as tor sent them (torsh(1) DESCRIPTION, README)" {
+	run bash -c "sed -n '/^\\.SH DESCRIPTION/,/^\\.SH /p' '$ROOT/man/torsh.1' | tr '\\n' ' '"
+	refute_output --partial 'Replies are printed as tor sent them'
+	assert_output --regexp 'as tor sent them, minus the CRLF, only in raw mode'
+	run grep -c 'prints each reply as tor sent it' "$ROOT/README.md"
+	assert_output 0
+}
+
+@test "--tor-option and the launched tor's way online are documented in torsh(1) and the README" {
+	run bash -c "sed -n '/^\\.B \\\\-\\\\-launch\$/,/^\\.SS Authenticating/p' '$ROOT/man/torsh.1'"
+	assert_output --partial '.BI \-\-tor\-option " \(aqKEY VALUE\(aq"'
+	assert_output --partial 'SETCONF DisableNetwork=0'
+	assert_output --partial 'DirAuthority dummy 127.0.0.1:1'
+	refute_output --partial 'dead authority it'
+	run grep -F "| \`--tor-option 'KEY VALUE'\` |" "$ROOT/README.md"
+	assert_success
+	# the prompt's short names
+	run grep -F '(launched)' "$ROOT/man/torsh.1"
+	assert_success
+}
