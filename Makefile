@@ -75,9 +75,10 @@ $(FAKEBIN): tests/fake/fakeport.c | $(BUILD)
 $(BUILD) $(BUILD)/unit:
 	$(Q)mkdir -p $@
 
-# Debian packages torsh needs to build and test. Installs what is missing when
+# Debian packages torsh needs to build and test (zsh and fish load the
+# completions in the tests). Installs what is missing when
 # run as root; otherwise prints the exact command and fails.
-DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq time
+DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq time zsh fish
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
