@@ -134,7 +134,7 @@ copy_repo() {
 }
 
 @test "nothing in the repository reaches outside it but the two seed tests" {
-	run clean bash -c "cd '$ROOT' && grep -rnE '\\.\\./shared|/work/' src tests Makefile man completions .ci README.md |
+	run clean bash -c "cd '$ROOT' && grep -rnE '\\.\\./shared|/work/' src tests Makefile man completions .ci |
 		grep -vE '^[^:]+:[0-9]+:( \\*|/\\*|#)' | grep -v '^tests/make.bats:' | cut -d: -f1"
 	assert_output "tests/docs.bats
 tests/unit/test_enums.c"
