@@ -115,8 +115,9 @@ int tor_option_check(const char *opt, struct buf *err)
 	for (size_t i = start; i < klen && ok; i++)
 		ok = isalnum((unsigned char)opt[i]) || opt[i] == '_';
 	if (!ok) {
-		buf_printf(err, BUF_NOLIMIT, "--tor-option: expected 'Key Value' as in a torrc, got '%.*s'\n",
-			   (int)strcspn(opt, "\r\n"), opt);
+		/* only the key: the value may be a secret */
+		buf_printf(err, BUF_NOLIMIT, "--tor-option: expected 'Key Value' as in a torrc; '%.*s' is no torrc key\n",
+			   (int)klen, opt);
 		return -1;
 	}
 	return 0;

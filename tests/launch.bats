@@ -59,7 +59,10 @@ wait_gone() {
 	assert_failure 2
 	run "$TORSH" --launch "${LAUNCH_BACKSTOP[@]}" --tor-option '-f /etc/tor/torrc' -c 'GETINFO version'
 	assert_failure 2
-	assert_output --partial "expected 'Key Value' as in a torrc, got '-f /etc/tor/torrc'"
+	assert_output "torsh: --tor-option: expected 'Key Value' as in a torrc; '-f' is no torrc key"
+	run "$TORSH" --launch "${LAUNCH_BACKSTOP[@]}" --tor-option '-Socks5ProxyPassword s3cret' -c 'GETINFO version'
+	assert_failure 2
+	refute_output --partial 's3cret'
 	run "$TORSH" --tor-option 'UseDefaultFallbackDirs 0' -c 'GETINFO version'
 	assert_failure 2
 	assert_output 'torsh: --tor-option is for the tor --launch starts'
