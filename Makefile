@@ -20,6 +20,17 @@ CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) -Isrc -MMD -MP $(CFLAG
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 BUILD   ?= build
+
+# Quiet by default: one short line per file, the compiler's warnings and
+# errors as they come. V=1 prints every command in full.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-5s %s\n' $(1) $(2);
+endif
 SRCS    := $(wildcard src/*.c)
 LIBSRCS := $(filter-out src/main.c,$(SRCS))
 OBJS    := $(SRCS:src/%.c=$(BUILD)/%.o)
@@ -28,21 +39,27 @@ UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%)
 FAKEBIN := $(BUILD)/fakeport
 
+# for torsh --version: libedit cannot tell its version at run time
+LIBEDIT_VERSION := $(shell pkg-config --modversion libedit 2>/dev/null)
+ifneq ($(LIBEDIT_VERSION),)
+$(BUILD)/main.o: CFLAGS_ALL += -DTORSH_LIBEDIT_VERSION='"$(LIBEDIT_VERSION)"'
+endif
+
 .PHONY: all deps run check unit bats asan fuzz man install uninstall clean
 GENMAN  := $(BUILD)/gen-commands
 all: torsh $(FAKEBIN) $(UNITBIN) $(GENMAN)
 
 torsh: $(OBJS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(OBJS) $(PKG_LIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $(OBJS) $(PKG_LIBS)
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/unit/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/unit
-	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+	$(call say,CCLD,$@)$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
 $(GENMAN): man/gen-commands.c $(LIBOBJS) | $(BUILD)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+	$(call say,CCLD,$@)$(CC) $(CFLAGS_ALL) -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
 # Splice the command list, generated from the command table, into the man
 # page between its BEGIN/END COMMANDS markers.
@@ -53,14 +70,15 @@ man: $(GENMAN)
 	mv $(BUILD)/torsh.1.new man/torsh.1
 
 $(FAKEBIN): tests/fake/fakeport.c | $(BUILD)
-	$(CC) $(CFLAGS_ALL) -o $@ $<
+	$(call say,CCLD,$@)$(CC) $(CFLAGS_ALL) -o $@ $<
 
 $(BUILD) $(BUILD)/unit:
-	mkdir -p $@
+	$(Q)mkdir -p $@
 
-# Debian packages torsh needs to build and test. Installs what is missing when
+# Debian packages torsh needs to build and test (zsh and fish load the
+# completions in the tests). Installs what is missing when
 # run as root; otherwise prints the exact command and fails.
-DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq time
+DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq time zsh fish
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
@@ -75,18 +93,39 @@ deps:
 	  echo "run: sudo apt-get install$$missing"; exit 1; \
 	fi
 
+# The prompt comes straight after the build: no line per file here. The
+# launched tor gets this repository's backstop on top of DisableNetwork 1: a
+# dead loopback authority and no fallbacks, so it stays offline even if told
+# to go online (torsh --launch alone can).
+BACKSTOP := --tor-option 'DirAuthority dummy 127.0.0.1:1 ffffffffffffffffffffffffffffffffffffffff' \
+            --tor-option 'UseDefaultFallbackDirs 0'
+run: say = @
 run: deps torsh
-	./torsh --launch
+	@./torsh --launch $(BACKSTOP)
 
+# A unit binary that ends other than by its own verdict (1) crashed: say so
+# in TAP, as its own checks may all have passed before.
 unit: $(UNITBIN)
-	@rc=0; for t in $(UNITBIN); do $$t || rc=1; done; exit $$rc
+	@rc=0; for t in $(UNITBIN); do \
+	  $$t || { r=$$?; [ $$r -eq 1 ] || echo "not ok - $$t ended abnormally (status $$r)"; rc=1; }; \
+	done; exit $$rc
 
+BATS_TESTS ?= tests
 bats: torsh $(FAKEBIN)
-	bats --formatter tap tests
+	bats --formatter tap $(BATS_TESTS)
 
+# Every test's TAP line goes to the screen and to CHECKLOG; tests/tally
+# then lists the failed ones again and ends with "N passed, N failed".
+CHECKLOG ?= $(BUILD)/check.tap
 check: deps
-	@$(MAKE) --no-print-directory all
-	@rc=0; $(MAKE) --no-print-directory unit || rc=1; $(MAKE) --no-print-directory bats || rc=1; exit $$rc
+	@mkdir -p $(dir $(CHECKLOG)); rm -f $(CHECKLOG).runners
+	@{ if $(MAKE) --no-print-directory all; then \
+	    $(MAKE) --no-print-directory unit || echo "make unit" >>$(CHECKLOG).runners; \
+	    $(MAKE) --no-print-directory bats || echo "make bats" >>$(CHECKLOG).runners; \
+	  else echo "not ok - the build (make all) failed"; fi; } 2>&1 | tee $(CHECKLOG)
+	@set --; if [ -f $(CHECKLOG).runners ]; then \
+	  while IFS= read -r r; do set -- "$$@" -r "$$r"; done <$(CHECKLOG).runners; fi; \
+	tests/tally "$$@" $(CHECKLOG)
 
 # Sanitized objects must not mix with normal ones: clean before and after.
 asan:

@@ -41,6 +41,38 @@ int endpoint_unix(const char *path, struct endpoint *ep, char *err, size_t errle
 	return 0;
 }
 
+/* The start of the last `k` components of path (path itself when it has no
+ * more than k). */
+static const char *last_components(const char *path, int k)
+{
+	const char *p = path + strlen(path);
+	while (p > path) {
+		p--;
+		if (*p == '/' && --k == 0)
+			return p == path ? path : p + 1;
+	}
+	return path;
+}
+
+void endpoint_short_name(const struct endpoint *ep, const char *home, char *out, size_t n)
+{
+	if (ep->kind != EP_UNIX) {
+		snprintf(out, n, "%s", ep->display);
+		return;
+	}
+	size_t hlen = home ? strlen(home) : 0;
+	while (hlen > 0 && home[hlen - 1] == '/')
+		hlen--;
+	if (hlen > 0 && strncmp(ep->path, home, hlen) == 0 && ep->path[hlen] == '/') {
+		const char *rest = ep->path + hlen + 1;
+		if (last_components(rest, 2) == rest) {
+			snprintf(out, n, "~/%s", rest);
+			return;
+		}
+	}
+	snprintf(out, n, "%s", last_components(ep->path, 2));
+}
+
 static int valid_port(const char *p)
 {
 	if (*p == '\0' || strlen(p) > 5)

@@ -19,6 +19,10 @@ struct endpoint {
 /* "PORT", "ADDR:PORT", "[V6]:PORT", "HOST:PORT". -1 with a message on error. */
 int endpoint_parse_tcp(const char *spec, struct endpoint *ep, char *err, size_t errlen);
 int endpoint_unix(const char *path, struct endpoint *ep, char *err, size_t errlen);
+/* A short name for the prompt: a Unix socket by "~/..." when under home and
+ * at most two components below it, else by its last two components (a
+ * path of two or fewer kept whole); TCP as displayed. home may be NULL. */
+void endpoint_short_name(const struct endpoint *ep, const char *home, char *out, size_t n);
 
 #define MAX_CANDIDATES 8
 struct candidates {

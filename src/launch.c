@@ -1,10 +1,12 @@
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "launch.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Keeps a launched tor offline even if the user clears DisableNetwork with
- * RESETCONF: the only authority it knows is a dead address on loopback. */
+/* Offline until the user says otherwise (SETCONF DisableNetwork=0): no dead
+ * DirAuthority here, or going online could never work. The test suite and
+ * `make run` add that backstop with --tor-option. */
 static const char torrc_fmt[] =
 	"# written by torsh --launch; removed when torsh exits\n"
 	"DataDirectory %s\n"
@@ -26,8 +29,6 @@ static const char torrc_fmt[] =
 	"CookieAuthentication 1\n"
 	"CookieAuthFile %s/control_auth_cookie\n"
 	"__OwningControllerProcess %ld\n"
-	"DirAuthority dummy 127.0.0.1:1 ffffffffffffffffffffffffffffffffffffffff\n"
-	"UseDefaultFallbackDirs 0\n"
 	"Log notice file %s\n"
 	"RunAsDaemon 0\n";
 
@@ -92,7 +93,72 @@ static int can_connect(const char *path)
 	return ok;
 }
 
-static pid_t spawn(const char *tor, const char *torrc)
+static void free_argv(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+int tor_option_check(const char *opt, struct buf *err)
+{
+	/* (argv cannot hold a NUL: a C string ends there) */
+	if (opt[strcspn(opt, "\r\n")] != '\0') {
+		buf_printf(err, BUF_NOLIMIT, "--tor-option: a line break (CR or LF) is not allowed\n");
+		return -1;
+	}
+	/* A torrc key (+Key appends, /Key clears, as in tor's own syntax):
+	 * never a tor command-line flag such as -f or --hash-password. */
+	size_t klen = strcspn(opt, " \t");
+	size_t start = opt[0] == '+' || opt[0] == '/';
+	bool ok = klen > start;
+	for (size_t i = start; i < klen && ok; i++)
+		ok = isalnum((unsigned char)opt[i]) || opt[i] == '_';
+	if (!ok) {
+		/* only the key: the value may be a secret */
+		buf_printf(err, BUF_NOLIMIT, "--tor-option: expected 'Key Value' as in a torrc; '%.*s' is no torrc key\n",
+			   (int)klen, opt);
+		return -1;
+	}
+	return 0;
+}
+
+/* tor's command line takes options as KEY VALUE pairs, which spares a
+ * value the torrc's comment and line-continuation rules. */
+static char **tor_argv(const char *tor, const char *torrc, const struct tor_options *opts)
+{
+	size_t n = 5 + 2 * opts->n + 1;
+	char **argv = calloc(n, sizeof(char *));
+	if (argv == NULL)
+		return NULL;
+	size_t i = 0;
+	argv[i++] = strdup(tor);
+	argv[i++] = strdup("-f");
+	argv[i++] = strdup(torrc);
+	argv[i++] = strdup("--defaults-torrc");
+	argv[i++] = strdup("/dev/null");
+	for (size_t k = 0; k < opts->n; k++) {
+		const char *o = opts->v[k];
+		size_t klen = strcspn(o, " \t");
+		argv[i++] = strndup(o, klen);
+		argv[i++] = strdup(o + klen + strspn(o + klen, " \t"));
+	}
+	bool complete = true;
+	for (size_t k = 0; k < i; k++)
+		complete = complete && argv[k] != NULL;
+	if (!complete) {
+		for (size_t k = 0; k < i; k++)
+			free(argv[k]);
+		free(argv);
+		return NULL;
+	}
+	return argv;
+}
+
+/* tor's complaints before its Log line takes effect (an unknown
+ * --tor-option, say) go to stdout: into the log, whose tail a failed start
+ * shows. */
+static pid_t spawn(char **argv, const char *log)
 {
 	pid_t pid = fork();
 	if (pid != 0)
@@ -100,16 +166,21 @@ static pid_t spawn(const char *tor, const char *torrc)
 	/* Its own process group: a Ctrl-C meant for the shell must not kill it. */
 	setpgid(0, 0);
 	int devnull = open("/dev/null", O_RDWR);
-	if (devnull >= 0) {
+	if (devnull >= 0)
 		dup2(devnull, 0);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
+	int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	if (out < 0)
+		out = devnull;
+	if (out >= 0) {
+		dup2(out, 1);
+		dup2(out, 2);
 	}
-	execlp(tor, tor, "-f", torrc, "--defaults-torrc", "/dev/null", (char *)NULL);
+	execvp(argv[0], argv);
 	_exit(127);
 }
 
-int tor_launch(const char *tor_path, int timeout_ms, struct tor_proc *t, struct buf *err)
+int tor_launch(const char *tor_path, const struct tor_options *opts, int timeout_ms, struct tor_proc *t,
+	       struct buf *err)
 {
 	memset(t, 0, sizeof(*t));
 	const char *tmp = getenv("TMPDIR");
@@ -136,8 +207,12 @@ int tor_launch(const char *tor_path, int timeout_ms, struct tor_proc *t, struct 
 	fclose(f);
 
 	const char *tor = tor_path && *tor_path ? tor_path : "tor";
-	t->pid = spawn(tor, torrc);
+	char **argv = tor_argv(tor, torrc, opts);
+	t->pid = argv ? spawn(argv, t->log) : -1;
+	int spawn_errno = argv ? errno : ENOMEM;
+	free_argv(argv);
 	if (t->pid < 0) {
+		errno = spawn_errno;
 		buf_printf(err, BUF_NOLIMIT, "cannot start %s: %s\n", tor, strerror(errno));
 		remove_dir(t->dir);
 		return -1;
@@ -150,7 +225,9 @@ int tor_launch(const char *tor_path, int timeout_ms, struct tor_proc *t, struct 
 			if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 				buf_printf(err, BUF_NOLIMIT, "cannot run '%s' (not installed? try --tor PATH)\n", tor);
 			else
-				buf_printf(err, BUF_NOLIMIT, "tor exited during startup (status %d)\n", status);
+				buf_printf(err, BUF_NOLIMIT, "tor exited during startup (%s %d)\n",
+					   WIFEXITED(status) ? "exit status" : "signal",
+					   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 			log_tail(t->log, err);
 			remove_dir(t->dir);
 			return -1;

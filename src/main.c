@@ -50,6 +50,8 @@ struct options {
 	const char *socket_path, *interface, *cookie, *password_file, *tor_path;
 	char **commands;
 	size_t ncommands;
+	char *tor_opts[64];
+	size_t ntor_opts;
 	bool keep_going, launch, no_color, explain, verbose, yes, allow_plain_cookie;
 	int fmt;                  /* -1: by whether stdout is a terminal */
 	double linger_s, connect_timeout_s, timeout_s;
@@ -65,6 +67,8 @@ static void usage(FILE *f)
 	      "  -i, --interface [ADDR:]PORT  control port over TCP (ADDR: IPv4, [IPv6] or a name)\n"
 	      "      --launch               start a throwaway offline tor and connect to it\n"
 	      "      --tor PATH             the tor binary --launch runs (default: tor from PATH)\n"
+	      "      --tor-option 'KEY VALUE'\n"
+	      "                             a torrc line for the tor --launch runs (repeatable)\n"
 	      "      --connect-timeout S    give up connecting after S seconds (default 5)\n"
 	      "      --timeout S            the longest a reply may take after its command was\n"
 	      "                             sent, events or not (default 30; 0 waits forever)\n"
@@ -91,7 +95,20 @@ static void usage(FILE *f)
 	      "  -V, --version              version\n\n"
 	      "Exit status: 0 all replies 2xx, 1 tor error reply, 2 usage error or refused\n"
 	      "input, 3 cannot connect, 4 authentication failed, 5 connection lost,\n"
-	      "128+N ended by signal N.\n", f);
+	      "128+N ended by signal N.\n\n"
+	      "More in torsh(1) (man torsh); at the prompt, /help lists tor's commands\n"
+	      "and /help COMMAND explains one.\n", f);
+}
+
+/* libedit has no run-time version call: the Makefile passes the version
+ * pkg-config reported at build time. OpenSSL names the one loaded. */
+#ifndef TORSH_LIBEDIT_VERSION
+#define TORSH_LIBEDIT_VERSION "(version unknown)"
+#endif
+static void version(FILE *f)
+{
+	fprintf(f, "torsh %s\nlibedit %s (built against)\n%s\n", TORSH_VERSION, TORSH_LIBEDIT_VERSION,
+		OpenSSL_version(OPENSSL_VERSION));
 }
 
 static int parse_seconds(const char *opt, const char *v, double *out)
@@ -108,7 +125,24 @@ static int parse_seconds(const char *opt, const char *v, double *out)
 }
 
 enum { OPT_COOKIE = 256, OPT_PWFILE, OPT_LINGER, OPT_LAUNCH, OPT_TOR, OPT_CTIMEOUT, OPT_TIMEOUT,
-       OPT_RAW, OPT_NOCOLOR, OPT_LIST, OPT_PRETTY, OPT_JSON, OPT_EXPLAIN, OPT_PLAIN_COOKIE };
+       OPT_RAW, OPT_NOCOLOR, OPT_LIST, OPT_PRETTY, OPT_JSON, OPT_EXPLAIN, OPT_PLAIN_COOKIE,
+       OPT_TOR_OPTION };
+
+static int add_tor_option(struct options *o, char *opt)
+{
+	struct buf err = {0};
+	if (tor_option_check(opt, &err) < 0) {
+		fprintf(stderr, "torsh: %s", err.p);
+		buf_free(&err);
+		return -1;
+	}
+	if (o->ntor_opts == sizeof(o->tor_opts) / sizeof(o->tor_opts[0])) {
+		fprintf(stderr, "torsh: at most %zu --tor-option\n", o->ntor_opts);
+		return -1;
+	}
+	o->tor_opts[o->ntor_opts++] = opt;
+	return 0;
+}
 
 static const struct option longopts[] = {
 	{"socket", required_argument, NULL, 's'},
@@ -125,6 +159,7 @@ static const struct option longopts[] = {
 	{"linger", required_argument, NULL, OPT_LINGER},
 	{"launch", no_argument, NULL, OPT_LAUNCH},
 	{"tor", required_argument, NULL, OPT_TOR},
+	{"tor-option", required_argument, NULL, OPT_TOR_OPTION},
 	{"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"raw", no_argument, NULL, OPT_RAW},
@@ -151,13 +186,17 @@ static int take_option(int c, char **argv, struct options *o)
 	case 'k': o->keep_going = true; break;
 	case 'v': o->verbose = true; break;
 	case 'h': usage(stdout); exit(EXIT_ALL_OK);
-	case 'V': printf("torsh %s\n", TORSH_VERSION); exit(EXIT_ALL_OK);
+	case 'V': version(stdout); exit(EXIT_ALL_OK);
 	case OPT_COOKIE: o->cookie = optarg; break;
 	case OPT_PLAIN_COOKIE: o->allow_plain_cookie = true; break;
 	case OPT_PWFILE: o->password_file = optarg; break;
 	case OPT_LINGER: if (parse_seconds("--linger", optarg, &o->linger_s) < 0) return -1; break;
 	case OPT_LAUNCH: o->launch = true; break;
 	case OPT_TOR: o->tor_path = optarg; break;
+	case OPT_TOR_OPTION:
+		if (add_tor_option(o, optarg) < 0)
+			return -1;
+		break;
 	case OPT_CTIMEOUT:
 		if (parse_seconds("--connect-timeout", optarg, &o->connect_timeout_s) < 0)
 			return -1;
@@ -198,6 +237,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int sources = (o->socket_path != NULL) + (o->interface != NULL) + o->launch;
 	if (sources > 1) {
 		fprintf(stderr, "torsh: --socket, --interface and --launch exclude each other\n");
+		return -1;
+	}
+	if (o->ntor_opts > 0 && !o->launch) {
+		fprintf(stderr, "torsh: --tor-option is for the tor --launch starts\n");
 		return -1;
 	}
 	return 0;
@@ -445,8 +488,11 @@ static int run_shell(struct options *o, struct session *s, struct reconnector *r
 		     const char *version, const struct render_opts *ro)
 {
 	char display[6 * sizeof(recon->ep.display)], prompt[6 * sizeof(ar->pi.version) + sizeof(display) + 8];
+	char place[sizeof(recon->ep.display)], place_shown[sizeof(display)];
 	shown(recon->ep.display, display, sizeof(display));
-	snprintf(prompt, sizeof(prompt), "tor %s %s> ", version, display);
+	endpoint_short_name(&recon->ep, getenv("HOME"), place, sizeof(place));
+	shown(o->launch ? "(launched)" : place, place_shown, sizeof(place_shown));
+	snprintf(prompt, sizeof(prompt), "tor %s %s> ", version, place_shown);
 	printf("torsh %s: connected to tor %s at %s (%s)%s\n", TORSH_VERSION, version, display,
 	       auth_method_name(ar->used), o->launch ? ", a throwaway offline tor (DisableNetwork 1)" : "");
 	printf("Type control commands (e.g. GETINFO version), /help for a list; Ctrl-D or QUIT leaves.\n");
@@ -539,7 +585,8 @@ int main(int argc, char **argv)
 	struct tor_proc tor = {0};
 	if (o.launch) {
 		struct buf err = {0};
-		if (tor_launch(o.tor_path, 60000, &tor, &err) < 0) {
+		struct tor_options topts = {.v = o.tor_opts, .n = o.ntor_opts};
+		if (tor_launch(o.tor_path, &topts, 60000, &tor, &err) < 0) {
 			fprintf(stderr, "torsh: --launch: %s", err.p ? err.p : "failed\n");
 			buf_free(&err);
 			free(o.commands);

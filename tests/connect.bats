@@ -147,5 +147,22 @@ teardown() {
 	assert_output --partial 'Exit status: 0 all replies 2xx'
 	run "$TORSH" --version
 	assert_success
-	assert_output --regexp '^torsh [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_line --index 0 --regexp '^torsh [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "--help ends by pointing at torsh(1) and /help; --version names the libedit and OpenSSL it runs with" {
+	run "$TORSH" --help
+	assert_success
+	assert_equal "${lines[-2]}" "More in torsh(1) (man torsh); at the prompt, /help lists tor's commands"
+	assert_equal "${lines[-1]}" 'and /help COMMAND explains one.'
+	run "$TORSH" --version
+	assert_success
+	[ "${#lines[@]}" -eq 3 ]
+	assert_line --index 1 "libedit $(pkg-config --modversion libedit) (built against)"
+	# the OpenSSL loaded at run time, as its own library reports it
+	local lib
+	lib="$(ldd "$TORSH" | awk '/libcrypto/ { print $3 }')"
+	[ -n "$lib" ]
+	assert_line --index 2 --regexp "^OpenSSL $(pkg-config --modversion libcrypto | sed 's/\./\\./g') "
+	grep -aqF "${lines[2]}" "$lib"
 }

@@ -7,7 +7,14 @@ setup() {
 	SEED="${TORSH_SEEDS:-$ROOT/../shared/seeds}/002_967cc2f9499ea023.txt"
 }
 
+# The seed sits beside the repository (as in CI), not in it: a fresh clone
+# skips what needs it. A TORSH_SEEDS that names a folder must hold it.
+need_seed() {
+	[ -f "$SEED" ] || [ -n "${TORSH_SEEDS:-}" ] || skip "seed $SEED is absent (it sits beside the repository; set TORSH_SEEDS to its folder)"
+}
+
 @test "the command table has every CommandWord of the seed, and nothing else but / commands" {
+	need_seed
 	[ -f "$SEED" ]
 	run bash -c "sed -n '/^class aiostem.command.CommandWord/,\$p' '$SEED' | sed -n \"s/^\\([A-Z_]*\\) = '\\([A-Z_]*\\)'\$/\\2/p\" | sort -u"
 	assert_success
@@ -130,4 +137,40 @@ setup() {
 		grep -q "\`$m\`" <<<"$layout" || missing+=" $m"
 	done
 	assert_equal "$missing" ""
+}
+
+@test "torsh(1) has EXAMPLES (a session, a script's exit codes, JSON events with jq, a cron check) and SEE ALSO tor, nyx, tor-prompt" {
+	local man="$ROOT/man/torsh.1"
+	run bash -c "sed -n '/^\\.SH EXAMPLES/,/^\\.SH /p' '$man'"
+	assert_success
+	assert_line --regexp '^tor 0\.4\.9\.11 tor/control> GETINFO'
+	assert_output --partial 'case $? in'
+	assert_output --partial '\-\-json'
+	assert_output --partial 'jq \-r'
+	assert_line --regexp '^\*/10 \* \* \* \* torsh '
+	run bash -c "sed -n '/^\\.SH SEE ALSO/,/^\\.SH /p' '$man'"
+	assert_line '.BR tor (1),'
+	assert_line '.BR nyx (1),'
+	assert_line '.BR tor\-prompt (1),'
+}
+
+@test "only raw mode is described as printing replies as tor sent them (torsh(1) DESCRIPTION, README)" {
+	run bash -c "sed -n '/^\\.SH DESCRIPTION/,/^\\.SH /p' '$ROOT/man/torsh.1' | tr '\\n' ' '"
+	refute_output --partial 'Replies are printed as tor sent them'
+	assert_output --regexp 'as tor sent them, minus the CRLF, only in raw mode'
+	run grep -c 'prints each reply as tor sent it' "$ROOT/README.md"
+	assert_output 0
+}
+
+@test "--tor-option and the launched tor's way online are documented in torsh(1) and the README" {
+	run bash -c "sed -n '/^\\.B \\\\-\\\\-launch\$/,/^\\.SS Authenticating/p' '$ROOT/man/torsh.1'"
+	assert_output --partial '.BI \-\-tor\-option " \(aqKEY VALUE\(aq"'
+	assert_output --partial 'SETCONF DisableNetwork=0'
+	assert_output --partial 'DirAuthority dummy 127.0.0.1:1'
+	refute_output --partial 'dead authority it'
+	run grep -F "| \`--tor-option 'KEY VALUE'\` |" "$ROOT/README.md"
+	assert_success
+	# the prompt's short names
+	run grep -F '(launched)' "$ROOT/man/torsh.1"
+	assert_success
 }

@@ -570,13 +570,15 @@ EOT
 		"while [ ! -e '$FAKE_DIR/go' ]; do sleep 0.05; done; XDG_STATE_HOME='$FAKE_DIR/state' '$TORSH' -s '$FAKE_SOCK'; sleep 30"
 	tmux -S "$t" pipe-pane -t t -o "cat >'$bytes'"
 	touch "$FAKE_DIR/go"
-	TMUX_SOCK="$t" wait_for 5 screen_has "$FAKE_SOCK>" || true
+	# the prompt names the socket by its last two components
+	local short="${FAKE_SOCK#/tmp/}"
+	TMUX_SOCK="$t" wait_for 5 screen_has "$short>" || true
 	run tmux -S "$t" capture-pane -p -t t
 	local title
 	title="$(tmux -S "$t" display-message -p -t t '#{pane_title}')"
 	tmux -S "$t" kill-server
 	assert_line --index 0 --partial 'connected to tor 0.4.9.11\e]0;PWNED\x07\e[2J\e[31m'
-	assert_line --regexp "^tor 0\.4\.9\.11.* $FAKE_SOCK> ?$"
+	assert_line --regexp "^tor 0\.4\.9\.11.* ${short//./\\.}> ?$"
 	[ "$title" != PWNED ]
 	# the line editor writes control sequences of its own; none of the
 	# server's may reach the terminal

@@ -12,6 +12,11 @@ ROOT="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
 TORSH="$ROOT/torsh"
 FAKEPORT="$ROOT/build/fakeport"
 
+# torsh --launch writes DisableNetwork 1 but no dead authority (a user may
+# go online); every --launch here adds the backstop, as `make run` does.
+LAUNCH_BACKSTOP=(--tor-option 'DirAuthority dummy 127.0.0.1:1 ffffffffffffffffffffffffffffffffffffffff'
+	--tor-option 'UseDefaultFallbackDirs 0')
+
 # Unix socket paths must stay under 108 bytes: keep temp dirs short.
 short_tmpdir() {
 	mktemp -d /tmp/torsh-t.XXXXXX

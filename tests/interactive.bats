@@ -18,7 +18,21 @@ teardown() {
 @test "banner and a prompt naming tor's version and the endpoint" {
 	run screen
 	assert_line --index 0 --regexp "^torsh [0-9.]+: connected to tor 0\.4\.[0-9.]+ at ${TORSH_CONNECT[1]} \(NULL\)$"
-	assert_line --regexp "^tor 0\.4\.[0-9.]+ ${TORSH_CONNECT[1]}> ?$"
+	# the socket /tmp/torsh-t.XXXXXX/control by its last two components
+	local short="${TORSH_CONNECT[1]#/tmp/}"
+	[[ "$short" == torsh-t.*/control ]]
+	assert_line --regexp "^tor 0\.4\.[0-9.]+ ${short//./\\.}> ?$"
+}
+
+@test "a socket under \$HOME is named from ~ in the prompt" {
+	mkdir "$TMUX_DIR/home"
+	ln -s "${TORSH_CONNECT[1]}" "$TMUX_DIR/home/control"
+	new_tmux
+	tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 40 \
+		"HOME='$TMUX_DIR/home' XDG_STATE_HOME='$STATE' '$TORSH' -s '$TMUX_DIR/home/control'; sleep 60"
+	wait_screen 'Ctrl-D or QUIT leaves'
+	run screen
+	assert_line --regexp '^tor 0\.4\.[0-9.]+ ~/control> ?$'
 }
 
 @test "a typed command gets its reply" {

@@ -13,6 +13,34 @@ static const char *safe(const char *in, size_t len, struct buf *b)
 	return b->p ? b->p : "";
 }
 
+/* The prompt's name for an endpoint: short, whatever the path. */
+static void check_short_names(void)
+{
+	static const struct { const char *path, *home, *want; } cases[] = {
+		{"/run/tor/control", "/home/u", "tor/control"},
+		{"/tmp/torsh-x97fiU/control", NULL, "torsh-x97fiU/control"},
+		{"/home/u/.tor/control", "/home/u", "~/.tor/control"},
+		{"/home/u/.tor/control", "/home/u/", "~/.tor/control"},
+		{"/home/u/control", "/home/u", "~/control"},
+		{"/home/u/a/b/control", "/home/u", "b/control"},
+		{"/home/ux/s/control", "/home/u", "s/control"},
+		{"/tmp/s", "/", "/tmp/s"},
+		{"control", "/home/u", "control"},
+		{"./x/y/control", "", "y/control"},
+	};
+	char err[200], out[300];
+	struct endpoint ep;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK(endpoint_unix(cases[i].path, &ep, err, sizeof(err)) == 0, "unix %s", cases[i].path);
+		endpoint_short_name(&ep, cases[i].home, out, sizeof(out));
+		CHECK_STR(out, cases[i].want, "short name of %s (home %s)", cases[i].path,
+			  cases[i].home ? cases[i].home : "unset");
+	}
+	CHECK(endpoint_parse_tcp("[::1]:9051", &ep, err, sizeof(err)) == 0, "tcp endpoint");
+	endpoint_short_name(&ep, "/home/u", out, sizeof(out));
+	CHECK_STR(out, "[::1]:9051", "a TCP endpoint keeps its whole name");
+}
+
 int main(void)
 {
 	struct buf b = {0};
@@ -44,6 +72,7 @@ int main(void)
 	CHECK(endpoint_parse_tcp(":9051", &ep, err, sizeof(err)) < 0, "empty host");
 	CHECK(endpoint_parse_tcp("[::1]9051", &ep, err, sizeof(err)) < 0, "bracket without colon");
 	CHECK(endpoint_unix("/run/tor/control", &ep, err, sizeof(err)) == 0 && ep.kind == EP_UNIX, "unix path");
+	check_short_names();
 	char longpath[200];
 	memset(longpath, 'a', sizeof(longpath) - 1);
 	longpath[199] = '\0';

