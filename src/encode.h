@@ -23,4 +23,6 @@ int cstring_unquote(const char *in, size_t inlen, struct buf *out, size_t *consu
  * (\" \\ \n \r \t, other controls and non-ASCII as \xhh). -1 for a NUL,
  * which no escape can carry. */
 int cstring_quote(struct buf *w, const char *s, size_t n);
+/* The value of one hex digit of either case, or -1. */
+int hex_digit(char c);
 #endif

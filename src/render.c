@@ -6,20 +6,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include "ansi.h"
 #include "enums.h"
 #include "encode.h"
 #include "escape.h"
 #include "summary.h"
 
-#define C_RESET "\033[0m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_BLUE "\033[34m"
-#define C_MAGENTA "\033[35m"
-#define C_CYAN "\033[36m"
-#define C_DIM "\033[2m"
-#define C_BOLD "\033[1m"
 
 void renderer_init(struct renderer *r, const struct render_opts *o)
 {

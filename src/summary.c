@@ -4,18 +4,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ansi.h"
 #include "enums.h"
 #include "escape.h"
 
-#define C_RESET "\033[0m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_BLUE "\033[34m"
-#define C_MAGENTA "\033[35m"
-#define C_CYAN "\033[36m"
-#define C_DIM "\033[2m"
-#define C_BOLD "\033[1m"
 
 /* A summary being written: which fields it has used so far, so that the
  * rest can follow as KEY=VALUE without repeating any. A field past the 64th

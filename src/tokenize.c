@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "encode.h"
 
 static bool is_space(char c)
 {
@@ -14,17 +15,6 @@ static bool is_space(char c)
 static int octal(char c)
 {
 	return c >= '0' && c <= '7' ? c - '0' : -1;
-}
-
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int fail(struct tok_error *err, size_t col, const char *msg)
@@ -69,8 +59,8 @@ static int unquote(const char *line, size_t len, size_t i, enum tok_dialect d, s
 		case 't': v = '\t'; break;
 		case '"': case '\\': case '\'': v = e; break;
 		case 'x':
-			if (i + 3 < len && hexv(line[i + 2]) >= 0 && hexv(line[i + 3]) >= 0) {
-				v = hexv(line[i + 2]) * 16 + hexv(line[i + 3]);
+			if (i + 3 < len && hex_digit(line[i + 2]) >= 0 && hex_digit(line[i + 3]) >= 0) {
+				v = hex_digit(line[i + 2]) * 16 + hex_digit(line[i + 3]);
 				used = 4;
 			}
 			break;
