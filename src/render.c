@@ -56,6 +56,21 @@ static void color(FILE *out, const struct render_opts *o, const char *c)
 		fputs(c, out);
 }
 
+/* A data block as lines: each escaped, each ended by a newline (the last
+ * too, so what follows starts on a line of its own), `indent` before each. */
+static void put_block(FILE *out, const char *d, size_t len, const struct render_opts *o, const char *indent)
+{
+	const char *end = d + len;
+	while (d < end) {
+		const char *nl = memchr(d, '\n', (size_t)(end - d));
+		size_t n = nl ? (size_t)(nl - d) : (size_t)(end - d);
+		fputs(indent, out);
+		put(out, d, n, o);
+		fputc('\n', out);
+		d += n + 1;
+	}
+}
+
 /* ---- raw ---- */
 
 struct raw_out {
@@ -99,9 +114,9 @@ static void timestamp(struct buf *b, const struct render_opts *o)
 
 /* The time, the event's one-line summary (summary.c), written at once; then
  * its data block, if any, one indented line per line. */
-static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_msg *m)
+static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_msg *m,
+				const struct render_opts *o)
 {
-	const struct render_opts *o = &r->o;
 	if (event_parse(m, &r->ev) < 0) {
 		render_raw(out, m, o);
 		return;
@@ -113,17 +128,8 @@ static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_m
 	summary_write(b, ev, o);
 	buf_putc(b, '\n', BUF_NOLIMIT);
 	fwrite(b->p, 1, b->len, out);
-	if (ev->data) {
-		const char *p = ev->data, *end = ev->data + ev->data_len;
-		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			fputs("  ", out);
-			put(out, p, n, o);
-			fputc('\n', out);
-			p += n + 1;
-		}
-	}
+	if (ev->data)
+		put_block(out, ev->data, ev->data_len, o, "  ");
 }
 
 /* Whether the command a reply answers has this shape of reply (cmd.h). */
@@ -132,63 +138,110 @@ static bool reply_has(const struct cmd_def *def, unsigned flag)
 	return def != NULL && (def->flags & flag);
 }
 
+/* "KEY:" over the block's lines. */
+static void pretty_data(FILE *out, const struct tc_msg *m, size_t i, const struct render_opts *o)
+{
+	size_t len;
+	const char *t = msg_text(m, i, &len);
+	color(out, o, C_BOLD);
+	put(out, t, len && t[len - 1] == '=' ? len - 1 : len, o);
+	color(out, o, C_RESET);
+	fputs(":\n", out);
+	const char *d = msg_data(m, i, &len);
+	put_block(out, d, len, o, "");
+}
+
+static void render_pretty_error(FILE *out, const struct tc_msg *m, const struct render_opts *o)
+{
+	for (size_t i = 0; i < m->nlines; i++) {
+		size_t len;
+		const char *t = msg_text(m, i, &len);
+		const char *name = reply_error_name(m->lines[i].code);
+		color(out, o, name ? C_RED : C_RESET);
+		if (name)
+			fprintf(out, "error %d (%s): ", m->lines[i].code, name);
+		else
+			fprintf(out, "%d ", m->lines[i].code);
+		color(out, o, C_RESET);
+		put(out, t, len, o);
+		fputc('\n', out);
+		if (m->lines[i].sep == '+') {
+			const char *d = msg_data(m, i, &len);
+			put_block(out, d, len, o, "  ");
+		}
+	}
+}
+
+static bool is_word(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= 'A' && p[i] <= 'Z') || p[i] == '_' || (p[i] >= '0' && p[i] <= '9' && i > 0)))
+			return false;
+	return n > 0;
+}
+
+/* WORD ARGS... (PROTOCOLINFO's AUTH and VERSION, CLIENT): the word in bold,
+ * the arguments as sent. A KEY=VALUE among them stays one piece: a value
+ * may hold '=' (a base64 key's padding) and is copied, never re-spaced. */
+static void pretty_record(FILE *out, const char *t, size_t len, size_t wlen, const struct render_opts *o)
+{
+	color(out, o, C_BOLD);
+	put(out, t, wlen, o);
+	color(out, o, C_RESET);
+	put(out, t + wlen, len - wlen, o);
+}
+
+/* One line of a successful reply. */
+static void pretty_line(FILE *out, const struct tc_msg *m, size_t i, const struct render_opts *o,
+			const struct cmd_def *def)
+{
+	size_t len;
+	const char *t = msg_text(m, i, &len);
+	bool last = i + 1 == m->nlines;
+	const char *eq = memchr(t, '=', len), *sp = memchr(t, ' ', len);
+	if (eq && eq != t && (sp == NULL || sp > eq)) {
+		/* KEY=VALUE: the value whole after the first '=' */
+		color(out, o, C_BOLD);
+		put(out, t, (size_t)(eq - t), o);
+		color(out, o, C_RESET);
+		fputs(" = ", out);
+		put(out, eq + 1, len - (size_t)(eq + 1 - t), o);
+	} else if (sp && is_word(t, (size_t)(sp - t))) {
+		pretty_record(out, t, len, (size_t)(sp - t), o);
+	} else if (reply_has(def, CMD_REPLY_KEYS) && sp == NULL && eq == NULL &&
+		   !(last && len == 2 && memcmp(t, "OK", 2) == 0)) {
+		/* GETCONF answers a bare KEY for an option with no value */
+		color(out, o, C_BOLD);
+		put(out, t, len, o);
+		color(out, o, C_RESET);
+		color(out, o, C_DIM);
+		fputs(" (unset)", out);
+		color(out, o, C_RESET);
+	} else {
+		color(out, o, C_GREEN);
+		put(out, t, len, o);
+		color(out, o, C_RESET);
+	}
+	fputc('\n', out);
+}
+
 static void render_pretty_reply(FILE *out, const struct tc_msg *m, const struct render_opts *o,
 				const struct cmd_def *def)
 {
 	if (!msg_ok(m)) {
-		for (size_t i = 0; i < m->nlines; i++) {
-			size_t len;
-			const char *t = msg_text(m, i, &len);
-			const char *name = reply_error_name(m->lines[i].code);
-			color(out, o, name ? C_RED : C_RESET);
-			if (name)
-				fprintf(out, "error %d (%s): ", m->lines[i].code, name);
-			else
-				fprintf(out, "%d ", m->lines[i].code);
-			color(out, o, C_RESET);
-			put(out, t, len, o);
-			fputc('\n', out);
-		}
+		render_pretty_error(out, m, o);
 		return;
 	}
 	for (size_t i = 0; i < m->nlines; i++) {
 		size_t len;
 		const char *t = msg_text(m, i, &len);
-		bool last = i + 1 == m->nlines;
 		/* the closing "OK" says nothing after the values it closes */
-		if (last && m->nlines > 1 && len == 2 && memcmp(t, "OK", 2) == 0)
+		if (i + 1 == m->nlines && m->nlines > 1 && len == 2 && memcmp(t, "OK", 2) == 0)
 			break;
-		const char *eq = memchr(t, '=', len);
-		if (m->lines[i].sep == '+') {
-			color(out, o, C_BOLD);
-			put(out, t, len && t[len - 1] == '=' ? len - 1 : len, o);
-			color(out, o, C_RESET);
-			fputs(":\n", out);
-			const char *d = msg_data(m, i, &len);
-			put(out, d, len, o);
-			continue;
-		}
-		if (eq) {
-			color(out, o, C_BOLD);
-			put(out, t, (size_t)(eq - t), o);
-			color(out, o, C_RESET);
-			fputs(" = ", out);
-			put(out, eq + 1, len - (size_t)(eq + 1 - t), o);
-		} else if (reply_has(def, CMD_REPLY_KEYS) && !memchr(t, ' ', len) &&
-			   !(last && len == 2 && memcmp(t, "OK", 2) == 0)) {
-			/* GETCONF answers a bare KEY for an option with no value */
-			color(out, o, C_BOLD);
-			put(out, t, len, o);
-			color(out, o, C_RESET);
-			color(out, o, C_DIM);
-			fputs(" (unset)", out);
-			color(out, o, C_RESET);
-		} else {
-			color(out, o, C_GREEN);
-			put(out, t, len, o);
-			color(out, o, C_RESET);
-		}
-		fputc('\n', out);
+		if (m->lines[i].sep == '+')
+			pretty_data(out, m, i, o);
+		else
+			pretty_line(out, m, i, o, def);
 	}
 }
 
@@ -534,13 +587,6 @@ struct line_key {
 	size_t klen;
 };
 
-static bool is_word(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!((p[i] >= 'A' && p[i] <= 'Z') || p[i] == '_' || (p[i] >= '0' && p[i] <= '9' && i > 0)))
-			return false;
-	return n > 0;
-}
 
 /* KEY=VALUE (GETINFO, GETCONF, ADD_ONION, MAPADDRESS), WORD ARGS... (the
  * PROTOCOLINFO, CLIENT and EXTENDED lines), or GETCONF's bare KEY for an
@@ -774,12 +820,18 @@ void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct 
 	case FMT_RAW:
 		render_raw(out, m, &r->o);
 		break;
-	case FMT_PRETTY:
+	case FMT_PRETTY: {
+		/* pretty is for people, whatever stdout is (a file read with
+		 * less -R, a tee): it always escapes; only raw into a pipe or
+		 * file is byte-exact */
+		struct render_opts o = r->o;
+		o.safe = true;
 		if (m->event)
-			render_pretty_event(r, out, m);
+			render_pretty_event(r, out, m, &o);
 		else
-			render_pretty_reply(out, m, &r->o, def);
+			render_pretty_reply(out, m, &o, def);
 		break;
+	}
 	case FMT_JSON:
 		if (m->event)
 			render_json_event(r, out, m);

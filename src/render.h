@@ -1,5 +1,6 @@
 /* Showing replies and events to the user: raw (what tor sent), pretty
- * (timestamps, colours, enum names, one-line summaries) and JSON Lines. */
+ * (timestamps, colours, enum names, one-line summaries, data blocks as
+ * lines) and JSON Lines. */
 #ifndef TORSH_RENDER_H
 #define TORSH_RENDER_H
 #include <stdbool.h>
@@ -13,7 +14,8 @@ enum out_format { FMT_RAW, FMT_PRETTY, FMT_JSON };
 
 struct render_opts {
 	enum out_format fmt;
-	bool safe;     /* escape control characters: output goes to a terminal */
+	bool safe;     /* raw: escape control characters (output goes to a
+	                * terminal); pretty always escapes, JSON always does */
 	bool color;
 	bool explain;  /* follow enum values with their description */
 };
