@@ -121,10 +121,13 @@ static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_m
 		render_raw(out, m, o);
 		return;
 	}
-	const struct event *ev = &r->ev;
+	struct event *ev = &r->ev;
 	struct buf *b = &r->line;
 	buf_reset(b);
 	timestamp(b, o);
+	/* a log event's lines go under it, not onto its summary line */
+	if (ev->message_in_data)
+		ev->nfields--;
 	summary_write(b, ev, o);
 	buf_putc(b, '\n', BUF_NOLIMIT);
 	fwrite(b->p, 1, b->len, out);
@@ -579,7 +582,12 @@ static void render_json_event(struct renderer *r, FILE *out, const struct tc_msg
 }
 
 /* How one reply line contributes to "values". */
-enum line_kind { L_NONE, L_KV, L_RECORD, L_UNSET };
+enum line_kind { L_NONE, L_KV, L_RECORD, L_UNSET, L_OTHER };
+
+/* Where a GETINFO line that is not KEY=VALUE goes (a tor quirk, a future
+ * format): a name no GETINFO key can have, so it is kept, never dropped
+ * while the reply says ok, and never taken for a key. */
+#define OTHER_LINES "(unparsed)"
 
 struct line_key {
 	enum line_kind kind;
@@ -597,12 +605,15 @@ static struct line_key classify(const struct tc_msg *m, size_t i, const struct c
 	size_t len;
 	const char *t = msg_text(m, i, &len);
 	const char *eq = memchr(t, '=', len), *sp = memchr(t, ' ', len);
+	bool closing_ok = i + 1 == m->nlines && len == 2 && memcmp(t, "OK", 2) == 0;
 	if (eq && eq != t && (sp == NULL || sp > eq)) {
 		k = (struct line_key){L_KV, t, (size_t)(eq - t)};
+	} else if (reply_has(def, CMD_REPLY_VALUES)) {
+		if (!closing_ok)
+			k = (struct line_key){L_OTHER, OTHER_LINES, strlen(OTHER_LINES)};
 	} else if (sp && is_word(t, (size_t)(sp - t))) {
 		k = (struct line_key){L_RECORD, t, (size_t)(sp - t)};
-	} else if (sp == NULL && eq == NULL && reply_has(def, CMD_REPLY_KEYS) &&
-		   !(i + 1 == m->nlines && len == 2 && memcmp(t, "OK", 2) == 0)) {
+	} else if (sp == NULL && eq == NULL && reply_has(def, CMD_REPLY_KEYS) && !closing_ok) {
 		k = (struct line_key){L_UNSET, t, len};
 	}
 	return k;
@@ -620,6 +631,12 @@ static const char *record_arg_name(const struct cmd_def *def, const char *word, 
 static bool record_always_array(const struct cmd_def *def, const char *word, size_t wlen)
 {
 	return record_arg_name(def, word, wlen, 0) != NULL;
+}
+
+/* PROTOCOLINFO's AUTH METHODS=A,B: a list of names. */
+static bool record_kw_is_list(const char *word, size_t wlen, const char *key, size_t klen)
+{
+	return wlen == 4 && memcmp(word, "AUTH", 4) == 0 && klen == 7 && memcmp(key, "METHODS", 7) == 0;
 }
 
 static void json_unquoted(struct jout *w, const char *v, size_t n)
@@ -690,7 +707,10 @@ static void json_record(struct jout *w, const struct cmd_def *def, const char *t
 				if (klen) {
 					json_str(w, q, klen);
 					jputc(w, ':');
-					json_unquoted(w, q + klen + 1, tl - klen - 1);
+					if (record_kw_is_list(t, wlen, q, klen))
+						json_list(w, q + klen + 1, tl - klen - 1, ',');
+					else
+						json_unquoted(w, q + klen + 1, tl - klen - 1);
 				} else {
 					json_str(w, name, strlen(name));
 					jputc(w, ':');
@@ -707,6 +727,40 @@ static void json_record(struct jout *w, const struct cmd_def *def, const char *t
 		}
 	}
 	jputc(w, '}');
+}
+
+/* A line's text, and its data block after a newline (without the block's
+ * last line end); the inside of a JSON string. */
+static void json_text_data_chars(struct jout *w, const struct tc_msg *m, size_t i)
+{
+	size_t len;
+	const char *t = msg_text(m, i, &len);
+	json_chars(w, t, len);
+	if (m->lines[i].sep != '+')
+		return;
+	const char *d = msg_data(m, i, &len);
+	jput(w, "\\n", 2);
+	json_chars(w, d, len && d[len - 1] == '\n' ? len - 1 : len);
+}
+
+static void json_text_data(struct jout *w, const struct tc_msg *m, size_t i)
+{
+	jputc(w, '"');
+	json_text_data_chars(w, m, i);
+	jputc(w, '"');
+}
+
+/* An error's every line, joined by newlines: "552-..." lines say as much
+ * as the last. */
+static void json_message(struct jout *w, const struct tc_msg *m)
+{
+	jputc(w, '"');
+	for (size_t i = 0; i < m->nlines; i++) {
+		if (i)
+			jput(w, "\\n", 2);
+		json_text_data_chars(w, m, i);
+	}
+	jputc(w, '"');
 }
 
 static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, const struct line_key *k,
@@ -728,6 +782,9 @@ static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, co
 		break;
 	case L_RECORD:
 		json_record(w, def, t, len, k->klen);
+		break;
+	case L_OTHER:
+		json_text_data(w, m, i);
 		break;
 	default:
 		jput(w, "null", 4);
@@ -754,7 +811,8 @@ static void json_values(struct jout *w, const struct tc_msg *m, const struct cmd
 		if (count == 0)
 			continue;
 		struct line_key k = classify(m, i, def);
-		bool array = count > 1 || (k.kind == L_RECORD && record_always_array(def, k.key, k.klen));
+		bool array = count > 1 || k.kind == L_OTHER ||
+			     (k.kind == L_RECORD && record_always_array(def, k.key, k.klen));
 		if (!first)
 			jputc(w, ',');
 		first = false;
@@ -789,12 +847,10 @@ static void render_json_reply(struct renderer *r, FILE *out, const struct tc_msg
 	jputs(w, msg_ok(m) ? ",\"ok\":true" : ",\"ok\":false");
 	const char *name = reply_error_name(m->code);
 	if (name) {
-		size_t len;
-		const char *t = msg_text(m, m->nlines - 1, &len);
 		jputs(w, ",\"error\":{\"name\":\"");
 		jputs(w, name);
 		jputs(w, "\",\"message\":");
-		json_str(w, t, len);
+		json_message(w, m);
 		jputc(w, '}');
 	}
 	jput(w, ",\"values\":{", 11);
