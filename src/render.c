@@ -95,13 +95,13 @@ static void render_raw(FILE *out, const struct tc_msg *m, const struct render_op
 
 /* ---- pretty ---- */
 
-/* "HH:MM:SS " in local time, dim. */
-static void timestamp(struct buf *b, const struct render_opts *o)
+/* "HH:MM:SS " in local time, dim: `at`, or now when it is 0. */
+static void timestamp(struct buf *b, const struct render_opts *o, time_t at)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
-	localtime_r(&ts.tv_sec, &tm);
+	localtime_r(at ? &at : &ts.tv_sec, &tm);
 	char t[9] = {(char)('0' + tm.tm_hour / 10), (char)('0' + tm.tm_hour % 10), ':',
 		     (char)('0' + tm.tm_min / 10), (char)('0' + tm.tm_min % 10), ':',
 		     (char)('0' + tm.tm_sec / 10 % 10), (char)('0' + tm.tm_sec % 10), ' '};
@@ -124,7 +124,7 @@ static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_m
 	struct event *ev = &r->ev;
 	struct buf *b = &r->line;
 	buf_reset(b);
-	timestamp(b, o);
+	timestamp(b, o, r->at);
 	/* a log event's lines go under it, not onto its summary line */
 	if (ev->message_in_data)
 		ev->nfields--;
@@ -895,4 +895,42 @@ void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct 
 			render_json_reply(r, out, m, def, word);
 		break;
 	}
+}
+
+/* What /scrollback shows when an event was too big to keep whole: the
+ * text flood.c kept, escaped; for JSON an object marked partial. */
+static void render_partial(struct renderer *r, FILE *out, const char *p, size_t n)
+{
+	if (r->o.fmt != FMT_JSON) {
+		if (r->o.fmt == FMT_PRETTY || r->o.safe)
+			term_safe_write(out, p, n);
+		else
+			fwrite(p, 1, n, out);
+		fputc('\n', out);
+		return;
+	}
+	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
+	buf_reset(w->b);
+	jputs(w, "{\"type\":\"event\",\"code\":");
+	jint(w, atoi(p));
+	jputs(w, ",\"partial\":true,\"raw\":");
+	json_str(w, p, n);
+	jput(w, "}\n", 2);
+	jflush(w);
+}
+
+void render_kept(struct renderer *r, FILE *out, const char *p, size_t n, time_t at)
+{
+	struct reader rd;
+	struct tc_msg *m = NULL;
+	reader_init(&rd, n + 1);
+	if (n >= 2 && p[n - 2] == '\r' && p[n - 1] == '\n' && reader_feed(&rd, p, n) == 0 &&
+	    reader_next(&rd, &m) == 1) {
+		r->at = at;
+		render(r, out, m, NULL, NULL);
+		r->at = 0;
+	} else {
+		render_partial(r, out, p, n);
+	}
+	reader_free(&rd);
 }

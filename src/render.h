@@ -5,6 +5,7 @@
 #define TORSH_RENDER_H
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "event.h"
@@ -32,6 +33,7 @@ struct renderer {
 	struct event ev;
 	struct buf line;
 	struct json_names names;
+	time_t at;       /* pretty's timestamp: 0 is now (render_kept sets it) */
 };
 
 void renderer_init(struct renderer *r, const struct render_opts *o);
@@ -41,6 +43,11 @@ void renderer_free(struct renderer *r);
  * ONION_CLIENT_AUTH_VIEW's CLIENT records; `word` is that command's word as
  * sent, for JSON's "command" (NULL or "": none). */
 void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def, const char *word);
+
+/* An event flood.c kept for /scrollback (flood.h: the wire text, or a
+ * partial line for one too big to keep), rendered in the current mode as
+ * when it came, `at` (a wall-clock time). */
+void render_kept(struct renderer *r, FILE *out, const char *p, size_t n, time_t at);
 
 /* The seed's exception name for an error reply code, e.g. 552 ->
  * "InvalidArguments"; NULL for success codes. */
