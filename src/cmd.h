@@ -33,6 +33,7 @@ enum cmd_flag {
 	CMD_SETS_EVENTS = 1 << 13,  /* replaces the event subscription when tor says OK (SETEVENTS) */
 	CMD_RAW_LINE = 1 << 14,     /* a torsh command whose argument is a command line sent as typed (/raw) */
 	CMD_NO_TOR = 1 << 15,       /* a torsh command that needs no tor: -c with only these never connects */
+	CMD_REPLY_VALUES = 1 << 16, /* every line is KEY=VALUE (GETINFO): one that is not is kept apart, not dropped */
 };
 
 /* What completes an argument position. */

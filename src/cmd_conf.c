@@ -320,6 +320,7 @@ const struct cmd_def cmd_getinfo = {
 	.help = "Values come as KEY=VALUE or, when they hold newlines, as a data block. An unknown key makes\n"
 		"tor answer only 552 for the whole command.",
 	.example = "GETINFO version circuit-status", .parse = parse_getinfo, .hints = {{.kind = HINT_INFO_KEY}},
+	.flags = CMD_REPLY_VALUES,
 };
 const struct cmd_def cmd_setevents = {
 	.name = "SETEVENTS", .usage = "[EVENT ...]", .since = "0.1.1.1-alpha",

@@ -155,7 +155,8 @@ const struct cmd_def cmd_local_trace = {
 const struct cmd_def cmd_local_scrollback = {
 	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .exec = exec_scrollback,
 	.summary = "the last N events (default 20, up to 1000), including those a flood summary held back",
-	.help = "Past 50 events in a second the rest are not printed but summarised per type once the\n"
+	.help = "Shown in the current output mode (pretty with the time each came, JSON, raw).\n"
+		"Past 50 events in a second the rest are not printed but summarised per type once the\n"
 		"second is over (\"... 4,211 BW events in the last second\").",
 	.example = "/scrollback 100",
 };

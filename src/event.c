@@ -418,12 +418,34 @@ static void resolve_enums(struct event *ev)
 	}
 }
 
+/* A log event of several lines ("650+WARN", the lines, ".") has its text
+ * in the data block, not on the first line: it is the Message all the
+ * same, lines joined by '\n' (the block's last line end dropped). */
+static int message_from_data(struct event *ev)
+{
+	const struct event_def *d = ev->def;
+	if (ev->data == NULL || d == NULL || d->npos != 1 || d->pos != log_pos || ev->nfields > 0)
+		return 0;
+	struct ev_field *f = new_field(ev);
+	if (f == NULL)
+		return -1;
+	f->name = log_pos[0].name;
+	f->name_len = strlen(f->name);
+	set_type(f, &log_pos[0]);
+	/* as sent: no unquoting, a block line is not a quoted string */
+	f->val = ev->data;
+	f->val_len = ev->data_len && ev->data[ev->data_len - 1] == '\n' ? ev->data_len - 1 : ev->data_len;
+	ev->message_in_data = true;
+	return 0;
+}
+
 int event_parse(const struct tc_msg *m, struct event *ev)
 {
 	ev->nfields = 0;
 	ev->def = NULL;
 	ev->data = NULL;
 	ev->data_len = 0;
+	ev->message_in_data = false;
 	ev->type = NULL;
 	ev->type_len = 0;
 	buf_reset(&ev->store);
@@ -459,6 +481,8 @@ int event_parse(const struct tc_msg *m, struct event *ev)
 	for (size_t i = 0; i < m->nlines && ev->data == NULL; i++)
 		if (m->lines[i].sep == '+')
 			ev->data = msg_data(m, i, &ev->data_len);
+	if (message_from_data(ev) < 0)
+		return -1;
 	resolve_enums(ev);
 	return 0;
 }

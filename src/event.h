@@ -67,6 +67,7 @@ struct event {
 	size_t nfields, cap;
 	const char *data;      /* a data block (NS, NEWCONSENSUS, HS_DESC_CONTENT), '\n' line ends */
 	size_t data_len;
+	bool message_in_data;  /* a log event of several lines: its last field, Message, is the data block */
 	struct buf store;      /* unescaped values live here */
 };
 

@@ -2,7 +2,6 @@
 
 #include <string.h>
 
-#include "escape.h"
 
 #define OTHER EVENT_DEFS_MAX
 
@@ -17,16 +16,42 @@ static int type_slot(const struct tc_msg *m)
 	return d ? (int)(d - event_defs) : OTHER;
 }
 
-static void keep(struct flood *f, const struct tc_msg *m)
+struct wire_keep {
+	struct buf *b;
+	bool over;
+};
+
+static void keep_piece(void *ud, const char *p, size_t n, bool eol)
+{
+	struct wire_keep *k = ud;
+	if (k->over || k->b->len + n + 2 > FLOOD_ENTRY_MAX) {
+		k->over = true;
+		return;
+	}
+	buf_append(k->b, p, n, BUF_NOLIMIT);
+	if (eol)
+		buf_append(k->b, "\r\n", 2, BUF_NOLIMIT);
+}
+
+/* The event as tor sent it (CRLF line ends), so /scrollback can render it
+ * in the mode of the moment; one too big for that, its first line and how
+ * many followed (no CRLF: flood.h). */
+static void keep(struct flood *f, long now_ms, const struct tc_msg *m)
 {
 	struct buf *b = &f->ring[f->head];
 	buf_reset(b);
-	size_t len;
-	const char *t = msg_first(m, &len);
-	buf_printf(b, BUF_NOLIMIT, "%d%c", m->code, m->nlines > 1 ? '-' : ' ');
-	buf_append(b, t, len < FLOOD_LINE_MAX ? len : FLOOD_LINE_MAX, BUF_NOLIMIT);
-	if (m->nlines > 1)
-		buf_printf(b, BUF_NOLIMIT, " (+%zu lines)", m->nlines - 1);
+	struct wire_keep k = {b, false};
+	msg_to_wire(m, keep_piece, &k);
+	f->kept_ms[f->head] = now_ms;
+	if (k.over) {
+		buf_reset(b);
+		size_t len;
+		const char *t = msg_first(m, &len);
+		buf_printf(b, BUF_NOLIMIT, "%d%c", m->code, m->nlines > 1 ? '-' : ' ');
+		buf_append(b, t, len < FLOOD_LINE_MAX ? len : FLOOD_LINE_MAX, BUF_NOLIMIT);
+		if (m->nlines > 1)
+			buf_printf(b, BUF_NOLIMIT, " (+%zu lines)", m->nlines - 1);
+	}
 	f->head = (f->head + 1) % FLOOD_SCROLLBACK;
 	if (f->count < FLOOD_SCROLLBACK)
 		f->count++;
@@ -34,7 +59,7 @@ static void keep(struct flood *f, const struct tc_msg *m)
 
 bool flood_admit(struct flood *f, long now_ms, const struct tc_msg *m)
 {
-	keep(f, m);
+	keep(f, now_ms, m);
 	if (now_ms - f->win_start >= 1000 && f->held_total == 0) {
 		f->win_start = now_ms;
 		f->shown = 0;
@@ -84,15 +109,15 @@ void flood_tick(struct flood *f, long now_ms, struct buf *out, long *wait_ms)
 	f->shown = 0;
 }
 
-void flood_scrollback(const struct flood *f, size_t n, FILE *out)
+void flood_scrollback(const struct flood *f, size_t n, flood_show_fn show, void *ud)
 {
 	if (n > f->count)
 		n = f->count;
 	size_t start = (f->head + FLOOD_SCROLLBACK - n) % FLOOD_SCROLLBACK;
 	for (size_t i = 0; i < n; i++) {
-		const struct buf *b = &f->ring[(start + i) % FLOOD_SCROLLBACK];
-		term_safe_write(out, b->p ? b->p : "", b->len);
-		fputc('\n', out);
+		size_t k = (start + i) % FLOOD_SCROLLBACK;
+		const struct buf *b = &f->ring[k];
+		show(ud, b->p ? b->p : "", b->len, f->kept_ms[k]);
 	}
 }
 

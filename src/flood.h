@@ -15,6 +15,7 @@
 #define FLOOD_SHOWN_PER_SECOND 50
 #define FLOOD_SCROLLBACK 1000
 #define FLOOD_LINE_MAX 1024
+#define FLOOD_ENTRY_MAX 4096 /* an event kept whole for /scrollback */
 
 struct flood {
 	long win_start;                  /* ms; the current one-second window */
@@ -22,6 +23,7 @@ struct flood {
 	unsigned long held[EVENT_DEFS_MAX + 1]; /* held back, per event_defs[] index; the last slot: other types */
 	unsigned long held_total;
 	struct buf ring[FLOOD_SCROLLBACK];
+	long kept_ms[FLOOD_SCROLLBACK];  /* when each came, on the clock of flood_admit */
 	size_t head, count;
 };
 
@@ -32,7 +34,11 @@ bool flood_admit(struct flood *f, long now_ms, const struct tc_msg *m);
  * `out` (appended) and a fresh window. The ms until the window ends is
  * written to *wait_ms (-1: nothing held, no need to wake up). */
 void flood_tick(struct flood *f, long now_ms, struct buf *out, long *wait_ms);
-/* The last n events, oldest first, control characters escaped. */
-void flood_scrollback(const struct flood *f, size_t n, FILE *out);
+/* The last n events, oldest first, each handed to `show` with when it
+ * came: as tor sent it (CRLF line ends) when it fit in FLOOD_ENTRY_MAX
+ * bytes; else its code, first line (cut at FLOOD_LINE_MAX) and
+ * " (+N lines)", no CRLF. Nothing escaped: the caller renders. */
+typedef void (*flood_show_fn)(void *ud, const char *p, size_t n, long at_ms);
+void flood_scrollback(const struct flood *f, size_t n, flood_show_fn show, void *ud);
 void flood_free(struct flood *f);
 #endif

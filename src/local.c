@@ -3,11 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "argval.h"
 #include "cmd.h"
 #include "command.h"
 #include "flood.h"
+#include "render.h"
 #include "secret.h"
 #include "shellcmd.h"
 #include "tokenize.h"
@@ -240,6 +242,22 @@ int exec_reconnect(struct local_ctx *ctx, const struct local_args *a)
 	return ctx->front->reconnect(ctx->ud, ctx->err);
 }
 
+struct scroll_out {
+	struct renderer *r;
+	FILE *out;
+	long now_ms;           /* flood's clock (monotonic) */
+	long long wall_ms;     /* the wall clock at the same moment */
+};
+
+/* One kept event, in the mode of the moment, stamped with when it came
+ * (the age on the monotonic clock, taken from the wall clock's now). */
+static void scroll_show(void *ud, const char *p, size_t n, long at_ms)
+{
+	struct scroll_out *so = ud;
+	long long at = (so->wall_ms - (so->now_ms - at_ms)) / 1000;
+	render_kept(so->r, so->out, p, n, at > 0 ? (time_t)at : 1);
+}
+
 /* /scrollback [N] */
 int exec_scrollback(struct local_ctx *ctx, const struct local_args *a)
 {
@@ -257,6 +275,9 @@ int exec_scrollback(struct local_ctx *ctx, const struct local_args *a)
 			return -1;
 		}
 	}
-	flood_scrollback(ctx->flood, (size_t)count, ctx->out);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct scroll_out so = {ctx->sh->out, ctx->out, ctx->now_ms, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000};
+	flood_scrollback(ctx->flood, (size_t)count, scroll_show, &so);
 	return 0;
 }

@@ -56,6 +56,21 @@ static void color(FILE *out, const struct render_opts *o, const char *c)
 		fputs(c, out);
 }
 
+/* A data block as lines: each escaped, each ended by a newline (the last
+ * too, so what follows starts on a line of its own), `indent` before each. */
+static void put_block(FILE *out, const char *d, size_t len, const struct render_opts *o, const char *indent)
+{
+	const char *end = d + len;
+	while (d < end) {
+		const char *nl = memchr(d, '\n', (size_t)(end - d));
+		size_t n = nl ? (size_t)(nl - d) : (size_t)(end - d);
+		fputs(indent, out);
+		put(out, d, n, o);
+		fputc('\n', out);
+		d += n + 1;
+	}
+}
+
 /* ---- raw ---- */
 
 struct raw_out {
@@ -80,13 +95,13 @@ static void render_raw(FILE *out, const struct tc_msg *m, const struct render_op
 
 /* ---- pretty ---- */
 
-/* "HH:MM:SS " in local time, dim. */
-static void timestamp(struct buf *b, const struct render_opts *o)
+/* "HH:MM:SS " in local time, dim: `at`, or now when it is 0. */
+static void timestamp(struct buf *b, const struct render_opts *o, time_t at)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
-	localtime_r(&ts.tv_sec, &tm);
+	localtime_r(at ? &at : &ts.tv_sec, &tm);
 	char t[9] = {(char)('0' + tm.tm_hour / 10), (char)('0' + tm.tm_hour % 10), ':',
 		     (char)('0' + tm.tm_min / 10), (char)('0' + tm.tm_min % 10), ':',
 		     (char)('0' + tm.tm_sec / 10 % 10), (char)('0' + tm.tm_sec % 10), ' '};
@@ -99,31 +114,25 @@ static void timestamp(struct buf *b, const struct render_opts *o)
 
 /* The time, the event's one-line summary (summary.c), written at once; then
  * its data block, if any, one indented line per line. */
-static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_msg *m)
+static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_msg *m,
+				const struct render_opts *o)
 {
-	const struct render_opts *o = &r->o;
 	if (event_parse(m, &r->ev) < 0) {
 		render_raw(out, m, o);
 		return;
 	}
-	const struct event *ev = &r->ev;
+	struct event *ev = &r->ev;
 	struct buf *b = &r->line;
 	buf_reset(b);
-	timestamp(b, o);
+	timestamp(b, o, r->at);
+	/* a log event's lines go under it, not onto its summary line */
+	if (ev->message_in_data)
+		ev->nfields--;
 	summary_write(b, ev, o);
 	buf_putc(b, '\n', BUF_NOLIMIT);
 	fwrite(b->p, 1, b->len, out);
-	if (ev->data) {
-		const char *p = ev->data, *end = ev->data + ev->data_len;
-		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			fputs("  ", out);
-			put(out, p, n, o);
-			fputc('\n', out);
-			p += n + 1;
-		}
-	}
+	if (ev->data)
+		put_block(out, ev->data, ev->data_len, o, "  ");
 }
 
 /* Whether the command a reply answers has this shape of reply (cmd.h). */
@@ -132,63 +141,110 @@ static bool reply_has(const struct cmd_def *def, unsigned flag)
 	return def != NULL && (def->flags & flag);
 }
 
+/* "KEY:" over the block's lines. */
+static void pretty_data(FILE *out, const struct tc_msg *m, size_t i, const struct render_opts *o)
+{
+	size_t len;
+	const char *t = msg_text(m, i, &len);
+	color(out, o, C_BOLD);
+	put(out, t, len && t[len - 1] == '=' ? len - 1 : len, o);
+	color(out, o, C_RESET);
+	fputs(":\n", out);
+	const char *d = msg_data(m, i, &len);
+	put_block(out, d, len, o, "");
+}
+
+static void render_pretty_error(FILE *out, const struct tc_msg *m, const struct render_opts *o)
+{
+	for (size_t i = 0; i < m->nlines; i++) {
+		size_t len;
+		const char *t = msg_text(m, i, &len);
+		const char *name = reply_error_name(m->lines[i].code);
+		color(out, o, name ? C_RED : C_RESET);
+		if (name)
+			fprintf(out, "error %d (%s): ", m->lines[i].code, name);
+		else
+			fprintf(out, "%d ", m->lines[i].code);
+		color(out, o, C_RESET);
+		put(out, t, len, o);
+		fputc('\n', out);
+		if (m->lines[i].sep == '+') {
+			const char *d = msg_data(m, i, &len);
+			put_block(out, d, len, o, "  ");
+		}
+	}
+}
+
+static bool is_word(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= 'A' && p[i] <= 'Z') || p[i] == '_' || (p[i] >= '0' && p[i] <= '9' && i > 0)))
+			return false;
+	return n > 0;
+}
+
+/* WORD ARGS... (PROTOCOLINFO's AUTH and VERSION, CLIENT): the word in bold,
+ * the arguments as sent. A KEY=VALUE among them stays one piece: a value
+ * may hold '=' (a base64 key's padding) and is copied, never re-spaced. */
+static void pretty_record(FILE *out, const char *t, size_t len, size_t wlen, const struct render_opts *o)
+{
+	color(out, o, C_BOLD);
+	put(out, t, wlen, o);
+	color(out, o, C_RESET);
+	put(out, t + wlen, len - wlen, o);
+}
+
+/* One line of a successful reply. */
+static void pretty_line(FILE *out, const struct tc_msg *m, size_t i, const struct render_opts *o,
+			const struct cmd_def *def)
+{
+	size_t len;
+	const char *t = msg_text(m, i, &len);
+	bool last = i + 1 == m->nlines;
+	const char *eq = memchr(t, '=', len), *sp = memchr(t, ' ', len);
+	if (eq && eq != t && (sp == NULL || sp > eq)) {
+		/* KEY=VALUE: the value whole after the first '=' */
+		color(out, o, C_BOLD);
+		put(out, t, (size_t)(eq - t), o);
+		color(out, o, C_RESET);
+		fputs(" = ", out);
+		put(out, eq + 1, len - (size_t)(eq + 1 - t), o);
+	} else if (sp && is_word(t, (size_t)(sp - t))) {
+		pretty_record(out, t, len, (size_t)(sp - t), o);
+	} else if (reply_has(def, CMD_REPLY_KEYS) && sp == NULL && eq == NULL &&
+		   !(last && len == 2 && memcmp(t, "OK", 2) == 0)) {
+		/* GETCONF answers a bare KEY for an option with no value */
+		color(out, o, C_BOLD);
+		put(out, t, len, o);
+		color(out, o, C_RESET);
+		color(out, o, C_DIM);
+		fputs(" (unset)", out);
+		color(out, o, C_RESET);
+	} else {
+		color(out, o, C_GREEN);
+		put(out, t, len, o);
+		color(out, o, C_RESET);
+	}
+	fputc('\n', out);
+}
+
 static void render_pretty_reply(FILE *out, const struct tc_msg *m, const struct render_opts *o,
 				const struct cmd_def *def)
 {
 	if (!msg_ok(m)) {
-		for (size_t i = 0; i < m->nlines; i++) {
-			size_t len;
-			const char *t = msg_text(m, i, &len);
-			const char *name = reply_error_name(m->lines[i].code);
-			color(out, o, name ? C_RED : C_RESET);
-			if (name)
-				fprintf(out, "error %d (%s): ", m->lines[i].code, name);
-			else
-				fprintf(out, "%d ", m->lines[i].code);
-			color(out, o, C_RESET);
-			put(out, t, len, o);
-			fputc('\n', out);
-		}
+		render_pretty_error(out, m, o);
 		return;
 	}
 	for (size_t i = 0; i < m->nlines; i++) {
 		size_t len;
 		const char *t = msg_text(m, i, &len);
-		bool last = i + 1 == m->nlines;
 		/* the closing "OK" says nothing after the values it closes */
-		if (last && m->nlines > 1 && len == 2 && memcmp(t, "OK", 2) == 0)
+		if (i + 1 == m->nlines && m->nlines > 1 && len == 2 && memcmp(t, "OK", 2) == 0)
 			break;
-		const char *eq = memchr(t, '=', len);
-		if (m->lines[i].sep == '+') {
-			color(out, o, C_BOLD);
-			put(out, t, len && t[len - 1] == '=' ? len - 1 : len, o);
-			color(out, o, C_RESET);
-			fputs(":\n", out);
-			const char *d = msg_data(m, i, &len);
-			put(out, d, len, o);
-			continue;
-		}
-		if (eq) {
-			color(out, o, C_BOLD);
-			put(out, t, (size_t)(eq - t), o);
-			color(out, o, C_RESET);
-			fputs(" = ", out);
-			put(out, eq + 1, len - (size_t)(eq + 1 - t), o);
-		} else if (reply_has(def, CMD_REPLY_KEYS) && !memchr(t, ' ', len) &&
-			   !(last && len == 2 && memcmp(t, "OK", 2) == 0)) {
-			/* GETCONF answers a bare KEY for an option with no value */
-			color(out, o, C_BOLD);
-			put(out, t, len, o);
-			color(out, o, C_RESET);
-			color(out, o, C_DIM);
-			fputs(" (unset)", out);
-			color(out, o, C_RESET);
-		} else {
-			color(out, o, C_GREEN);
-			put(out, t, len, o);
-			color(out, o, C_RESET);
-		}
-		fputc('\n', out);
+		if (m->lines[i].sep == '+')
+			pretty_data(out, m, i, o);
+		else
+			pretty_line(out, m, i, o, def);
 	}
 }
 
@@ -526,7 +582,12 @@ static void render_json_event(struct renderer *r, FILE *out, const struct tc_msg
 }
 
 /* How one reply line contributes to "values". */
-enum line_kind { L_NONE, L_KV, L_RECORD, L_UNSET };
+enum line_kind { L_NONE, L_KV, L_RECORD, L_UNSET, L_OTHER };
+
+/* Where a GETINFO line that is not KEY=VALUE goes (a tor quirk, a future
+ * format): a name no GETINFO key can have, so it is kept, never dropped
+ * while the reply says ok, and never taken for a key. */
+#define OTHER_LINES "(unparsed)"
 
 struct line_key {
 	enum line_kind kind;
@@ -534,13 +595,6 @@ struct line_key {
 	size_t klen;
 };
 
-static bool is_word(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!((p[i] >= 'A' && p[i] <= 'Z') || p[i] == '_' || (p[i] >= '0' && p[i] <= '9' && i > 0)))
-			return false;
-	return n > 0;
-}
 
 /* KEY=VALUE (GETINFO, GETCONF, ADD_ONION, MAPADDRESS), WORD ARGS... (the
  * PROTOCOLINFO, CLIENT and EXTENDED lines), or GETCONF's bare KEY for an
@@ -551,12 +605,15 @@ static struct line_key classify(const struct tc_msg *m, size_t i, const struct c
 	size_t len;
 	const char *t = msg_text(m, i, &len);
 	const char *eq = memchr(t, '=', len), *sp = memchr(t, ' ', len);
+	bool closing_ok = i + 1 == m->nlines && len == 2 && memcmp(t, "OK", 2) == 0;
 	if (eq && eq != t && (sp == NULL || sp > eq)) {
 		k = (struct line_key){L_KV, t, (size_t)(eq - t)};
+	} else if (reply_has(def, CMD_REPLY_VALUES)) {
+		if (!closing_ok)
+			k = (struct line_key){L_OTHER, OTHER_LINES, strlen(OTHER_LINES)};
 	} else if (sp && is_word(t, (size_t)(sp - t))) {
 		k = (struct line_key){L_RECORD, t, (size_t)(sp - t)};
-	} else if (sp == NULL && eq == NULL && reply_has(def, CMD_REPLY_KEYS) &&
-		   !(i + 1 == m->nlines && len == 2 && memcmp(t, "OK", 2) == 0)) {
+	} else if (sp == NULL && eq == NULL && reply_has(def, CMD_REPLY_KEYS) && !closing_ok) {
 		k = (struct line_key){L_UNSET, t, len};
 	}
 	return k;
@@ -574,6 +631,12 @@ static const char *record_arg_name(const struct cmd_def *def, const char *word, 
 static bool record_always_array(const struct cmd_def *def, const char *word, size_t wlen)
 {
 	return record_arg_name(def, word, wlen, 0) != NULL;
+}
+
+/* PROTOCOLINFO's AUTH METHODS=A,B: a list of names. */
+static bool record_kw_is_list(const char *word, size_t wlen, const char *key, size_t klen)
+{
+	return wlen == 4 && memcmp(word, "AUTH", 4) == 0 && klen == 7 && memcmp(key, "METHODS", 7) == 0;
 }
 
 static void json_unquoted(struct jout *w, const char *v, size_t n)
@@ -644,7 +707,10 @@ static void json_record(struct jout *w, const struct cmd_def *def, const char *t
 				if (klen) {
 					json_str(w, q, klen);
 					jputc(w, ':');
-					json_unquoted(w, q + klen + 1, tl - klen - 1);
+					if (record_kw_is_list(t, wlen, q, klen))
+						json_list(w, q + klen + 1, tl - klen - 1, ',');
+					else
+						json_unquoted(w, q + klen + 1, tl - klen - 1);
 				} else {
 					json_str(w, name, strlen(name));
 					jputc(w, ':');
@@ -661,6 +727,40 @@ static void json_record(struct jout *w, const struct cmd_def *def, const char *t
 		}
 	}
 	jputc(w, '}');
+}
+
+/* A line's text, and its data block after a newline (without the block's
+ * last line end); the inside of a JSON string. */
+static void json_text_data_chars(struct jout *w, const struct tc_msg *m, size_t i)
+{
+	size_t len;
+	const char *t = msg_text(m, i, &len);
+	json_chars(w, t, len);
+	if (m->lines[i].sep != '+')
+		return;
+	const char *d = msg_data(m, i, &len);
+	jput(w, "\\n", 2);
+	json_chars(w, d, len && d[len - 1] == '\n' ? len - 1 : len);
+}
+
+static void json_text_data(struct jout *w, const struct tc_msg *m, size_t i)
+{
+	jputc(w, '"');
+	json_text_data_chars(w, m, i);
+	jputc(w, '"');
+}
+
+/* An error's every line, joined by newlines: "552-..." lines say as much
+ * as the last. */
+static void json_message(struct jout *w, const struct tc_msg *m)
+{
+	jputc(w, '"');
+	for (size_t i = 0; i < m->nlines; i++) {
+		if (i)
+			jput(w, "\\n", 2);
+		json_text_data_chars(w, m, i);
+	}
+	jputc(w, '"');
 }
 
 static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, const struct line_key *k,
@@ -682,6 +782,9 @@ static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, co
 		break;
 	case L_RECORD:
 		json_record(w, def, t, len, k->klen);
+		break;
+	case L_OTHER:
+		json_text_data(w, m, i);
 		break;
 	default:
 		jput(w, "null", 4);
@@ -708,7 +811,8 @@ static void json_values(struct jout *w, const struct tc_msg *m, const struct cmd
 		if (count == 0)
 			continue;
 		struct line_key k = classify(m, i, def);
-		bool array = count > 1 || (k.kind == L_RECORD && record_always_array(def, k.key, k.klen));
+		bool array = count > 1 || k.kind == L_OTHER ||
+			     (k.kind == L_RECORD && record_always_array(def, k.key, k.klen));
 		if (!first)
 			jputc(w, ',');
 		first = false;
@@ -743,12 +847,10 @@ static void render_json_reply(struct renderer *r, FILE *out, const struct tc_msg
 	jputs(w, msg_ok(m) ? ",\"ok\":true" : ",\"ok\":false");
 	const char *name = reply_error_name(m->code);
 	if (name) {
-		size_t len;
-		const char *t = msg_text(m, m->nlines - 1, &len);
 		jputs(w, ",\"error\":{\"name\":\"");
 		jputs(w, name);
 		jputs(w, "\",\"message\":");
-		json_str(w, t, len);
+		json_message(w, m);
 		jputc(w, '}');
 	}
 	jput(w, ",\"values\":{", 11);
@@ -774,12 +876,18 @@ void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct 
 	case FMT_RAW:
 		render_raw(out, m, &r->o);
 		break;
-	case FMT_PRETTY:
+	case FMT_PRETTY: {
+		/* pretty is for people, whatever stdout is (a file read with
+		 * less -R, a tee): it always escapes; only raw into a pipe or
+		 * file is byte-exact */
+		struct render_opts o = r->o;
+		o.safe = true;
 		if (m->event)
-			render_pretty_event(r, out, m);
+			render_pretty_event(r, out, m, &o);
 		else
-			render_pretty_reply(out, m, &r->o, def);
+			render_pretty_reply(out, m, &o, def);
 		break;
+	}
 	case FMT_JSON:
 		if (m->event)
 			render_json_event(r, out, m);
@@ -787,4 +895,42 @@ void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct 
 			render_json_reply(r, out, m, def, word);
 		break;
 	}
+}
+
+/* What /scrollback shows when an event was too big to keep whole: the
+ * text flood.c kept, escaped; for JSON an object marked partial. */
+static void render_partial(struct renderer *r, FILE *out, const char *p, size_t n)
+{
+	if (r->o.fmt != FMT_JSON) {
+		if (r->o.fmt == FMT_PRETTY || r->o.safe)
+			term_safe_write(out, p, n);
+		else
+			fwrite(p, 1, n, out);
+		fputc('\n', out);
+		return;
+	}
+	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
+	buf_reset(w->b);
+	jputs(w, "{\"type\":\"event\",\"code\":");
+	jint(w, atoi(p));
+	jputs(w, ",\"partial\":true,\"raw\":");
+	json_str(w, p, n);
+	jput(w, "}\n", 2);
+	jflush(w);
+}
+
+void render_kept(struct renderer *r, FILE *out, const char *p, size_t n, time_t at)
+{
+	struct reader rd;
+	struct tc_msg *m = NULL;
+	reader_init(&rd, n + 1);
+	if (n >= 2 && p[n - 2] == '\r' && p[n - 1] == '\n' && reader_feed(&rd, p, n) == 0 &&
+	    reader_next(&rd, &m) == 1) {
+		r->at = at;
+		render(r, out, m, NULL, NULL);
+		r->at = 0;
+	} else {
+		render_partial(r, out, p, n);
+	}
+	reader_free(&rd);
 }

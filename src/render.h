@@ -1,9 +1,11 @@
 /* Showing replies and events to the user: raw (what tor sent), pretty
- * (timestamps, colours, enum names, one-line summaries) and JSON Lines. */
+ * (timestamps, colours, enum names, one-line summaries, data blocks as
+ * lines) and JSON Lines. */
 #ifndef TORSH_RENDER_H
 #define TORSH_RENDER_H
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "event.h"
@@ -13,7 +15,8 @@ enum out_format { FMT_RAW, FMT_PRETTY, FMT_JSON };
 
 struct render_opts {
 	enum out_format fmt;
-	bool safe;     /* escape control characters: output goes to a terminal */
+	bool safe;     /* raw: escape control characters (output goes to a
+	                * terminal); pretty always escapes, JSON always does */
 	bool color;
 	bool explain;  /* follow enum values with their description */
 };
@@ -30,6 +33,7 @@ struct renderer {
 	struct event ev;
 	struct buf line;
 	struct json_names names;
+	time_t at;       /* pretty's timestamp: 0 is now (render_kept sets it) */
 };
 
 void renderer_init(struct renderer *r, const struct render_opts *o);
@@ -39,6 +43,11 @@ void renderer_free(struct renderer *r);
  * ONION_CLIENT_AUTH_VIEW's CLIENT records; `word` is that command's word as
  * sent, for JSON's "command" (NULL or "": none). */
 void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def, const char *word);
+
+/* An event flood.c kept for /scrollback (flood.h: the wire text, or a
+ * partial line for one too big to keep), rendered in the current mode as
+ * when it came, `at` (a wall-clock time). */
+void render_kept(struct renderer *r, FILE *out, const char *p, size_t n, time_t at);
 
 /* The seed's exception name for an error reply code, e.g. 552 ->
  * "InvalidArguments"; NULL for success codes. */

@@ -491,10 +491,80 @@ torsh_lines() {
 	run screen
 	[ "$(grep -c '^[0-9:]* BW 1024 2048$' <<<"$output")" -le 50 ]
 	keys '/scrollback 3' Enter
-	wait_screen '650 SIGNAL NEWNYM'
+	# in the mode of the moment (pretty), not as the wire lines
+	wait_screen ' SIGNAL NEWNYM'
 	run screen
-	assert_line '650 BW 1024 2048'
+	assert_line --regexp '^[0-9:]{8} SIGNAL NEWNYM$'
+	assert_line --regexp '^[0-9:]{8} BW read 1 KiB/s written 2 KiB/s$'
+	refute_line '650 BW 1024 2048'
 	stop_fake
+}
+
+@test "/scrollback renders kept events in the current mode: pretty with their lines, then JSON" {
+	start_fake_shell 'line 650-CONF_CHANGED' 'line 650-ContactInfo=x y' 'line 650 OK' \
+		'line 650+WARN' 'line a warning \x1b[2J' 'line second line' 'line .' 'line 650 OK' 'drain'
+	wait_screen '  second line'
+	keys '/scrollback' Enter
+	wait_for 5 eval '[ "$(screen | grep -c "^  second line$")" -eq 2 ]'
+	run screen
+	# each event twice: as it came, and from the scrollback
+	[ "$(grep -cE '^[0-9:]{8} CONF_CHANGED ContactInfo=x y$' <<<"$output")" -eq 2 ]
+	[ "$(grep -cE '^[0-9:]{8} WARN$' <<<"$output")" -eq 2 ]
+	[ "$(grep -cxF '  a warning \e[2J' <<<"$output")" -eq 2 ]
+	keys '/format json' Enter '/scrollback 2' Enter
+	wait_screen '{"type":"event","code":650,"event":"WARN"'
+	run bash -c "tmux -S '$TMUX_SOCK' capture-pane -p -J -t t | grep '^{' | jq -c '[.event, .fields]'"
+	assert_success
+	assert_output - <<'EOT'
+["CONF_CHANGED",{"ContactInfo":"x y"}]
+["WARN",{"Message":"a warning \u001b[2J\nsecond line"}]
+EOT
+}
+
+# The lines of config-text as tor has them.
+config_text() {
+	"$TORSH" "${TORSH_CONNECT[@]}" --json -c 'GETINFO config-text' | jq -r '.values["config-text"]' | sed '/^$/d'
+}
+
+@test "a data block on the screen: each line on a row of its own, the prompt below the last one" {
+	local want
+	want="$(config_text)"
+	[ "$(wc -l <<<"$want")" -ge 5 ]
+	keys 'GETINFO config-text' Enter
+	wait_screen "$(tail -n 1 <<<"$want")"
+	sleep 0.3
+	local shown
+	shown="$(screen | sed -n '/^config-text:$/,$p' | sed '/^$/d')"
+	[ "$(head -n -1 <<<"$shown")" = "config-text:"$'\n'"$want" ]
+	[[ "$(tail -n 1 <<<"$shown")" =~ ^tor\ 0\.4\.[0-9.]+\ .*\>$ ]]
+}
+
+@test "ONION_CLIENT_AUTH_VIEW shows the private key intact, its '=' padding and all" {
+	local addr=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid key=U0oa8BQpIhtHHvsmrDLU8y4t7aX1hpQO0T3mlZ4jLJk=
+	keys "ONION_CLIENT_AUTH_ADD $addr x25519:$key ClientName=alice" Enter
+	wait_screen 'OK'
+	keys 'ONION_CLIENT_AUTH_VIEW' Enter
+	wait_screen "CLIENT $addr"
+	run screen
+	assert_line "CLIENT $addr x25519:$key ClientName=alice"
+	keys 'PROTOCOLINFO' Enter
+	wait_screen 'AUTH METHODS'
+	run screen
+	assert_line 'AUTH METHODS=NULL'
+	assert_line --regexp '^VERSION Tor="0\.4\.[0-9.]+"$'
+}
+
+@test "-c on a terminal: the output ends with a newline, the outer shell's prompt on a line of its own" {
+	local want
+	want="$(config_text)"
+	tmux_start "env PS1='outer\$ ' bash --norc --noprofile" 200 40
+	wait_screen 'outer$'
+	keys "clear; '$TORSH' ${TORSH_CONNECT[*]} -c 'GETINFO config-text'" Enter
+	wait_screen "$(tail -n 1 <<<"$want")"
+	sleep 0.3
+	local shown
+	shown="$(screen | sed '/^$/d')"
+	[ "$(tail -n 2 <<<"$shown")" = "$(tail -n 1 <<<"$want")"$'\n''outer$' ]
 }
 
 @test "UTF-8 input is edited and sent intact" {

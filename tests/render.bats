@@ -115,6 +115,114 @@ run_on_tty() {
 	[ "$output" -ge 1 ]
 }
 
+# Hostile bytes in an event, a reply line and a data block: ESC sequences,
+# an OSC title ending in BEL, a bare BEL, the C1 CSI U+009B (C2 9B) and a
+# raw 9B byte.
+control_script() {
+	fake_script <<'EOT'
+auth-null
+expect GETINFO
+line 650 NOTICE osc=\x1b]0;x\x07 bel=\x07 csi=\xc2\x9b31m esc=\x1b[2J raw=\x9b
+line 250-version=\x1b[5mblink\x07
+line 250+config-text=
+line Nickname \x1b]0;t\x07\xc2\x9b2J
+line .
+line 250 OK
+drain
+EOT
+}
+
+@test "pretty output into a file or a pipe escapes control bytes from tor: no ESC, BEL or C1" {
+	start_fake "$(control_script)"
+	"$TORSH" -s "$FAKE_SOCK" --pretty -c 'GETINFO version config-text' >"$BATS_TEST_TMPDIR/out"
+	run od -An -tx1 -v "$BATS_TEST_TMPDIR/out"
+	refute_output --regexp '(^| )(1b|07|9b)( |$)'
+	refute_output --regexp 'c2 +9b'
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --regexp '^[0-9:]{8} NOTICE osc=\\e\]0;x\\x07 bel=\\x07 csi=\\u009B31m esc=\\e\[2J raw=\\x9B$'
+	assert_line 'version = \e[5mblink\x07'
+	assert_line 'Nickname \e]0;t\x07\u009B2J'
+	# the same through a pipe (tee, less -R)
+	start_fake "$(control_script)"
+	run bash -c "'$TORSH' -s '$FAKE_SOCK' --pretty -c 'GETINFO version config-text' | tee /dev/null | od -An -tx1 -v"
+	assert_success
+	refute_output --regexp '(^| )(1b|07|9b)( |$)'
+}
+
+# Reply and event shapes JSON must type: an error of several lines, AUTH
+# METHODS with two names, a log event of several lines, and GETINFO lines
+# that are not KEY=VALUE (one a data block).
+typing_script() {
+	fake_script <<'EOT'
+auth-null
+expect GETINFO
+line 250-version=1.2.3
+line 250-weird line, no equals sign
+line 250+odd
+line body of it
+line .
+line 250 OK
+expect GETINFO
+line 552-Unrecognized key "a"
+line 552 Unrecognized key "b"
+expect PROTOCOLINFO
+line 250-PROTOCOLINFO 1
+line 250-AUTH METHODS=COOKIE,SAFECOOKIE COOKIEFILE="/x/cookie"
+line 250-VERSION Tor="0.4.9.11"
+line 250 OK
+line 650+WARN
+line first line of the warning
+line second line
+line .
+line 650 OK
+drain
+EOT
+}
+
+run_typing() {
+	start_fake "$(typing_script)"
+	"$TORSH" -s "$FAKE_SOCK" "$@" -k --linger 1 -c 'GETINFO version' -c 'GETINFO a b' -c PROTOCOLINFO >"$BATS_TEST_TMPDIR/out" || true
+}
+
+@test "--json: a multi-line error reply keeps every line in error.message" {
+	run_typing --json
+	run jq -c 'select(.code==552) | .error' "$BATS_TEST_TMPDIR/out"
+	assert_output '{"name":"InvalidArguments","message":"Unrecognized key \"a\"\nUnrecognized key \"b\""}'
+}
+
+@test "--json: PROTOCOLINFO's AUTH METHODS is an array of names" {
+	run_typing --json
+	run jq -c 'select(.command=="PROTOCOLINFO") | .values.AUTH' "$BATS_TEST_TMPDIR/out"
+	assert_output '{"METHODS":["COOKIE","SAFECOOKIE"],"COOKIEFILE":"/x/cookie"}'
+}
+
+@test "--json: a multi-line log event has its text in fields.Message; pretty shows its lines under it" {
+	run_typing --json
+	run jq -c 'select(.event=="WARN") | [.fields, .data]' "$BATS_TEST_TMPDIR/out"
+	assert_output '[{"Message":"first line of the warning\nsecond line"},"first line of the warning\nsecond line\n"]'
+	run_typing --pretty
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --regexp '^[0-9:]{8} WARN$'
+	assert_line '  first line of the warning'
+	assert_line '  second line'
+}
+
+@test "a GETINFO line that is not KEY=VALUE is kept: under \"(unparsed)\" in JSON, shown in pretty" {
+	run_typing --json
+	run jq -c 'select(.command=="GETINFO" and .ok) | .values' "$BATS_TEST_TMPDIR/out"
+	assert_output '{"version":"1.2.3","(unparsed)":["weird line, no equals sign","odd\nbody of it"]}'
+	run_typing --pretty
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --index 0 'version = 1.2.3'
+	assert_line --index 1 'weird line, no equals sign'
+	assert_line --index 2 'odd:'
+	assert_line --index 3 'body of it'
+	assert_line --index 4 'error 552 (InvalidArguments): Unrecognized key "a"'
+	assert_line --index 5 'error 552 (InvalidArguments): Unrecognized key "b"'
+	assert_line --index 6 'PROTOCOLINFO 1'
+	assert_line --index 7 'AUTH METHODS=COOKIE,SAFECOOKIE COOKIEFILE="/x/cookie"'
+}
+
 # Bytes that are not UTF-8 (FF, F5, an overlong CSI, a surrogate, a code
 # point above U+10FFFF, a truncated sequence, lone continuation bytes), a C1
 # control and bidi controls, in events, a reply line and a data block.
@@ -284,7 +392,7 @@ EOT
 
 @test "--json: typed replies: PROTOCOLINFO, GETCONF unset key, MAPADDRESS, EXTENDCIRCUIT error" {
 	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} --json -k -c PROTOCOLINFO -c 'GETCONF HTTPSProxy SocksPort' -c 'MAPADDRESS 10.1.2.3=example.org' -c 'EXTENDCIRCUIT 0' | jq -c '[.command, .values]'"
-	assert_line --index 0 --regexp '^\["PROTOCOLINFO",\{"PROTOCOLINFO":1,"AUTH":\{"METHODS":"NULL"\},"VERSION":\{"Tor":"0\.4\.[0-9.]+"\}\}\]$'
+	assert_line --index 0 --regexp '^\["PROTOCOLINFO",\{"PROTOCOLINFO":1,"AUTH":\{"METHODS":\["NULL"\]\},"VERSION":\{"Tor":"0\.4\.[0-9.]+"\}\}\]$'
 	assert_line --index 1 '["GETCONF",{"HTTPSProxy":null,"SocksPort":"0"}]'
 	assert_line --index 2 '["MAPADDRESS",{"10.1.2.3":"example.org"}]'
 	assert_line --index 3 '["EXTENDCIRCUIT",{}]'

@@ -8,6 +8,7 @@
 #include "complete.h"
 #include "flood.h"
 #include "local.h"
+#include "render.h"
 #include "shellcmd.h"
 #include "tap.h"
 #include "tokenize.h"
@@ -283,6 +284,57 @@ static void check_completion(void)
 	catalog_free(&c);
 }
 
+static void kept_into(void *ud, const char *p, size_t n, long at_ms)
+{
+	(void)at_ms;
+	buf_append(ud, p, n, BUF_NOLIMIT);
+}
+
+/* An event kept for /scrollback comes back whole, several lines and all,
+ * and renders in the mode of the moment; one too big to keep whole comes
+ * back as its first line, marked partial in JSON. */
+static void check_scrollback_kept(void)
+{
+	struct flood *f = calloc(1, sizeof(*f));
+	struct reader r;
+	struct tc_msg *m = frame(&r, "650-CONF_CHANGED\r\n650-SocksPort=9050\r\n650 OK\r\n");
+	flood_admit(f, 5000, m);
+	reader_free(&r);
+	struct buf big = {0};
+	buf_append(&big, "650+NS\r\n", 8, BUF_NOLIMIT);
+	for (int i = 0; i < 100; i++)
+		buf_append(&big, "r nick AAAAAAAAAAAAAAAAAAAAAAAAAAA BBBBBBBBBBBBBBBBBBBBBBBBBBB 2025-01-01\r\n", 75, BUF_NOLIMIT);
+	buf_append(&big, ".\r\n650 OK\r\n", 13, BUF_NOLIMIT);
+	m = frame(&r, big.p);
+	flood_admit(f, 5001, m);
+	reader_free(&r);
+	buf_free(&big);
+	struct buf kept = {0};
+	flood_scrollback(f, 2, kept_into, &kept);
+	CHECK(kept.p && strncmp(kept.p, "650-CONF_CHANGED\r\n650-SocksPort=9050\r\n650 OK\r\n650-NS (+1 lines)", 63) == 0,
+	      "kept: the wire text, or the first line and a count: '%s'", kept.p ? kept.p : "");
+	struct renderer rd;
+	char *p = NULL;
+	size_t n = 0;
+	FILE *mf = open_memstream(&p, &n);
+	renderer_init(&rd, &(struct render_opts){.fmt = FMT_JSON});
+	render_kept(&rd, mf, kept.p, 46, 1000);
+	render_kept(&rd, mf, kept.p + 46, kept.len - 46, 1000);
+	rd.o.fmt = FMT_PRETTY;
+	render_kept(&rd, mf, kept.p, 46, 1000);
+	fclose(mf);
+	CHECK(p && strstr(p, "\"event\":\"CONF_CHANGED\",\"fields\":{\"SocksPort\":\"9050\"}") != NULL,
+	      "a kept event rendered as JSON: '%s'", p ? p : "");
+	CHECK(p && strstr(p, "{\"type\":\"event\",\"code\":650,\"partial\":true,\"raw\":\"650-NS (+1 lines)\"}\n") != NULL,
+	      "a partial one is marked so: '%s'", p ? p : "");
+	CHECK(p && strstr(p, " CONF_CHANGED SocksPort=9050\n") != NULL, "and pretty: '%s'", p ? p : "");
+	free(p);
+	renderer_free(&rd);
+	buf_free(&kept);
+	flood_free(f);
+	free(f);
+}
+
 static void check_flood(void)
 {
 	struct flood *f = calloc(1, sizeof(*f));
@@ -303,13 +355,9 @@ static void check_flood(void)
 	flood_tick(f, 12500, &out, &wait);
 	CHECK(out.len == 0 && wait == -1, "nothing held: no summary, no wake-up");
 	CHECK(f->count == FLOOD_SCROLLBACK, "the scrollback holds at most %d events", FLOOD_SCROLLBACK);
-	char *p = NULL;
-	size_t n = 0;
-	FILE *mf = open_memstream(&p, &n);
-	flood_scrollback(f, 2, mf);
-	fclose(mf);
-	CHECK_STR(p, "650 BW 1 2\n650 BW 1 2\n", "the last two events from the scrollback");
-	free(p);
+	buf_reset(&out);
+	flood_scrollback(f, 2, kept_into, &out);
+	CHECK_STR(out.p, "650 BW 1 2\r\n650 BW 1 2\r\n", "the last two events from the scrollback, as sent");
 	buf_free(&out);
 	flood_free(f);
 	free(f);
@@ -429,6 +477,7 @@ int main(void)
 {
 	check_word_boundaries();
 	check_flood();
+	check_scrollback_kept();
 	check_tables();
 	check_trace();
 	check_completion();
