@@ -1,13 +1,14 @@
 /*
  * rss — run a command, then print its wall time, CPU time and peak RSS.
  *
- *   rss [-i IN] [-o OUT] [-e ERR] [-t] -- COMMAND [ARG...]
+ *   rss [-i IN] [-o OUT] [-e ERR] [-r RESULT] [-t] -- COMMAND [ARG...]
  *
  * The child reads IN (default /dev/null) and writes OUT (default /dev/null)
  * and ERR (default: this program's stderr). With -t its stdout is a
  * pseudo-terminal instead (raw mode, 200x50) whose output this program reads
  * as fast as it comes and writes to OUT: torsh colours only a terminal.
- * Prints one line on stdout:
+ * "-" for IN, OUT or ERR: inherited as it is. Prints one line on stdout
+ * (or in RESULT):
  *   wall_s=0.123456 user_s=0.100000 sys_s=0.020000 rss_kib=4096 status=0
  * status is the exit status, or 128+N for signal N. GNU time may not be
  * installed; this needs nothing but libc.
@@ -28,7 +29,7 @@
 #include <unistd.h>
 
 struct plan {
-	const char *in, *out, *err;
+	const char *in, *out, *err, *result;
 	int pty;
 	char **argv;
 };
@@ -42,6 +43,8 @@ static double now_s(void)
 
 static int redirect(const char *path, int flags, int to)
 {
+	if (strcmp(path, "-") == 0) /* inherited */
+		return 0;
 	int fd = open(path, flags, 0644);
 	if (fd < 0 || dup2(fd, to) < 0)
 		return -1;
@@ -86,7 +89,7 @@ static void child(const struct plan *p, int master)
 /* Everything the terminal shows, to OUT, until no one holds its other end. */
 static void drain_pty(int master, const char *out)
 {
-	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int fd = strcmp(out, "-") == 0 ? dup(STDOUT_FILENO) : open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	static char buf[1 << 16];
 	for (;;) {
 		ssize_t n = read(master, buf, sizeof(buf));
@@ -113,11 +116,12 @@ static int parse(int argc, char **argv, struct plan *p)
 {
 	int ch;
 	p->in = p->out = "/dev/null";
-	while ((ch = getopt(argc, argv, "+i:o:e:t")) != -1) {
+	while ((ch = getopt(argc, argv, "+i:o:e:r:t")) != -1) {
 		switch (ch) {
 		case 'i': p->in = optarg; break;
 		case 'o': p->out = optarg; break;
 		case 'e': p->err = optarg; break;
+		case 'r': p->result = optarg; break;
 		case 't': p->pty = 1; break;
 		default: return -1;
 		}
@@ -132,7 +136,7 @@ int main(int argc, char **argv)
 {
 	struct plan p = {0};
 	if (parse(argc, argv, &p) < 0) {
-		fprintf(stderr, "usage: rss [-i IN] [-o OUT] [-e ERR] [-t] -- COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: rss [-i IN] [-o OUT] [-e ERR] [-r RESULT] [-t] -- COMMAND [ARG...]\n");
 		return 2;
 	}
 	int master = p.pty ? open_pty() : -1;
@@ -159,8 +163,13 @@ int main(int argc, char **argv)
 		}
 	double wall = now_s() - t0;
 	int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	printf("wall_s=%.6f user_s=%.6f sys_s=%.6f rss_kib=%ld status=%d\n", wall,
+	FILE *res = p.result ? fopen(p.result, "w") : stdout;
+	if (res == NULL) {
+		perror(p.result);
+		return 1;
+	}
+	fprintf(res, "wall_s=%.6f user_s=%.6f sys_s=%.6f rss_kib=%ld status=%d\n", wall,
 	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss, status);
-	return 0;
+	return fclose(res) == 0 ? 0 : 1;
 }
