@@ -53,6 +53,7 @@ static unsigned pick(struct gen *g, unsigned n)
 	return (unsigned)(next64(g) % n);
 }
 
+static void add(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add(struct gen *g, const char *fmt, ...)
 {
 	va_list ap;
@@ -242,14 +243,15 @@ static void ev_notice(struct gen *g)
 	static const char *const msgs[] = {
 		"Bootstrapped 100% (done): Done",
 		"New control connection opened from 127.0.0.1.",
-		"Guard %s ($%s) is failing more circuits than usual. Most likely this means the Tor network is overloaded.",
+		NULL, /* a guard, below */
 		"Have tried resolving or connecting to address '[scrubbed]' at 3 different places. Giving up.",
 	};
 	unsigned m = pick(g, 4);
 	const struct relay *r = &g->relays[pick(g, NRELAYS)];
 	add(g, "650 NOTICE ");
 	if (m == 2)
-		add(g, msgs[2], r->nick, r->fp);
+		add(g, "Guard %s ($%s) is failing more circuits than usual. Most likely this means the Tor "
+		       "network is overloaded.", r->nick, r->fp);
 	else
 		add(g, "%s", msgs[m]);
 }
