@@ -38,6 +38,7 @@ LIBOBJS := $(LIBSRCS:src/%.c=$(BUILD)/%.o)
 UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%)
 FAKEBIN := $(BUILD)/fakeport
+BENCHBIN := $(BUILD)/bench/gen $(BUILD)/bench/standin $(BUILD)/bench/rss
 
 # for torsh --version: libedit cannot tell its version at run time
 LIBEDIT_VERSION := $(shell pkg-config --modversion libedit 2>/dev/null)
@@ -45,9 +46,9 @@ ifneq ($(LIBEDIT_VERSION),)
 $(BUILD)/main.o: CFLAGS_ALL += -DTORSH_LIBEDIT_VERSION='"$(LIBEDIT_VERSION)"'
 endif
 
-.PHONY: all deps run check unit bats asan fuzz man install uninstall clean
+.PHONY: all deps run check unit bats asan fuzz man install uninstall clean bench
 GENMAN  := $(BUILD)/gen-commands
-all: torsh $(FAKEBIN) $(UNITBIN) $(GENMAN)
+all: torsh $(FAKEBIN) $(UNITBIN) $(GENMAN) $(BENCHBIN)
 
 torsh: $(OBJS)
 	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $(OBJS) $(PKG_LIBS)
@@ -72,7 +73,17 @@ man: $(GENMAN)
 $(FAKEBIN): tests/fake/fakeport.c | $(BUILD)
 	$(call say,CCLD,$@)$(CC) $(CFLAGS_ALL) -o $@ $<
 
-$(BUILD) $(BUILD)/unit:
+# The benchmark's own programs (tests/bench/): plain C, libc only.
+$(BUILD)/bench/%: tests/bench/%.c | $(BUILD)/bench
+	$(call say,CCLD,$@)$(CC) $(CFLAGS_ALL) -o $@ $<
+
+# Speed against the raw-socket floor (tests/bench/README.md). Data goes to
+# $(BUILD)/bench; BENCH_REPS, BENCH_FLOODS... tune it; BENCH_STRICT=1 makes a
+# missed target fail the make.
+bench: torsh $(BENCHBIN)
+	tests/bench/run
+
+$(BUILD) $(BUILD)/unit $(BUILD)/bench:
 	$(Q)mkdir -p $@
 
 # Debian packages torsh needs to build and test (zsh and fish load the
