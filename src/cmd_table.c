@@ -66,11 +66,32 @@ static bool long_client_name(const char *line, const struct toklist *toks)
 	return false;
 }
 
+/* EXTENDCIRCUIT 0 with purpose= other than general and no path: tor
+ * reads a bare word after the circuit id as the path, so none means no
+ * word without '=' after it. */
+static bool purpose_without_path(const char *line, const struct toklist *toks)
+{
+	if (toks->n < 2 || toks->v[1].has_eq || toks->v[1].len != 1 || line[toks->v[1].off] != '0')
+		return false;
+	bool purpose = false;
+	for (size_t i = 2; i < toks->n; i++) {
+		const struct tok *t = &toks->v[i];
+		if (!t->has_eq)
+			return false;
+		if (tok_is_key(line, t, "purpose"))
+			purpose = purpose || !(t->val_len == 7 && strncasecmp(t->val, "general", 7) == 0);
+	}
+	return purpose;
+}
+
 /* tor 0.4.9.11, checked against a live tor (control-protocol.md §1.5).
  * Not here, since torsh cannot tell: HSFETCH SERVER= naming a relay tor
  * knows only from +POSTDESCRIPTOR (an assertion in hs_client.c kills tor). */
 const struct raw_hazard raw_hazards[] = {
 	{&cmd_setcircuitpurpose, no_arguments, "SETCIRCUITPURPOSE without a circuit id crashes tor (SIGSEGV)"},
+	{&cmd_extendcircuit, purpose_without_path,
+	 "EXTENDCIRCUIT 0 purpose=controller without a path is answered 551, and an existing GENERAL circuit "
+	 "still becomes a CONTROLLER one: give the path (RELAY[,RELAY...])"},
 	{&cmd_add_onion, v2_client_auth, "ADD_ONION with ClientAuth= (v2 client authorization) never gets a reply"},
 	{&cmd_hspost, no_hsaddress, "+HSPOST without HSADDRESS= never gets a reply"},
 	{&cmd_onion_client_auth_add, long_client_name,
@@ -91,7 +112,8 @@ const struct cmd_def cmd_local_raw = {
 		"read the commands that follow as its body); so is a lone '.', the line that ends a body. Also\n"
 		"refused, as they crash or wedge tor 0.4.9.11: SETCIRCUITPURPOSE without arguments (crash),\n"
 		"ADD_ONION with ClientAuth= and +HSPOST without HSADDRESS= (no reply ever), ONION_CLIENT_AUTH_ADD\n"
-		"with a ClientName over 16 characters (two replies). The line is as secret as the command it\n"
+		"with a ClientName over 16 characters (two replies), EXTENDCIRCUIT 0 purpose=controller without a\n"
+		"path (551, yet an existing circuit changes purpose). The line is as secret as the command it\n"
 		"sends: kept out of history the same way.",
 	.example = "/raw GETINFO version",
 };

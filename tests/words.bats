@@ -16,3 +16,16 @@ ONION_LAST=aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dyp3keax
 	assert_output --partial "checksum mismatch: probably a typo in '$ONION_LAST'"
 	refute_output --partial 'version byte'
 }
+
+@test "EXTENDCIRCUIT 0 purpose=controller without a path is refused before sending, /raw too" {
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'EXTENDCIRCUIT 0 purpose=controller'
+	assert_failure 2
+	assert_output --partial 'without a path is answered 551, and an existing GENERAL circuit still becomes a CONTROLLER one'
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c '/trace on' -c '/raw EXTENDCIRCUIT 0 Purpose=CONTROLLER'
+	assert_failure 2
+	assert_output --partial 'nothing was sent'
+	refute_output --partial '> EXTENDCIRCUIT'
+	# with a path, or with purpose=general, it goes to tor
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'EXTENDCIRCUIT 0 purpose=general'
+	refute_output --partial 'CONTROLLER one'
+}
