@@ -156,6 +156,13 @@ extern const size_t raw_hazards_len;
 
 /* Case-insensitive, an optional leading '+' ignored for body commands. */
 const struct cmd_def *cmd_find(const char *word, size_t len);
+/* The i-th name of a set (commands, an enumeration, event types, option
+ * names), NULL past the end. */
+typedef const char *(*name_at_fn)(const void *set, size_t i);
+/* The name of a set a typo most likely meant, or NULL: the first that the
+ * word (3 characters at least) begins, else the closest within two edits
+ * (case aside). The one "did you mean" of command words and arguments. */
+const char *name_suggest(const char *word, size_t len, name_at_fn at, const void *set);
 /* The closest known name to a typo, or NULL. */
 const struct cmd_def *cmd_suggest(const char *word, size_t len);
 /* What an unknown word may have meant, for its error message, in out:

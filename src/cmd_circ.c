@@ -189,6 +189,12 @@ static int parse_closestream(struct pctx *p)
 			if (!t->has_eq && strlen(rt->values[i].name) == t->val_len &&
 			    strncasecmp(rt->values[i].name, t->val, t->val_len) == 0)
 				idx = i;
+		const char *guess = idx == rt->count ? p_suggest(t, enum_name_at, rt) : NULL;
+		if (guess) {
+			char shown[80];
+			p_show(p, t, shown, sizeof(shown));
+			return p_fail(p, t, "REASON: unknown reason '%s'; did you mean %s?", shown, guess);
+		}
 		if (idx == rt->count) {
 			char names[400] = "";
 			for (size_t i = 0; i < rt->count; i++)
@@ -212,7 +218,11 @@ static int parse_closecircuit(struct pctx *p)
 		return -1;
 	if ((t = p_next(p)) != NULL) {
 		const char *v = t->has_eq ? NULL : arg_value(t, &closecircuit_flag);
-		char list[40];
+		char list[40], shown[80];
+		const char *guess = v ? NULL : p_suggest(t, strings_name_at, closecircuit_flag.values);
+		p_show(p, t, shown, sizeof(shown));
+		if (guess)
+			return p_fail(p, t, "flag: unknown flag '%s'; did you mean %s?", shown, guess);
 		if (v == NULL)
 			return p_fail(p, t, "flag: expected %s", words_or(closecircuit_flag.values, NULL, list, sizeof(list)));
 		if (out_word(p, v, strlen(v)) < 0)
