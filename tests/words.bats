@@ -29,3 +29,46 @@ ONION_LAST=aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dyp3keax
 	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'EXTENDCIRCUIT 0 purpose=general'
 	refute_output --partial 'CONTROLLER one'
 }
+
+@test "a script stopped by tor's error says where, what tor said and how many commands were not sent" {
+	run bash -c "printf 'GETINFO version\nSETCONF Nope=1\n# a comment\n\nGETINFO uptime\n' | '$TORSH' ${TORSH_CONNECT[*]} 2>&1 >/dev/null"
+	assert_failure 1
+	assert_output "torsh: line 2: 552 Unrecognized option: Unknown option 'Nope'.  Failing; stopped, 1 command not sent (-k continues past errors)"
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} -c 'GETCONF Nope' -c 'GETINFO version' -c 'GETINFO uptime' 2>&1 >/dev/null"
+	assert_failure 1
+	assert_output 'torsh: -c 1: 552 Unrecognized configuration key "Nope"; stopped, 2 commands not sent (-k continues past errors)'
+	# tor's text is escaped: a key with an escape character in it
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} -c 'GETCONF \"a\\\\x1b[31m\"' -c 'GETINFO version' 2>&1 >/dev/null"
+	refute_output --partial $'\e'
+	# nothing cut: nothing to say; -k: nothing stopped
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} -c 'GETINFO version' -c 'GETCONF Nope' 2>&1 >/dev/null"
+	assert_output ''
+	run bash -c "'$TORSH' ${TORSH_CONNECT[*]} -k -c 'GETCONF Nope' -c 'GETINFO version' 2>&1 >/dev/null"
+	assert_output ''
+}
+
+@test "a line torsh refuses stops a script with the same words" {
+	run bash -c "printf 'GETINFO version\nBOGUS\nGETINFO uptime\nGETINFO version\n' | '$TORSH' ${TORSH_CONNECT[*]} 2>&1 >/dev/null"
+	assert_failure 2
+	assert_line --index 1 'torsh: line 2: stopped, 2 commands not sent (-k continues past errors)'
+}
+
+@test "argument typos: did you mean, not the whole list" {
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL NEWNIM'
+	assert_failure 2
+	assert_output "torsh: column 8: SIGNAL: unknown value 'NEWNIM'; did you mean NEWNYM?"
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'SETEVENTS CIRK'
+	assert_output --partial "did you mean CIRC?"
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'CLOSESTREAM 1 DOEN'
+	assert_output --partial "did you mean DONE?"
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'CLOSECIRCUIT 1 IfUnsed'
+	assert_output --partial "did you mean IfUnused?"
+	# a word close to none still gets the list
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL BOGUS'
+	assert_output --partial 'expected one of RELOAD, SHUTDOWN'
+	# GETINFO keys only tor can judge: after its 552, from tor's own list
+	run "$TORSH" "${TORSH_CONNECT[@]}" -k -c 'GETINFO versoin' -c 'GETINFO circuit-statsu'
+	assert_line '552 Unrecognized key "versoin"'
+	assert_line 'torsh: -c 1: did you mean version?'
+	assert_line 'torsh: -c 2: did you mean circuit-status?'
+}
