@@ -137,6 +137,10 @@ struct cmd_def {
 	 * calls it: history, /trace and error messages ask secret_in_command. */
 	size_t (*secret)(const char *line, size_t len);
 	struct cmd_hint hints[CMD_HINTS]; /* per argument position; the last repeats */
+	/* A torsh setter (/trace on): what each value does from now on, as
+	 * pairs {VALUE, WHAT, ..., NULL}, "*" for any value (event types).
+	 * Once set, the shell says "trace on: WHAT" (local_exec). */
+	const char *const *said;
 };
 
 extern const struct cmd_def *const cmd_table[];

@@ -130,21 +130,28 @@ const struct cmd_def cmd_local_events = {
 };
 const struct cmd_def cmd_local_mute = {
 	.name = "/mute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_mute,
+	.said = (const char *const[]){"*", "no longer shown, still subscribed (/unmute shows them again)", NULL},
 	.summary = "stop showing events of a type (still subscribed; /unmute shows them again)",
 	.help = "", .example = "/mute BW", .hints = {{.kind = HINT_EVENT}},
 };
 const struct cmd_def cmd_local_unmute = {
 	.name = "/unmute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_unmute,
+	.said = (const char *const[]){"*", "shown again", NULL},
 	.summary = "show events of a muted type again",
 	.help = "", .example = "/unmute BW", .hints = {{.kind = HINT_EVENT}},
 };
 const struct cmd_def cmd_local_format = {
 	.name = "/format", .usage = "[pretty | raw | json]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_format,
+	.said = (const char *const[]){"pretty", "replies and events aligned, coloured on a terminal, enum names shown",
+				      "raw", "replies and events as tor sent them (escaped)",
+				      "json", "one JSON object per reply and per event", NULL},
 	.summary = "switch the output mode (as --pretty, --raw, --json); alone, show it",
 	.help = "", .example = "/format json", .hints = {{.kind = HINT_WORDS, .words = "pretty raw json"}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_local_explain = {
 	.name = "/explain", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_explain,
+	.said = (const char *const[]){"on", "enum values are followed by their description (pretty format)",
+				      "off", "enum values without their description", NULL},
 	.summary = "follow enum values with their description in pretty mode (as --explain)",
 	.help = "", .example = "/explain on", .hints = {{.kind = HINT_WORDS, .words = "on off"}, {.kind = HINT_NONE}},
 };
@@ -166,6 +173,8 @@ const struct cmd_def cmd_local_reconnect = {
 };
 const struct cmd_def cmd_local_trace = {
 	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .exec = exec_trace,
+	.said = (const char *const[]){"on", "commands and replies are printed with > and <",
+				      "off", "commands and replies are no longer printed", NULL},
 	.summary = "show every line sent (>) and received (<), timestamped, secrets replaced by [redacted]",
 	.help = "Redacted by the rule that keeps lines out of history: AUTHENTICATE secrets, SAFECOOKIE hashes\n"
 		"and nonces, private keys (ADD_ONION, client authorization), and the values of credential\n"

@@ -72,3 +72,39 @@ ONION_LAST=aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dyp3keax
 	assert_line 'torsh: -c 1: did you mean version?'
 	assert_line 'torsh: -c 2: did you mean circuit-status?'
 }
+
+teardown() {
+	stop_tmux
+}
+
+@test "local setters confirm what they changed, in the command table's words" {
+	tmux_init
+	start_shell
+	keys '/trace on' Enter
+	wait_screen 'trace on: commands and replies are printed with > and <'
+	keys '/trace off' Enter
+	wait_screen 'trace off: commands and replies are no longer printed'
+	keys '/format json' Enter
+	wait_screen 'format: json (one JSON object per reply and per event)'
+	keys '/format pretty' Enter
+	keys '/explain on' Enter
+	wait_screen 'explain on: enum values are followed by their description'
+	keys '/mute BW' Enter
+	wait_screen 'mute BW: no longer shown, still subscribed'
+	keys '/unmute BW' Enter
+	wait_screen 'unmute BW: shown again'
+	# a refused value changes nothing and confirms nothing
+	keys '/format yaml' Enter
+	wait_screen "/format: expected pretty, raw or json, got 'yaml'"
+	! screen_has 'format: yaml'
+}
+
+@test "interactive: tor's 552 for an option name gets did you mean from config/names" {
+	tmux_init
+	start_shell
+	keys 'GETCONF SocksPrt' Enter
+	wait_screen 'Unrecognized configuration key "SocksPrt"'
+	wait_screen 'torsh: did you mean SocksPort?'
+	keys 'GETINFO uptim' Enter
+	wait_screen 'torsh: did you mean uptime?'
+}
