@@ -65,6 +65,7 @@ enum hint_kind {
 struct arg_word {
 	const char *key;            /* KEY=VALUE; NULL: a bare VALUE */
 	const char *const *values;  /* NULL-terminated, as spelled on the wire; NULL: any value */
+	const char *const *descs;   /* what each value means, for completion; NULL: none */
 };
 /* HINT_ARGS lists: ARGS(&a, &b) */
 #define ARGS(...) ((const struct arg_word *const[]){__VA_ARGS__, NULL})

@@ -9,7 +9,7 @@
 #include "argval.h"
 
 /* A circuit's purpose= as EXTENDCIRCUIT and SETCIRCUITPURPOSE take it. */
-static const struct arg_word circ_purpose = {"purpose", (const char *const[]){"general", "controller", NULL}};
+static const struct arg_word circ_purpose = {.key = "purpose", .values = (const char *const[]){"general", "controller", NULL}};
 
 static int parse_purpose(struct pctx *p, const struct tok *t)
 {
@@ -100,7 +100,7 @@ static int parse_setcircuitpurpose(struct pctx *p)
 	return p_end(p);
 }
 
-static const struct arg_word attach_hop = {"HOP", NULL};
+static const struct arg_word attach_hop = {.key = "HOP", .values = NULL};
 
 static int parse_attachstream(struct pctx *p)
 {
@@ -121,8 +121,8 @@ static int parse_attachstream(struct pctx *p)
 	return p_end(p);
 }
 
-static const struct arg_word postdesc_purpose = {"purpose", (const char *const[]){"general", "controller", "bridge", NULL}};
-static const struct arg_word postdesc_cache = {"cache", (const char *const[]){"yes", "no", NULL}};
+static const struct arg_word postdesc_purpose = {.key = "purpose", .values = (const char *const[]){"general", "controller", "bridge", NULL}};
+static const struct arg_word postdesc_cache = {.key = "cache", .values = (const char *const[]){"yes", "no", NULL}};
 
 static int parse_postdescriptor(struct pctx *p)
 {
@@ -209,7 +209,8 @@ static int parse_closestream(struct pctx *p)
 	return p_end(p);
 }
 
-static const struct arg_word closecircuit_flag = {NULL, (const char *const[]){"IfUnused", NULL}};
+static const struct arg_word closecircuit_flag = {.values = (const char *const[]){"IfUnused", NULL},
+	.descs = (const char *const[]){"close it only if no stream uses it (else tor leaves it open)"}};
 
 static int parse_closecircuit(struct pctx *p)
 {

@@ -108,3 +108,20 @@ teardown() {
 	keys 'GETINFO uptim' Enter
 	wait_screen 'torsh: did you mean uptime?'
 }
+
+@test "Tab: the common prefix first, then a sorted list" {
+	tmux_init
+	start_shell
+	keys 'au' Tab
+	wait_screen 'control> AUTH'
+	keys Tab
+	wait_screen '  AUTHCHALLENGE'
+	run screen
+	# sorted: AUTHCHALLENGE before AUTHENTICATE; CIRC_BW before CIRC_MINOR
+	assert_line --index 3 --regexp '^  AUTHCHALLENGE '
+	assert_line --index 4 --regexp '^  AUTHENTICATE '
+	keys C-u 'SETEVENTS CIRC_' Tab
+	wait_screen '  CIRC_MINOR'
+	run bash -c "tmux -S '$TMUX_SOCK' capture-pane -p -t t | grep -n '^  CIRC_' | cut -d: -f2 | awk '{print \$1}' | tr '\n' ' '"
+	assert_output 'CIRC_BW CIRC_MINOR '
+}

@@ -254,7 +254,11 @@ static const struct row rows[] = {
 
 	/* ---- EXTENDCIRCUIT (§3.10) ---- */
 	OK("EXTENDCIRCUIT 0", "EXTENDCIRCUIT 0\r\n"),
-	OK("extendcircuit 0 purpose=controller", "EXTENDCIRCUIT 0 purpose=controller\r\n"),
+	OK("extendcircuit 0 purpose=general", "EXTENDCIRCUIT 0 purpose=general\r\n"),
+	/* tor 0.4.9.11 answers 551 and still repurposes a GENERAL circuit */
+	BAD("extendcircuit 0 purpose=controller", "without a path is answered 551"),
+	OK("EXTENDCIRCUIT 0 nick1 purpose=controller", "EXTENDCIRCUIT 0 nick1 purpose=controller\r\n"),
+	BAD("/raw EXTENDCIRCUIT 0 PURPOSE=Controller", "without a path is answered 551"),
 	OK("EXTENDCIRCUIT 0 PURPOSE=GENERAL", "EXTENDCIRCUIT 0 purpose=general\r\n"),
 	OK("EXTENDCIRCUIT 0 " FP "~nick purpose=general", "EXTENDCIRCUIT 0 " FP "~nick purpose=general\r\n"),
 	OK("EXTENDCIRCUIT 0 " FP "," FP2 ",exit1", "EXTENDCIRCUIT 0 " FP "," FP2 ",exit1\r\n"),
