@@ -25,6 +25,14 @@ static int parse_servers(struct pctx *p, const struct tok *t)
 	char msg[200];
 	if (t->quoted || val_relay(t->val, t->val_len, msg, sizeof(msg)) < 0)
 		return p_fail(p, t, "SERVER: %s", t->quoted ? "expected a relay, not a quoted string" : msg);
+	/* tor looks SERVER= up by identity only: a nickname gets 552 Server
+	 * "nick" not found, whether tor knows the relay or not */
+	if (t->val[0] != '$' && !(t->val_len == 40 && val_is_hex(t->val, 40))) {
+		char shown[80];
+		val_display(t->val, t->val_len, shown, sizeof(shown));
+		return p_fail(p, t, "SERVER: takes $FINGERPRINT, not a nickname ('%s': tor would answer 552 Server "
+			      "not found); Tab completes relays as $FINGERPRINT~nickname", shown);
+	}
 	return out_kv(p, onion_server.key, t->val, t->val_len);
 }
 

@@ -9,6 +9,8 @@ shared_tor
 # a valid v3 address, and the same with its last character mistyped
 ONION=aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dyp3kead
 ONION_LAST=aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dyp3keax
+# a real service's address (its key a valid ed25519 point; ONION's is not)
+ONION_TP=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid
 
 @test "a typo in an onion address's last character is a checksum mismatch, not a version byte" {
 	run "$TORSH" "${TORSH_CONNECT[@]}" -c "HSFETCH $ONION_LAST"
@@ -124,4 +126,18 @@ teardown() {
 	wait_screen '  CIRC_MINOR'
 	run bash -c "tmux -S '$TMUX_SOCK' capture-pane -p -t t | grep -n '^  CIRC_' | cut -d: -f2 | awk '{print \$1}' | tr '\n' ' '"
 	assert_output 'CIRC_BW CIRC_MINOR '
+}
+
+@test "HSFETCH and +HSPOST SERVER=nickname are refused before sending: tor takes only \$FINGERPRINT" {
+	# what tor does with a nickname there
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c "/raw HSFETCH $ONION_TP SERVER=moria1"
+	assert_failure 1
+	assert_output --partial '552 Server "moria1" not found'
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c "HSFETCH $ONION_TP SERVER=moria1"
+	assert_failure 2
+	assert_output --partial "SERVER: takes \$FINGERPRINT, not a nickname ('moria1'"
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c "+HSPOST HSADDRESS=$ONION_TP SERVER=moria1
+x"
+	assert_failure 2
+	assert_output --partial "SERVER: takes \$FINGERPRINT, not a nickname"
 }

@@ -492,7 +492,8 @@ static const struct row rows[] = {
 	OK("HSFETCH " ONION_UP ".ONION", "HSFETCH " ONION "\r\n"),
 	OK("HSFETCH " ONION " SERVER=" FP, "HSFETCH " ONION " SERVER=" FP "\r\n"),
 	OK("HSFETCH " ONION " server=" FP " SERVER=" FP2 "~n2", "HSFETCH " ONION " SERVER=" FP " SERVER=" FP2 "~n2\r\n"),
-	OK("HSFETCH " ONION " SERVER=hsdir1", "HSFETCH " ONION " SERVER=hsdir1\r\n"),
+	/* tor looks SERVER= up by identity: a nickname is 552 Server not found */
+	BAD("HSFETCH " ONION " SERVER=hsdir1", "SERVER: takes $FINGERPRINT, not a nickname ('hsdir1'"),
 	BAD("HSFETCH", "missing ADDRESS"),
 	BAD("HSFETCH " ONION_TYPO, "column 9: ADDRESS: checksum mismatch: probably a typo"),
 	BAD("HSFETCH " ONION_V4, "version byte is 4, expected 3"),
@@ -612,7 +613,9 @@ static const struct row rows[] = {
 	BAD("HSPOST HSADDRESS=" ONION, "HSPOST needs a body"),
 	BADB("+HSPOST HSADDRESS=" ONION_TYPO, "d\n", "HSADDRESS: checksum mismatch"),
 	BADB("+HSPOST HSADDRESS=\"" ONION "\"", "d\n", "HSADDRESS: expected an onion address"),
-	BADB("+HSPOST HSADDRESS=" ONION " SERVER=x y", "d\n", "expected SERVER=..., HSADDRESS=... or @FILE"),
+	BADB("+HSPOST HSADDRESS=" ONION " SERVER=x y", "d\n", "SERVER: takes $FINGERPRINT, not a nickname"),
+	BADB("+HSPOST HSADDRESS=" ONION " SERVER=$0123456789ABCDEF0123456789ABCDEF01234567 y", "d\n",
+	     "expected SERVER=..., HSADDRESS=... or @FILE"),
 	BADB("+HSPOST HSADDRESS=" ONION " SERVER=$01", "d\n", "SERVER: expected a relay"),
 
 	/* ---- ONION_CLIENT_AUTH_ADD (§3.30): x25519 key, ClientName up to 16 ---- */
