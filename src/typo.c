@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "argval.h"
 #include "escape.h"
 
 /* tor 0.4.9.11's info/names, keys only; a key that takes an argument
@@ -66,8 +67,26 @@ static bool quoted_name(const struct tc_msg *m, const char **name, size_t *len)
 	return false;
 }
 
+/* Tor's 513 Invalid argument "ADDRESS" for an address torsh checked
+ * (length, base32, checksum, version): only the ed25519 point decoding
+ * is left, which torsh does not do. */
+static bool onion_note(const struct tc_msg *m, const struct cmd_def *def, struct buf *out)
+{
+	const char *name;
+	size_t len;
+	char msg[200];
+	if (m->code != 513 || def == NULL || def->hints[0].kind != HINT_ONION_ID || !quoted_name(m, &name, &len) ||
+	    val_onion_v3(name, len, msg, sizeof(msg)) < 0)
+		return false;
+	buf_printf(out, BUF_NOLIMIT, "the address is well-formed (its checksum is right) but its public key is not "
+		   "a valid ed25519 point: no onion service can have it (a made-up or corrupted address)");
+	return true;
+}
+
 bool typo_reply_hint(const struct tc_msg *m, const struct cmd_def *def, const struct catalog *c, struct buf *out)
 {
+	if (!m->event && onion_note(m, def, out))
+		return true;
 	const char *name, *guess = NULL;
 	size_t len;
 	if (m->event || m->code != 552 || def == NULL || !quoted_name(m, &name, &len))

@@ -1,5 +1,6 @@
-/* "Did you mean" for names only tor can judge: a GETINFO key or an option
- * name that tor answered 552 for. Pure: the REPL and scripts print it. */
+/* Words for what only tor can judge: "did you mean" for a GETINFO key or
+ * an option name tor answered 552 for, and what its 513 for a well-formed
+ * onion address means. Pure: the REPL and scripts print it. */
 #ifndef TORSH_TYPO_H
 #define TORSH_TYPO_H
 #include <stdbool.h>
@@ -9,7 +10,9 @@
 #include "complete.h"
 #include "reply.h"
 
-/* For tor's answer m to a command of def: "did you mean X?" appended to out
+/* For tor's answer m to a command of def: what tor's 513 for an onion
+ * address means when torsh found nothing wrong with it (a key that is no
+ * ed25519 point); else "did you mean X?" appended to out
  * (escaped: safe to print) when m says a key or option is unknown and one close
  * to it is known: from c's info/names or config/names when they are there
  * (c may be NULL), else, for GETINFO keys, tor 0.4.9.11's own list. */

@@ -141,3 +141,19 @@ x"
 	assert_failure 2
 	assert_output --partial "SERVER: takes \$FINGERPRINT, not a nickname"
 }
+
+@test "tor's 513 for a well-formed onion address whose key is not an ed25519 point is explained" {
+	# ONION's checksum and version are right; its key decodes to no point
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c "HSFETCH $ONION"
+	assert_failure 1
+	assert_line "513 Invalid argument \"$ONION\""
+	assert_line 'torsh: -c 1: the address is well-formed (its checksum is right) but its public key is not a valid ed25519 point: no onion service can have it (a made-up or corrupted address)'
+	# a key built to fail decoding: y = 2^255 - 1, not below p = 2^255 - 19
+	local big=7777777777777777777777777777777777777777777777777577p7ad
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c "HSFETCH $big"
+	assert_line "513 Invalid argument \"$big\""
+	assert_line --partial 'its public key is not a valid ed25519 point'
+	# a real service's address is taken by tor: no such words
+	run "$TORSH" "${TORSH_CONNECT[@]}" -c "HSFETCH $ONION_TP"
+	refute_output --partial 'ed25519 point'
+}
