@@ -428,7 +428,8 @@ static int try_password(struct ctl *c, const struct auth_opts *o, struct auth_re
 	} else if (got == 0) {
 		res->used = AUTH_HASHEDPASSWORD;
 		*rc = send_authenticate(c, (const uint8_t *)pw.p, pw.len, res);
-		if (*rc == AUTH_REFUSED)
+		/* 515 is tor's "bad authentication"; any other refusal keeps tor's words */
+		if (*rc == AUTH_REFUSED && res->msg.len > 27 && memcmp(res->msg.p, "authentication failed: 515 ", 27) == 0)
 			wrong_password(res);
 	} else {
 		buf_append(diag, pw.p ? pw.p : "", pw.len, BUF_NOLIMIT);
