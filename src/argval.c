@@ -231,16 +231,20 @@ int val_onion_v3(const char *s, size_t n, char *msg, size_t len)
 					     : "a v3 onion address (56 base32 characters)", s, n);
 	if (base32_decode(s, n, raw, sizeof(raw), &rl) < 0 || rl != 35)
 		return bad(msg, len, "a v3 onion address (base32: a-z and 2-7)", s, n);
-	if (raw[34] != 3) {
-		snprintf(msg, len, "onion address version byte is %u, expected 3", raw[34]);
+	/* the checksum first, over the version byte as written (as tor does):
+	 * a typo in the last character changes only the version byte, and
+	 * "version byte is 23" would hide that it is a typo */
+	char shown[80];
+	val_display(s, n, shown, sizeof(shown));
+	uint8_t sum[2];
+	onion_checksum(raw, raw[34], sum);
+	if (sum[0] != raw[32] || sum[1] != raw[33]) {
+		snprintf(msg, len, "checksum mismatch: probably a typo in '%s'", shown);
 		return -1;
 	}
-	uint8_t sum[2];
-	onion_checksum(raw, 3, sum);
-	if (sum[0] != raw[32] || sum[1] != raw[33]) {
-		char shown[80];
-		val_display(s, n, shown, sizeof(shown));
-		snprintf(msg, len, "checksum mismatch: probably a typo in '%s'", shown);
+	if (raw[34] != 3) {
+		snprintf(msg, len, "onion address version byte is %u, expected 3: probably a typo in '%s'", raw[34],
+			 shown);
 		return -1;
 	}
 	return 0;

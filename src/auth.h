@@ -44,7 +44,9 @@ void safecookie_hashes(const uint8_t cookie[32], const uint8_t *cnonce, size_t c
 int cookie_read(const char *path, uint8_t out[32], struct buf *diag);
 
 /* Supplies the password when tor wants one: 0 with the password (and its
- * length) in buf, -1 with a reason in buf. */
+ * length) in buf, -1 with a reason in buf, AUTH_PW_CANCELLED when the
+ * person asked for it declined (Ctrl-C, Ctrl-D). */
+#define AUTH_PW_CANCELLED (-2)
 typedef int (*password_fn)(void *ud, struct buf *out);
 
 struct auth_opts {
@@ -64,6 +66,7 @@ struct auth_result {
 	struct protocolinfo pi;
 	unsigned used;             /* the method that succeeded */
 	struct buf msg;            /* why it failed (lines, each ending in \n) */
+	struct buf tor_said;       /* tor's own words for it, when torsh's replace them */
 };
 
 /* How authenticating ended; a front end maps these to its exit statuses. */
@@ -73,6 +76,7 @@ enum auth_status {
 	AUTH_UNUSABLE,  /* no offered method could be used: no secret was sent */
 	AUTH_BAD_PEER,  /* the peer is not a tor control port, or not the tor that wrote the cookie */
 	AUTH_LOST,      /* the connection was lost */
+	AUTH_CANCELLED, /* the password prompt was cancelled: nothing was sent */
 };
 
 /* AUTH_OK, or why not with res->msg saying so. */

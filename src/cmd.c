@@ -44,23 +44,35 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
 	return prev[lb];
 }
 
-const struct cmd_def *cmd_suggest(const char *word, size_t len)
+const char *name_suggest(const char *word, size_t len, name_at_fn at, const void *set)
 {
-	const struct cmd_def *best = NULL;
+	const char *best = NULL, *c;
 	size_t best_d = 3;
-	for (size_t i = 0; i < cmd_table_len; i++) {
-		const struct cmd_def *d = cmd_table[i];
-		size_t n = strlen(d->name);
+	for (size_t i = 0; (c = at(set, i)) != NULL; i++) {
+		size_t n = strlen(c);
 		/* a prefix of a longer name ("GETI") is the likeliest intent */
-		if (len >= 3 && len < n && strncasecmp(d->name, word, len) == 0)
-			return d;
-		size_t dist = edit_distance(word, len, d->name, n);
-		if (dist < best_d) {
+		if (len >= 3 && len < n && strncasecmp(c, word, len) == 0)
+			return c;
+		size_t dist = edit_distance(word, len, c, n);
+		/* two edits to a two-letter name is any two-letter word */
+		if (dist < best_d && dist < n) {
 			best_d = dist;
-			best = d;
+			best = c;
 		}
 	}
 	return best;
+}
+
+static const char *cmd_name_at(const void *set, size_t i)
+{
+	(void)set;
+	return i < cmd_table_len ? cmd_table[i]->name : NULL;
+}
+
+const struct cmd_def *cmd_suggest(const char *word, size_t len)
+{
+	const char *name = name_suggest(word, len, cmd_name_at, NULL);
+	return name ? cmd_find(name, strlen(name)) : NULL;
 }
 
 /* Longer names that start with the word (3 characters at least), in

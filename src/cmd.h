@@ -66,6 +66,7 @@ enum hint_kind {
 struct arg_word {
 	const char *key;            /* KEY=VALUE; NULL: a bare VALUE */
 	const char *const *values;  /* NULL-terminated, as spelled on the wire; NULL: any value */
+	const char *const *descs;   /* what each value means, for completion; NULL: none */
 };
 /* HINT_ARGS lists: ARGS(&a, &b) */
 #define ARGS(...) ((const struct arg_word *const[]){__VA_ARGS__, NULL})
@@ -138,6 +139,10 @@ struct cmd_def {
 	 * calls it: history, /trace and error messages ask secret_in_command. */
 	size_t (*secret)(const char *line, size_t len);
 	struct cmd_hint hints[CMD_HINTS]; /* per argument position; the last repeats */
+	/* A torsh setter (/trace on): what each value does from now on, as
+	 * pairs {VALUE, WHAT, ..., NULL}, "*" for any value (event types).
+	 * Once set, the shell says "trace on: WHAT" (local_exec). */
+	const char *const *said;
 };
 
 extern const struct cmd_def *const cmd_table[];
@@ -157,6 +162,13 @@ extern const size_t raw_hazards_len;
 
 /* Case-insensitive, an optional leading '+' ignored for body commands. */
 const struct cmd_def *cmd_find(const char *word, size_t len);
+/* The i-th name of a set (commands, an enumeration, event types, option
+ * names), NULL past the end. */
+typedef const char *(*name_at_fn)(const void *set, size_t i);
+/* The name of a set a typo most likely meant, or NULL: the first that the
+ * word (3 characters at least) begins, else the closest within two edits
+ * (case aside). The one "did you mean" of command words and arguments. */
+const char *name_suggest(const char *word, size_t len, name_at_fn at, const void *set);
 /* The closest known name to a typo, or NULL. */
 const struct cmd_def *cmd_suggest(const char *word, size_t len);
 /* What an unknown word may have meant, for its error message, in out:

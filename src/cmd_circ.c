@@ -9,7 +9,7 @@
 #include "argval.h"
 
 /* A circuit's purpose= as EXTENDCIRCUIT and SETCIRCUITPURPOSE take it. */
-static const struct arg_word circ_purpose = {"purpose", (const char *const[]){"general", "controller", NULL}};
+static const struct arg_word circ_purpose = {.key = "purpose", .values = (const char *const[]){"general", "controller", NULL}};
 
 static int parse_purpose(struct pctx *p, const struct tok *t)
 {
@@ -100,7 +100,7 @@ static int parse_setcircuitpurpose(struct pctx *p)
 	return p_end(p);
 }
 
-static const struct arg_word attach_hop = {"HOP", NULL};
+static const struct arg_word attach_hop = {.key = "HOP", .values = NULL};
 
 static int parse_attachstream(struct pctx *p)
 {
@@ -121,8 +121,8 @@ static int parse_attachstream(struct pctx *p)
 	return p_end(p);
 }
 
-static const struct arg_word postdesc_purpose = {"purpose", (const char *const[]){"general", "controller", "bridge", NULL}};
-static const struct arg_word postdesc_cache = {"cache", (const char *const[]){"yes", "no", NULL}};
+static const struct arg_word postdesc_purpose = {.key = "purpose", .values = (const char *const[]){"general", "controller", "bridge", NULL}};
+static const struct arg_word postdesc_cache = {.key = "cache", .values = (const char *const[]){"yes", "no", NULL}};
 
 static int parse_postdescriptor(struct pctx *p)
 {
@@ -189,6 +189,12 @@ static int parse_closestream(struct pctx *p)
 			if (!t->has_eq && strlen(rt->values[i].name) == t->val_len &&
 			    strncasecmp(rt->values[i].name, t->val, t->val_len) == 0)
 				idx = i;
+		const char *guess = idx == rt->count ? p_suggest(t, enum_name_at, rt) : NULL;
+		if (guess) {
+			char shown[80];
+			p_show(p, t, shown, sizeof(shown));
+			return p_fail(p, t, "REASON: unknown reason '%s'; did you mean %s?", shown, guess);
+		}
 		if (idx == rt->count) {
 			char names[400] = "";
 			for (size_t i = 0; i < rt->count; i++)
@@ -203,7 +209,8 @@ static int parse_closestream(struct pctx *p)
 	return p_end(p);
 }
 
-static const struct arg_word closecircuit_flag = {NULL, (const char *const[]){"IfUnused", NULL}};
+static const struct arg_word closecircuit_flag = {.values = (const char *const[]){"IfUnused", NULL},
+	.descs = (const char *const[]){"close it only if no stream uses it (else tor leaves it open)"}};
 
 static int parse_closecircuit(struct pctx *p)
 {
@@ -212,7 +219,11 @@ static int parse_closecircuit(struct pctx *p)
 		return -1;
 	if ((t = p_next(p)) != NULL) {
 		const char *v = t->has_eq ? NULL : arg_value(t, &closecircuit_flag);
-		char list[40];
+		char list[40], shown[80];
+		const char *guess = v ? NULL : p_suggest(t, strings_name_at, closecircuit_flag.values);
+		p_show(p, t, shown, sizeof(shown));
+		if (guess)
+			return p_fail(p, t, "flag: unknown flag '%s'; did you mean %s?", shown, guess);
 		if (v == NULL)
 			return p_fail(p, t, "flag: expected %s", words_or(closecircuit_flag.values, NULL, list, sizeof(list)));
 		if (out_word(p, v, strlen(v)) < 0)

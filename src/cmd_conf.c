@@ -121,7 +121,7 @@ static int parse_setevents(struct pctx *p)
 	return 0;
 }
 
-static const struct arg_word saveconf_force = {NULL, (const char *const[]){"FORCE", NULL}};
+static const struct arg_word saveconf_force = {.key = NULL, .values = (const char *const[]){"FORCE", NULL}};
 
 static int parse_saveconf(struct pctx *p)
 {
@@ -183,7 +183,7 @@ static int parse_usefeature(struct pctx *p)
 	return parse_names(p, "FEATURE", "a feature name such as VERBOSE_NAMES", true);
 }
 
-static const struct arg_word resolve_mode = {"mode", (const char *const[]){"reverse", NULL}};
+static const struct arg_word resolve_mode = {.key = "mode", .values = (const char *const[]){"reverse", NULL}};
 
 static int parse_resolve(struct pctx *p)
 {
@@ -266,7 +266,7 @@ static int parse_authenticate(struct pctx *p)
 	return p_end(p);
 }
 
-static const struct arg_word authchallenge_method = {NULL, (const char *const[]){"SAFECOOKIE", NULL}};
+static const struct arg_word authchallenge_method = {.key = NULL, .values = (const char *const[]){"SAFECOOKIE", NULL}};
 
 static int parse_authchallenge(struct pctx *p)
 {

@@ -18,13 +18,21 @@ static int onion_or_fail(struct pctx *p, const struct tok *t, const char *name)
 }
 
 /* SERVER=RELAY: an HSDir to ask (HSFETCH) or post to (HSPOST). */
-static const struct arg_word onion_server = {"SERVER", NULL};
+static const struct arg_word onion_server = {.key = "SERVER", .values = NULL};
 
 static int parse_servers(struct pctx *p, const struct tok *t)
 {
 	char msg[200];
 	if (t->quoted || val_relay(t->val, t->val_len, msg, sizeof(msg)) < 0)
 		return p_fail(p, t, "SERVER: %s", t->quoted ? "expected a relay, not a quoted string" : msg);
+	/* tor looks SERVER= up by identity only: a nickname gets 552 Server
+	 * "nick" not found, whether tor knows the relay or not */
+	if (t->val[0] != '$' && !(t->val_len == 40 && val_is_hex(t->val, 40))) {
+		char shown[80];
+		val_display(t->val, t->val_len, shown, sizeof(shown));
+		return p_fail(p, t, "SERVER: takes $FINGERPRINT, not a nickname ('%s': tor would answer 552 Server "
+			      "not found); Tab completes relays as $FINGERPRINT~nickname", shown);
+	}
 	return out_kv(p, onion_server.key, t->val, t->val_len);
 }
 
@@ -42,7 +50,7 @@ static int parse_hsfetch(struct pctx *p)
 	return 0;
 }
 
-static const struct arg_word hspost_address = {"HSADDRESS", NULL};
+static const struct arg_word hspost_address = {.key = "HSADDRESS", .values = NULL};
 
 static int parse_hspost(struct pctx *p)
 {
@@ -72,7 +80,7 @@ static int parse_hspost(struct pctx *p)
  * one value with a blob after it). Read as typed: KEYTYPE:BLOB has no
  * '=', but a base64 blob may end in '=' padding. */
 static const char onion_key_blob[] = "ED25519-V3:";
-static const struct arg_word onion_key = {NULL, (const char *const[]){"NEW:BEST", "NEW:ED25519-V3", onion_key_blob, NULL}};
+static const struct arg_word onion_key = {.key = NULL, .values = (const char *const[]){"NEW:BEST", "NEW:ED25519-V3", onion_key_blob, NULL}};
 
 /* "NEW:BEST, NEW:ED25519-V3 or ED25519-V3:<base64 key>" */
 static const char *onion_key_forms(char *buf, size_t n)
@@ -183,15 +191,15 @@ static int parse_uint_kv(struct pctx *p, const struct tok *t, const char *key, u
 }
 
 /* ADD_ONION's keyword arguments, in the order help and completion give them. */
-static const struct arg_word onion_port = {"Port", NULL};
+static const struct arg_word onion_port = {.key = "Port", .values = NULL};
 static const struct arg_word onion_flags = {
-	"Flags", (const char *const[]){"DiscardPK", "Detach", "V3Auth", "NonAnonymous", "MaxStreamsCloseCircuit", NULL},
+	.key = "Flags", .values = (const char *const[]){"DiscardPK", "Detach", "V3Auth", "NonAnonymous", "MaxStreamsCloseCircuit", NULL},
 };
-static const struct arg_word onion_max_streams = {"MaxStreams", NULL};
-static const struct arg_word onion_client_auth = {"ClientAuthV3", NULL};
-static const struct arg_word onion_pow = {"PoWDefensesEnabled", NULL};
-static const struct arg_word onion_pow_rate = {"PoWQueueRate", NULL};
-static const struct arg_word onion_pow_burst = {"PoWQueueBurst", NULL};
+static const struct arg_word onion_max_streams = {.key = "MaxStreams", .values = NULL};
+static const struct arg_word onion_client_auth = {.key = "ClientAuthV3", .values = NULL};
+static const struct arg_word onion_pow = {.key = "PoWDefensesEnabled", .values = NULL};
+static const struct arg_word onion_pow_rate = {.key = "PoWQueueRate", .values = NULL};
+static const struct arg_word onion_pow_burst = {.key = "PoWQueueBurst", .values = NULL};
 #define ADD_ONION_KEYWORDS ARGS(&onion_port, &onion_flags, &onion_max_streams, &onion_client_auth, &onion_pow, \
 				&onion_pow_rate, &onion_pow_burst)
 
@@ -259,9 +267,9 @@ static int parse_del_onion(struct pctx *p)
 
 /* ONION_CLIENT_AUTH_ADD's key, the one key type tor takes there, and its
  * keyword arguments. */
-static const struct arg_word auth_key = {NULL, (const char *const[]){"x25519:", NULL}};
-static const struct arg_word auth_client_name = {"ClientName", NULL};
-static const struct arg_word auth_flags = {"Flags", (const char *const[]){"Permanent", NULL}};
+static const struct arg_word auth_key = {.key = NULL, .values = (const char *const[]){"x25519:", NULL}};
+static const struct arg_word auth_client_name = {.key = "ClientName", .values = NULL};
+static const struct arg_word auth_flags = {.key = "Flags", .values = (const char *const[]){"Permanent", NULL}};
 
 static int parse_auth_add(struct pctx *p)
 {

@@ -66,11 +66,32 @@ static bool long_client_name(const char *line, const struct toklist *toks)
 	return false;
 }
 
+/* EXTENDCIRCUIT 0 with purpose= other than general and no path: tor
+ * reads a bare word after the circuit id as the path, so none means no
+ * word without '=' after it. */
+static bool purpose_without_path(const char *line, const struct toklist *toks)
+{
+	if (toks->n < 2 || toks->v[1].has_eq || toks->v[1].len != 1 || line[toks->v[1].off] != '0')
+		return false;
+	bool purpose = false;
+	for (size_t i = 2; i < toks->n; i++) {
+		const struct tok *t = &toks->v[i];
+		if (!t->has_eq)
+			return false;
+		if (tok_is_key(line, t, "purpose"))
+			purpose = purpose || !(t->val_len == 7 && strncasecmp(t->val, "general", 7) == 0);
+	}
+	return purpose;
+}
+
 /* tor 0.4.9.11, checked against a live tor (control-protocol.md §1.5).
  * Not here, since torsh cannot tell: HSFETCH SERVER= naming a relay tor
  * knows only from +POSTDESCRIPTOR (an assertion in hs_client.c kills tor). */
 const struct raw_hazard raw_hazards[] = {
 	{&cmd_setcircuitpurpose, no_arguments, "SETCIRCUITPURPOSE without a circuit id crashes tor (SIGSEGV)"},
+	{&cmd_extendcircuit, purpose_without_path,
+	 "EXTENDCIRCUIT 0 purpose=controller without a path is answered 551, and an existing GENERAL circuit "
+	 "still becomes a CONTROLLER one: give the path (RELAY[,RELAY...])"},
 	{&cmd_add_onion, v2_client_auth, "ADD_ONION with ClientAuth= (v2 client authorization) never gets a reply"},
 	{&cmd_hspost, no_hsaddress, "+HSPOST without HSADDRESS= never gets a reply"},
 	{&cmd_onion_client_auth_add, long_client_name,
@@ -91,7 +112,8 @@ const struct cmd_def cmd_local_raw = {
 		"read the commands that follow as its body); so is a lone '.', the line that ends a body. Also\n"
 		"refused, as they crash or wedge tor 0.4.9.11: SETCIRCUITPURPOSE without arguments (crash),\n"
 		"ADD_ONION with ClientAuth= and +HSPOST without HSADDRESS= (no reply ever), ONION_CLIENT_AUTH_ADD\n"
-		"with a ClientName over 16 characters (two replies). The line is as secret as the command it\n"
+		"with a ClientName over 16 characters (two replies), EXTENDCIRCUIT 0 purpose=controller without a\n"
+		"path (551, yet an existing circuit changes purpose). The line is as secret as the command it\n"
 		"sends: kept out of history the same way.",
 	.example = "/raw GETINFO version",
 };
@@ -108,21 +130,28 @@ const struct cmd_def cmd_local_events = {
 };
 const struct cmd_def cmd_local_mute = {
 	.name = "/mute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_mute,
+	.said = (const char *const[]){"*", "no longer shown, still subscribed (/unmute shows them again)", NULL},
 	.summary = "stop showing events of a type (still subscribed; /unmute shows them again)",
 	.help = "", .example = "/mute BW", .hints = {{.kind = HINT_EVENT}},
 };
 const struct cmd_def cmd_local_unmute = {
 	.name = "/unmute", .usage = "TYPE ...", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_unmute,
+	.said = (const char *const[]){"*", "shown again", NULL},
 	.summary = "show events of a muted type again",
 	.help = "", .example = "/unmute BW", .hints = {{.kind = HINT_EVENT}},
 };
 const struct cmd_def cmd_local_format = {
 	.name = "/format", .usage = "[pretty | raw | json]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_format,
+	.said = (const char *const[]){"pretty", "replies and events aligned, coloured on a terminal, enum names shown",
+				      "raw", "replies and events as tor sent them (escaped)",
+				      "json", "one JSON object per reply and per event", NULL},
 	.summary = "switch the output mode (as --pretty, --raw, --json); alone, show it",
 	.help = "", .example = "/format json", .hints = {{.kind = HINT_WORDS, .words = "pretty raw json"}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_local_explain = {
 	.name = "/explain", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE, .exec = exec_explain,
+	.said = (const char *const[]){"on", "enum values are followed by their description (pretty format)",
+				      "off", "enum values without their description", NULL},
 	.summary = "follow enum values with their description in pretty mode (as --explain)",
 	.help = "", .example = "/explain on", .hints = {{.kind = HINT_WORDS, .words = "on off"}, {.kind = HINT_NONE}},
 };
@@ -144,6 +173,8 @@ const struct cmd_def cmd_local_reconnect = {
 };
 const struct cmd_def cmd_local_trace = {
 	.name = "/trace", .usage = "[on | off]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .exec = exec_trace,
+	.said = (const char *const[]){"on", "commands and replies are printed with > and <",
+				      "off", "commands and replies are no longer printed", NULL},
 	.summary = "show every line sent (>) and received (<), timestamped, secrets replaced by [redacted]",
 	.help = "Redacted by the rule that keeps lines out of history: AUTHENTICATE secrets, SAFECOOKIE hashes\n"
 		"and nonces, private keys (ADD_ONION, client authorization), and the values of credential\n"

@@ -209,10 +209,7 @@ int arg_name(struct pctx *p, const struct tok *t, const char *name, const char *
 	return out_word(p, t->val, t->val_len);
 }
 
-/* The i-th name of a set of choices, NULL past the end. */
-typedef const char *(*nth_fn)(const void *set, size_t i);
-
-static const char *nth_string(const void *set, size_t i)
+const char *strings_name_at(const void *set, size_t i)
 {
 	return ((const char *const *)set)[i];
 }
@@ -225,7 +222,7 @@ static const char *nth_event(const void *set, size_t i)
 
 /* An enumeration's own names first, then their aliases (HUP after RELOAD's
  * kin): the order an error message lists them in. */
-static const char *nth_enum(const void *set, size_t i)
+const char *enum_name_at(const void *set, size_t i)
 {
 	const struct enum_table *e = set;
 	for (int alias = 0; alias < 2; alias++)
@@ -235,7 +232,14 @@ static const char *nth_enum(const void *set, size_t i)
 	return NULL;
 }
 
-static int choose(struct pctx *p, const struct tok *t, const char *name, nth_fn nth, const void *set, bool upcase)
+const char *p_suggest(const struct tok *t, name_at_fn at, const void *set)
+{
+	if (t->quoted || t->has_eq || t->val_len == 0)
+		return NULL;
+	return name_suggest(t->val, t->val_len, at, set);
+}
+
+static int choose(struct pctx *p, const struct tok *t, const char *name, name_at_fn nth, const void *set, bool upcase)
 {
 	char shown[80], list[640] = "";
 	const char *c;
@@ -246,17 +250,21 @@ static int choose(struct pctx *p, const struct tok *t, const char *name, nth_fn 
 		snprintf(list + l, sizeof(list) - l, "%s%s", i ? ", " : "", c);
 	}
 	p_show(p, t, shown, sizeof(shown));
+	/* one likely name says more than the list of all */
+	const char *guess = p_suggest(t, nth, set);
+	if (guess)
+		return p_fail(p, t, "%s: unknown value '%s'; did you mean %s?", name, shown, guess);
 	return p_fail(p, t, "%s: expected one of %s, got '%s'", name, list, shown);
 }
 
 int arg_choice(struct pctx *p, const struct tok *t, const char *name, const char *const *choices, bool upcase)
 {
-	return choose(p, t, name, nth_string, choices, upcase);
+	return choose(p, t, name, strings_name_at, choices, upcase);
 }
 
 int arg_enum(struct pctx *p, const struct tok *t, const char *name, const struct enum_table *e)
 {
-	return choose(p, t, name, nth_enum, e, true);
+	return choose(p, t, name, enum_name_at, e, true);
 }
 
 int arg_event(struct pctx *p, const struct tok *t, const char *name)

@@ -48,6 +48,13 @@ int arg_plain(struct pctx *p, const struct tok *t, const char *name, const char 
 int arg_id(struct pctx *p, const struct tok *t, const char *name, bool allow_zero, uint64_t *v);
 int arg_name(struct pctx *p, const struct tok *t, const char *name, const char *what); /* [A-Za-z0-9_]+ */
 int arg_choice(struct pctx *p, const struct tok *t, const char *name, const char *const *choices, bool upcase);
+/* name_at_fn (cmd.h) over a NULL-terminated array of strings, and over an
+ * enumeration's values (its own names, then aliases). */
+const char *strings_name_at(const void *set, size_t i);
+const char *enum_name_at(const void *set, size_t i);
+/* The name of the set token t most likely meant (name_suggest), or NULL;
+ * never for a quoted value or KEY=VALUE. */
+const char *p_suggest(const struct tok *t, name_at_fn at, const void *set);
 /* One value of an enumeration (enums.h), sent as the table spells it. */
 int arg_enum(struct pctx *p, const struct tok *t, const char *name, const struct enum_table *e);
 /* An event type of the schema (event.h), sent as it spells it. */

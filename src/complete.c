@@ -446,7 +446,7 @@ static void offer_args(struct query *q, const struct arg_word *const *args)
 		}
 		for (size_t k = 0; a->values && a->values[k]; k++) {
 			snprintf(v, sizeof(v), "%s%s%s", a->key ? a->key : "", a->key ? "=" : "", a->values[k]);
-			offer(q, v, NULL);
+			offer(q, v, a->descs ? a->descs[k] : NULL);
 		}
 	}
 }
@@ -624,6 +624,33 @@ static const struct cmd_hint *hint_for(const struct cmd_def *d, size_t arg)
 	return NULL;
 }
 
+/* Whether candidate a goes before b: case aside, and numbers (circuit and
+ * stream ids) by value, 9 before 10. */
+static bool before(const char *a, const char *b)
+{
+	size_t da = strspn(a, "0123456789"), db = strspn(b, "0123456789");
+	if (da > 0 && db > 0 && a[da] == '\0' && b[db] == '\0' && da != db)
+		return da < db;
+	int c = strcasecmp(a, b);
+	return c < 0 || (c == 0 && strcmp(a, b) < 0);
+}
+
+/* Sorted for the list under the prompt (insertion sort: a screenful is
+ * shown, and even ns/all's few thousand relays come nearly sorted). */
+static void sort_matches(struct wordlist *w)
+{
+	for (size_t i = 1; i < w->n; i++) {
+		size_t word = w->word[i], desc = w->desc[i], j = i;
+		while (j > 0 && before(w->text.p + word, w->text.p + w->word[j - 1])) {
+			w->word[j] = w->word[j - 1];
+			w->desc[j] = w->desc[j - 1];
+			j--;
+		}
+		w->word[j] = word;
+		w->desc[j] = desc;
+	}
+}
+
 void complete(const struct catalog *c, const char *line, size_t cursor, struct completion *out)
 {
 	wl_reset(&out->match);
@@ -663,6 +690,7 @@ void complete(const struct catalog *c, const char *line, size_t cursor, struct c
 		if (out->match.n == 1 && (last == '=' || last == '/' || last == ':'))
 			out->no_space = true;
 	}
+	sort_matches(&out->match);
 	/* a path may go on with ",NEXT": the relay wants no space after it */
 	if (out->source == HINT_RELAY && !(q.len >= 7 && strncasecmp(q.word, "SERVER=", 7) == 0))
 		out->no_space = true;

@@ -8,6 +8,7 @@
 #include "argval.h"
 #include "cmd.h"
 #include "command.h"
+#include "escape.h"
 #include "flood.h"
 #include "render.h"
 #include "secret.h"
@@ -96,13 +97,45 @@ const struct cmd_def *local_find(const char *line, size_t len, const char *body,
 	return NULL;
 }
 
+/* A setter that took its value says what changed, in the table's words:
+ * "format: json (...)", "trace on: ...". Its arguments were checked by
+ * its exec; only a value in the table is named. */
+static void confirm(const struct cmd_def *d, struct local_ctx *ctx, const struct local_args *a)
+{
+	const char *p = a->args, *end = a->args + a->alen, *w;
+	size_t n;
+	if (d->said == NULL || !tok_word(&p, end, &w, &n))
+		return;
+	for (size_t i = 0; d->said[i] && d->said[i + 1]; i += 2) {
+		const char *v = d->said[i];
+		if (strcmp(v, "*") == 0) {
+			/* the words as typed: exec took each as an event type */
+			fprintf(ctx->out, "%s ", d->name + 1);
+			term_safe_write(ctx->out, w, (size_t)(end - w));
+			fprintf(ctx->out, ": %s\n", d->said[i + 1]);
+			return;
+		}
+		if (strlen(v) != n || strncasecmp(v, w, n) != 0)
+			continue;
+		/* "trace on: ...", but "format: json (...)" */
+		if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0)
+			fprintf(ctx->out, "%s %s: %s\n", d->name + 1, v, d->said[i + 1]);
+		else
+			fprintf(ctx->out, "%s: %s (%s)\n", d->name + 1, v, d->said[i + 1]);
+		return;
+	}
+}
+
 int local_exec(const struct cmd_def *d, struct local_ctx *ctx, const struct local_args *a)
 {
 	if ((d->flags & CMD_SHELL_ONLY) && ctx->sh == NULL) {
 		buf_printf(ctx->err, BUF_NOLIMIT, "%s works only in the interactive shell", d->name);
 		return -1;
 	}
-	return d->exec(ctx, a);
+	int rc = d->exec(ctx, a);
+	if (rc == 0)
+		confirm(d, ctx, a);
+	return rc;
 }
 
 int local_check(const char *line, size_t len, const char *body, size_t blen, bool has_body, struct buf *err)

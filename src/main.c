@@ -94,7 +94,7 @@ static void usage(FILE *f)
 	      "  -h, --help                 this help\n"
 	      "  -V, --version              version\n\n"
 	      "Exit status: 0 all replies 2xx, 1 tor error reply, 2 usage error or refused\n"
-	      "input, 3 cannot connect, 4 authentication failed, 5 connection lost,\n"
+	      "input, 3 cannot connect, 4 authentication failed or cancelled, 5 connection lost,\n"
 	      "128+N ended by signal N.\n\n"
 	      "More in torsh(1) (man torsh); at the prompt, /help lists tor's commands\n"
 	      "and /help COMMAND explains one.\n", f);
@@ -286,12 +286,23 @@ static int prompt_password(struct buf *out)
 	ssize_t n;
 	while ((n = read(fd, &c, 1)) == 1 && c != '\n')
 		buf_putc(out, c, 65536);
+	bool interrupted = n < 0 && errno == EINTR && stop_requested == SIGINT;
 	if (have_tc)
 		tcsetattr(fd, TCSAFLUSH, &old);
 	if (write(fd, "\n", 1) < 0) {
 		/* as above */
 	}
 	close(fd);
+	/* Ctrl-C (SIGINT interrupts the read) or Ctrl-D on an empty line:
+	 * an answer to the question, not a request to end by the signal */
+	if (interrupted || (n == 0 && out->len == 0)) {
+		if (interrupted)
+			stop_requested = 0;
+		if (out->p)
+			OPENSSL_cleanse(out->p, out->cap);
+		buf_reset(out);
+		return AUTH_PW_CANCELLED;
+	}
 	return n < 0 ? -1 : 0;
 }
 
@@ -305,8 +316,9 @@ static int get_password(void *ud, struct buf *out)
 		buf_append(out, env, strlen(env), 65536);
 		return 0;
 	}
-	if (isatty(STDIN_FILENO) && prompt_password(out) == 0)
-		return 0;
+	int rc = isatty(STDIN_FILENO) ? prompt_password(out) : -1;
+	if (rc == 0 || rc == AUTH_PW_CANCELLED)
+		return rc;
 	buf_reset(out);
 	buf_printf(out, BUF_NOLIMIT, "tor wants a password (HashedControlPassword): give it with "
 		   "--password-file FILE or TOR_CONTROL_PASSWD\n");
@@ -336,8 +348,9 @@ static int cached_password(void *ud, struct buf *out)
 		buf_append(out, rc->password.p, rc->password.len, 65536);
 		return 0;
 	}
-	if (get_password(rc->o, out) < 0)
-		return -1;
+	int got = get_password(rc->o, out);
+	if (got < 0)
+		return got;
 	buf_reset(&rc->password);
 	buf_append(&rc->password, out->p, out->len, 65536);
 	return 0;
@@ -370,6 +383,7 @@ static enum exit_code auth_exit(enum auth_status st)
 	case AUTH_REFUSED:
 	case AUTH_UNUSABLE:
 	case AUTH_BAD_PEER:
+	case AUTH_CANCELLED:
 		break;
 	}
 	return EXIT_AUTH;
@@ -544,10 +558,15 @@ static int connect_and_run(struct options *o, const struct tor_proc *launched, b
 	struct reconnector recon = {.o = o, .ep = ep};
 	struct auth_result ar;
 	struct auth_opts ao = auth_opts_for(&recon);
-	int rc = auth_exit(auth_run(&s.ctl, &ao, &ar));
-	if (rc != EXIT_ALL_OK)
+	enum auth_status st = auth_run(&s.ctl, &ao, &ar);
+	int rc = auth_exit(st);
+	if (st == AUTH_CANCELLED)
+		fputs("torsh: cancelled\n", stderr);
+	else if (rc != EXIT_ALL_OK)
 		fprintf(stderr, "torsh: %s: %s", ep.display, ar.msg.p ? ar.msg.p : "authentication failed\n");
-	else
+	if (rc != EXIT_ALL_OK && o->verbose && ar.tor_said.len > 0)
+		fprintf(stderr, "torsh: tor said: %s", ar.tor_said.p);
+	if (rc == EXIT_ALL_OK)
 		rc = run_session(o, &s, &recon, &ar, interactive);
 	auth_result_free(&ar);
 	session_free(&s);

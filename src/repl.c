@@ -21,6 +21,7 @@
 #include "linestate.h"
 #include "secret.h"
 #include "trace.h"
+#include "typo.h"
 #include "waiter.h"
 #include "escape.h"
 #include "exitcode.h"
@@ -139,6 +140,17 @@ static void on_internal(void *ud, const char *tag, const struct tc_msg *m)
 		catalog_take(&r->cat, tag, m);
 }
 
+/* A 552 for an unknown GETINFO key or option: what was likely meant. */
+static void typo_print(const struct repl *r, const struct tc_msg *m, const struct cmd_def *def)
+{
+	struct buf hint = {0};
+	if (!m->event && typo_reply_hint(m, def, &r->cat, &hint)) {
+		fflush(stdout);
+		fprintf(stderr, "torsh: %s\n", hint.p);
+	}
+	buf_free(&hint);
+}
+
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct repl *r = ud;
@@ -163,6 +175,7 @@ static void on_msg(void *ud, const struct tc_msg *m)
 		shell_on_reply(&r->sh, to ? to->def : NULL, m);
 	editor_print_begin(r->ed);
 	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
+	typo_print(r, m, to ? to->def : NULL);
 	editor_print_end(r->ed);
 	/* the command may have made or dropped circuits, streams, services */
 	if (!m->event)

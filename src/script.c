@@ -12,6 +12,8 @@
 #include "exitcode.h"
 #include "linestate.h"
 #include "local.h"
+#include "escape.h"
+#include "typo.h"
 #include "waiter.h"
 
 /* Lines from a file descriptor, read without blocking the event loop (stdio
@@ -75,13 +77,76 @@ struct runner {
 	struct waiter wait;       /* a /wait holding the next command */
 	unsigned long wait_line;
 	unsigned long lineno;     /* of the command being run; 0 for -c */
+	size_t cmd_index;         /* the -c command being run, from 1 */
+	/* where each command in flight came from, oldest first (-k sends up
+	 * to the window ahead): whose reply is whose */
+	struct { unsigned long lineno; size_t cmd_index; } sent[64];
+	size_t sent_first, sent_n;
+	unsigned long answered_line; /* of the command being answered */
+	size_t answered_cmd;
+	struct buf stopped_at;    /* why input stopped: "line 2: 552 ..." */
+	bool stopped_by_tor;      /* stopped_at holds tor's words */
 };
+
+/* Where the command being run came from: "line 2" or "-c 2". */
+static void where(unsigned long lineno, size_t cmd_index, struct buf *b)
+{
+	if (lineno)
+		buf_printf(b, BUF_NOLIMIT, "line %lu", lineno);
+	else if (cmd_index)
+		buf_printf(b, BUF_NOLIMIT, "-c %zu", cmd_index);
+}
+
+/* The reply to the oldest command in flight is in: whose it is. */
+static void take_answered(struct runner *r)
+{
+	r->answered_line = r->answered_cmd = 0;
+	if (r->sent_n == 0)
+		return;
+	r->answered_line = r->sent[r->sent_first].lineno;
+	r->answered_cmd = r->sent[r->sent_first].cmd_index;
+	r->sent_first = (r->sent_first + 1) % 64;
+	r->sent_n--;
+}
+
+/* The first error that stops the input, for the word at the end. */
+static void note_stop(struct runner *r, unsigned long lineno, size_t cmd_index, const struct tc_msg *m)
+{
+	if (r->o->keep_going || r->stopped_at.len > 0)
+		return;
+	where(lineno, cmd_index, &r->stopped_at);
+	if (m == NULL)
+		return;
+	r->stopped_by_tor = true;
+	size_t n;
+	const char *t = msg_first(m, &n);
+	while (n > 0 && (t[n - 1] == '.' || t[n - 1] == ' '))
+		n--; /* "...  Failing." before "; stopped" */
+	buf_printf(&r->stopped_at, BUF_NOLIMIT, "%s%03d ", r->stopped_at.len ? ": " : "", m->code);
+	term_safe_append(&r->stopped_at, t, n, 400);
+}
+
+/* A 552 for a GETINFO key (or option name) tor does not know: the one it
+ * most likely meant, on stderr. */
+static void typo_note(const struct runner *r, const struct tc_msg *m, const struct cmd_def *def)
+{
+	struct buf hint = {0}, at = {0};
+	if (typo_reply_hint(m, def, NULL, &hint)) {
+		where(r->answered_line, r->answered_cmd, &at);
+		fflush(stdout);
+		fprintf(stderr, "torsh: %s%s%s\n", at.len ? at.p : "", at.len ? ": " : "", hint.p);
+	}
+	buf_free(&hint);
+	buf_free(&at);
+}
 
 static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct runner *r = ud;
 	const struct pending_cmd *to = r->s->answering;
 	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
+	if (!m->event)
+		take_answered(r);
 	if (m->event) {
 		waiter_remember(&r->wait, m);
 		waiter_match(&r->wait, m);
@@ -89,6 +154,8 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	if (!m->event && !msg_ok(m)) {
 		if (r->rc == EXIT_ALL_OK)
 			r->rc = EXIT_TOR_ERROR;
+		typo_note(r, m, to ? to->def : NULL);
+		note_stop(r, r->answered_line, r->answered_cmd, m);
 		if (!r->o->keep_going)
 			r->stop_input = true;
 	}
@@ -103,6 +170,7 @@ static void refused(struct runner *r, unsigned long lineno, const char *msg)
 		fprintf(stderr, "torsh: %s\n", msg);
 	if (r->rc == EXIT_ALL_OK)
 		r->rc = EXIT_USAGE;
+	note_stop(r, lineno, r->cmd_index, NULL);
 	if (!r->o->keep_going)
 		r->stop_input = true;
 }
@@ -112,8 +180,14 @@ static void send_tor(struct runner *r, const char *line, size_t len, const char 
 {
 	struct buf err = {0};
 	waiter_forget(&r->wait);
-	if (session_submit(r->s, line, len, body, blen, has_body, &err) < 0 && r->s->ctl.state == CTL_OPEN)
+	int rc = session_submit(r->s, line, len, body, blen, has_body, &err);
+	if (rc == 0 && r->sent_n < 64) {
+		size_t at = (r->sent_first + r->sent_n++) % 64;
+		r->sent[at].lineno = r->lineno;
+		r->sent[at].cmd_index = r->cmd_index;
+	} else if (rc < 0 && r->s->ctl.state == CTL_OPEN) {
 		refused(r, r->lineno, err.p ? err.p : "refused");
+	}
 	if (r->s->quit_sent)
 		r->stop_input = true;
 	buf_free(&err);
@@ -208,6 +282,7 @@ static void feed_commands(struct runner *r)
 	while (!r->stop_input && !r->wait.active && r->next_cmd < r->o->ncommands && r->s->inflight < window(r)) {
 		struct split_cmd sc;
 		split_command(r->o->commands[r->next_cmd++], &sc);
+		r->cmd_index = r->next_cmd;
 		submit(r, sc.line, sc.len, sc.body, sc.blen, sc.has_body, 0);
 	}
 	if (r->next_cmd >= r->o->ncommands)
@@ -248,6 +323,7 @@ static void expire_wait(struct runner *r)
 		fprintf(stderr, "torsh: %s\n", msg);
 	if (r->rc == EXIT_ALL_OK)
 		r->rc = EXIT_TOR_ERROR;
+	note_stop(r, r->wait_line, r->cmd_index, NULL);
 	if (!r->o->keep_going)
 		r->stop_input = true;
 }
@@ -316,6 +392,47 @@ static void report_loss(const struct runner *r, const char *why, bool only_if_lo
 	buf_free(&msg);
 }
 
+/* The commands in what is left of stdin after a stop, read on while more
+ * is ready now (a pipe still open is not waited for); -1 when its end was
+ * not reached. */
+static long count_unsent_lines(struct runner *r)
+{
+	struct linestate ls = {.comments = true};
+	long n = 0;
+	for (int fills = 0; fills < 1024; fills++) {
+		const char *line;
+		size_t len;
+		struct line_cmd c;
+		while (lines_next(&r->in, &line, &len) > 0)
+			n += linestate_take(&ls, line, len, r->in.lineno, &c) == 1;
+		struct pollfd p = {.fd = 0, .events = POLLIN};
+		if (r->in.eof || poll(&p, 1, 0) <= 0 || lines_fill(&r->in) < 0)
+			break;
+	}
+	n += linestate_finish(&ls) != 0;
+	linestate_free(&ls);
+	return r->in.eof && r->in.pos >= r->in.b.len ? n : -1;
+}
+
+/* A script stopped by its first error says so, and what it did not send;
+ * silent when the error was the last command anyway. */
+static void report_stop(struct runner *r)
+{
+	if (r->stopped_at.len == 0)
+		return;
+	unsigned long from = r->in.lineno + 1;
+	long unsent = r->from_stdin ? count_unsent_lines(r) : (long)(r->o->ncommands - r->next_cmd);
+	if (unsent == 0)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "torsh: %s%sstopped, ", r->stopped_at.p, r->stopped_by_tor ? "; " : ": ");
+	if (unsent < 0)
+		fprintf(stderr, "input from line %lu on not sent", from);
+	else
+		fprintf(stderr, "%ld command%s not sent", unsent, unsent == 1 ? "" : "s");
+	fputs(" (-k continues past errors)\n", stderr);
+}
+
 /* The end: a lost connection reported, or the goodbye (QUIT) said. */
 static void end_session(struct runner *r, bool stopped)
 {
@@ -350,10 +467,13 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 			break;
 	}
 	fflush(stdout);
+	if (s->ctl.state == CTL_OPEN && !(stop_flag && *stop_flag))
+		report_stop(&r);
 	end_session(&r, stop_flag && *stop_flag);
 	buf_free(&r.in.b);
 	linestate_free(&r.ls);
 	renderer_free(&r.out);
 	waiter_free(&r.wait);
+	buf_free(&r.stopped_at);
 	return r.rc;
 }

@@ -124,13 +124,43 @@ teardown() {
 	assert_line "250-process/pid=$TOR_PID"
 }
 
-@test "a wrong password: exit 4, tor's reason, and that tor closed the connection" {
+@test "a wrong password: exit 4, in torsh's words, that tor closed the connection; tor's reason with -v" {
 	start_tor password tcp
 	TOR_CONTROL_PASSWD=wrong run "$TORSH" "${TORSH_CONNECT[@]}" -c 'GETINFO version'
 	assert_failure 4
-	assert_output --partial 'authentication failed: 515 Authentication failed: Password did not match HashedControlPassword'
+	assert_line --partial 'authentication failed: wrong password'
 	assert_output --partial 'tor closes the connection after a failed AUTHENTICATE'
+	# tor's advice to quote a plain-text password is about the raw protocol
+	refute_output --partial 'double quotes'
 	refute_output --partial 'wrong'$'\n'
+	TOR_CONTROL_PASSWD=wrong run "$TORSH" -v "${TORSH_CONNECT[@]}" -c 'GETINFO version'
+	assert_failure 4
+	assert_line --partial 'authentication failed: wrong password'
+	assert_line 'torsh: tor said: 515 Authentication failed: Password did not match HashedControlPassword value from configuration. Maybe you tried a plain text password? If so, the standard requires that you put it in double quotes.'
+}
+
+@test "Ctrl-C at the password prompt: cancelled, exit 4, nothing sent" {
+	start_tor password unix
+	tmux_init
+	tmux_start "trap '' INT; XDG_STATE_HOME='$STATE' '$TORSH' ${TORSH_CONNECT[*]}; echo \"EXITED rc=\$?\"; sleep 60"
+	wait_screen 'tor control password:'
+	keys 'abc'
+	keys C-c
+	wait_screen 'EXITED rc=4'
+	run screen
+	assert_line 'torsh: cancelled'
+	refute_output --partial 'no offered method'
+	refute_output --partial 'abc'
+	# Ctrl-D on an empty prompt too
+	tmux_start "trap '' INT; XDG_STATE_HOME='$STATE' '$TORSH' ${TORSH_CONNECT[*]}; echo \"EXITED rc=\$?\"; sleep 60"
+	wait_screen 'tor control password:'
+	keys C-d
+	wait_screen 'EXITED rc=4'
+	run screen
+	assert_line 'torsh: cancelled'
+	# tor saw no AUTHENTICATE: it logs nothing of a failed one, so ask it
+	# for the count of control connections instead: the prompt comes first
+	refute_output --partial 'authentication failed'
 }
 
 @test "no password available: exit 4 naming the ways to give one" {

@@ -409,7 +409,7 @@ EOT
 	refute_output --partial SETCONF
 }
 
-@test "a failed AUTHENTICATE is reported with tor's reason, exit 4" {
+@test "a failed AUTHENTICATE is reported as a wrong password, tor's reason with -v, exit 4" {
 	start_fake "$(fake_script <<'EOT'
 expect PROTOCOLINFO
 line 250-AUTH METHODS=HASHEDPASSWORD
@@ -419,9 +419,10 @@ line 515 Authentication failed: Password did not match HashedControlPassword val
 close
 EOT
 )"
-	TOR_CONTROL_PASSWD=nope run "$TORSH" -s "$FAKE_SOCK" -c 'GETINFO version'
+	TOR_CONTROL_PASSWD=nope run "$TORSH" -v -s "$FAKE_SOCK" -c 'GETINFO version'
 	assert_failure 4
-	assert_output --partial '515 Authentication failed'
+	assert_output --partial 'authentication failed: wrong password'
+	assert_output --partial 'tor said: 515 Authentication failed'
 	assert_output --partial 'tor closes the connection after a failed AUTHENTICATE'
 }
 

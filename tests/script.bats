@@ -179,7 +179,8 @@ shared_tor
 @test "an ambiguous command prefix names the candidates; a unique one is only suggested; nothing is sent" {
 	run bash -c "printf 'GET version\nGETINFO version\n' | '$TORSH' ${TORSH_CONNECT[*]}"
 	assert_failure 2
-	assert_output 'torsh: line 1: column 1: ambiguous command GET: could be GETCONF, GETINFO (/raw sends it anyway)'
+	assert_line --index 0 'torsh: line 1: column 1: ambiguous command GET: could be GETCONF, GETINFO (/raw sends it anyway)'
+	assert_line --index 1 'torsh: line 1: stopped, 1 command not sent (-k continues past errors)'
 	run "$TORSH" -s /nonexistent -c 'GETI version'
 	assert_failure 2
 	assert_output 'torsh: column 1: unknown command GETI; did you mean GETINFO? (/raw sends it anyway)'

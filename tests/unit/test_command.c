@@ -254,7 +254,11 @@ static const struct row rows[] = {
 
 	/* ---- EXTENDCIRCUIT (§3.10) ---- */
 	OK("EXTENDCIRCUIT 0", "EXTENDCIRCUIT 0\r\n"),
-	OK("extendcircuit 0 purpose=controller", "EXTENDCIRCUIT 0 purpose=controller\r\n"),
+	OK("extendcircuit 0 purpose=general", "EXTENDCIRCUIT 0 purpose=general\r\n"),
+	/* tor 0.4.9.11 answers 551 and still repurposes a GENERAL circuit */
+	BAD("extendcircuit 0 purpose=controller", "without a path is answered 551"),
+	OK("EXTENDCIRCUIT 0 nick1 purpose=controller", "EXTENDCIRCUIT 0 nick1 purpose=controller\r\n"),
+	BAD("/raw EXTENDCIRCUIT 0 PURPOSE=Controller", "without a path is answered 551"),
 	OK("EXTENDCIRCUIT 0 PURPOSE=GENERAL", "EXTENDCIRCUIT 0 purpose=general\r\n"),
 	OK("EXTENDCIRCUIT 0 " FP "~nick purpose=general", "EXTENDCIRCUIT 0 " FP "~nick purpose=general\r\n"),
 	OK("EXTENDCIRCUIT 0 " FP "," FP2 ",exit1", "EXTENDCIRCUIT 0 " FP "," FP2 ",exit1\r\n"),
@@ -488,7 +492,8 @@ static const struct row rows[] = {
 	OK("HSFETCH " ONION_UP ".ONION", "HSFETCH " ONION "\r\n"),
 	OK("HSFETCH " ONION " SERVER=" FP, "HSFETCH " ONION " SERVER=" FP "\r\n"),
 	OK("HSFETCH " ONION " server=" FP " SERVER=" FP2 "~n2", "HSFETCH " ONION " SERVER=" FP " SERVER=" FP2 "~n2\r\n"),
-	OK("HSFETCH " ONION " SERVER=hsdir1", "HSFETCH " ONION " SERVER=hsdir1\r\n"),
+	/* tor looks SERVER= up by identity: a nickname is 552 Server not found */
+	BAD("HSFETCH " ONION " SERVER=hsdir1", "SERVER: takes $FINGERPRINT, not a nickname ('hsdir1'"),
 	BAD("HSFETCH", "missing ADDRESS"),
 	BAD("HSFETCH " ONION_TYPO, "column 9: ADDRESS: checksum mismatch: probably a typo"),
 	BAD("HSFETCH " ONION_V4, "version byte is 4, expected 3"),
@@ -608,7 +613,9 @@ static const struct row rows[] = {
 	BAD("HSPOST HSADDRESS=" ONION, "HSPOST needs a body"),
 	BADB("+HSPOST HSADDRESS=" ONION_TYPO, "d\n", "HSADDRESS: checksum mismatch"),
 	BADB("+HSPOST HSADDRESS=\"" ONION "\"", "d\n", "HSADDRESS: expected an onion address"),
-	BADB("+HSPOST HSADDRESS=" ONION " SERVER=x y", "d\n", "expected SERVER=..., HSADDRESS=... or @FILE"),
+	BADB("+HSPOST HSADDRESS=" ONION " SERVER=x y", "d\n", "SERVER: takes $FINGERPRINT, not a nickname"),
+	BADB("+HSPOST HSADDRESS=" ONION " SERVER=$0123456789ABCDEF0123456789ABCDEF01234567 y", "d\n",
+	     "expected SERVER=..., HSADDRESS=... or @FILE"),
 	BADB("+HSPOST HSADDRESS=" ONION " SERVER=$01", "d\n", "SERVER: expected a relay"),
 
 	/* ---- ONION_CLIENT_AUTH_ADD (§3.30): x25519 key, ClientName up to 16 ---- */
