@@ -790,3 +790,27 @@ s Exit Running Valid" start_fake_shell \
 	# the prompt line was ended first
 	assert_line 'EXITED rc=143'
 }
+
+# The budget is per event type: a CIRC flood does not hide a rare HS_DESC.
+@test "a flood of 5,000 CIRC events does not hide the 3 HS_DESC events among them" {
+	local script="$BATS_TEST_TMPDIR/flood.script" i
+	{
+		echo auth-null
+		echo 'sleep 300'
+		for i in 1 2 3; do
+			echo 'repeat 1666 650 CIRC 1 LAUNCHED PURPOSE=GENERAL\r\n'
+			echo "line 650 HS_DESC UPLOADED hsdesc${i}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx UNKNOWN \$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA~hsdir$i"
+		done
+		echo 'repeat 2 650 CIRC 1 LAUNCHED PURPOSE=GENERAL\r\n'
+		echo drain
+	} >"$script"
+	start_fake "$script"
+	tmux_start "XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK' --pretty; echo \"EXITED rc=\$?\"; sleep 60" 200 60
+	wait_screen '... 4,950 CIRC events in the last second (not shown; /scrollback lists them)'
+	run screen
+	for i in 1 2 3; do
+		assert_output --partial "hsdesc${i}xxxx"
+	done
+	refute_output --partial 'HS_DESC events in the last second'
+	stop_fake
+}

@@ -316,6 +316,39 @@ static void check_flood(void)
 	reader_free(&r);
 }
 
+/* A flood of one type leaves every other type its own budget. */
+static void check_flood_per_type(void)
+{
+	struct flood *f = calloc(1, sizeof(*f));
+	struct reader r1, r2, r3;
+	struct tc_msg *circ = frame(&r1, "650 CIRC 1 LAUNCHED\r\n");
+	struct tc_msg *hs = frame(&r2, "650 HS_DESC UPLOADED abc UNKNOWN $AA~x\r\n");
+	struct tc_msg *warn = frame(&r3, "650 WARN something broke\r\n");
+	unsigned shown_hs = 0, shown_circ = 0;
+	bool warn_shown = false;
+	for (int i = 0; i < 5000; i++) {
+		shown_circ += flood_admit(f, 10000 + i / 10, circ);
+		if (i == 100 || i == 2500 || i == 4999)
+			shown_hs += flood_admit(f, 10000 + i / 10, hs);
+		if (i == 3000)
+			warn_shown = flood_admit(f, 10000 + i / 10, warn);
+	}
+	CHECK(shown_circ == FLOOD_SHOWN_PER_SECOND, "%u CIRC events shown", shown_circ);
+	CHECK(shown_hs == 3, "all 3 HS_DESC events shown amid 5000 CIRC (%u)", shown_hs);
+	CHECK(warn_shown, "a WARN amid a CIRC flood is shown");
+	struct buf out = {0};
+	long wait;
+	flood_tick(f, 11000, &out, &wait);
+	CHECK_STR(out.p, "... 4,950 CIRC events in the last second (not shown; /scrollback lists them)\n",
+		  "only the flooding type is summarised");
+	buf_free(&out);
+	flood_free(f);
+	free(f);
+	reader_free(&r1);
+	reader_free(&r2);
+	reader_free(&r3);
+}
+
 /* What /trace prints for one chunk, without the timestamps. */
 static void check_trace_line(char dir, const char *wire, const char *want)
 {
@@ -429,6 +462,7 @@ int main(void)
 {
 	check_word_boundaries();
 	check_flood();
+	check_flood_per_type();
 	check_tables();
 	check_trace();
 	check_completion();
