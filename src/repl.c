@@ -26,6 +26,14 @@
 #include "exitcode.h"
 #include "local.h"
 
+/* A command typed while /wait holds the prompt. */
+struct held_line {
+	char *line, *body;
+	size_t len, blen;
+	bool has_body;
+};
+#define REPL_HELD_MAX 16
+
 struct repl {
 	const struct repl_opts *o;
 	struct session *s;
@@ -47,6 +55,10 @@ struct repl {
 	struct flood flood;        /* rate summary and scrollback of events */
 	struct waiter wait;        /* /wait in progress */
 	char wait_prompt[96];
+	/* lines typed during a /wait, run when the event comes */
+	struct held_line held[REPL_HELD_MAX];
+	size_t nheld;
+	bool release;              /* the wait is over: run them (from the loop) */
 	struct buf summary;
 	bool tracing;              /* /trace on */
 	struct tracer tracer;
@@ -145,10 +157,12 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	/* muted or held back by a flood, a CIRC or STREAM event still counts */
 	if (m->event)
 		catalog_event(&r->cat, m);
-	if (m->event && shell_muted(&r->sh, m))
-		return;
+	/* kept for a /wait typed later; a muted event still ends a /wait */
+	if (m->event)
+		waiter_remember(&r->wait, m);
 	bool awaited = m->event && r->wait.active && waiter_match(&r->wait, m);
 	if (awaited) {
+		r->release = true;
 		set_prompt(r);
 		editor_print_begin(r->ed);
 		render(&r->out, stdout, m, NULL, NULL);
@@ -156,6 +170,8 @@ static void on_msg(void *ud, const struct tc_msg *m)
 		editor_print_end(r->ed);
 		return;
 	}
+	if (m->event && shell_muted(&r->sh, m))
+		return;
 	if (m->event && !flood_admit(&r->flood, mono_ms(), m))
 		return;
 	const struct pending_cmd *to = r->s->answering;
@@ -331,8 +347,11 @@ static void ask_first(struct repl *r, const char *line, size_t len)
 	set_prompt(r);
 }
 
+/* A command of the user's: events before it no longer count for /wait
+ * (waiter.h), and what torsh knows of circuits may change with it. */
 static void send_command(struct repl *r, const struct command *c)
 {
+	waiter_forget(&r->wait);
 	if (session_send(r->s, c) == 0)
 		shell_note_sent(&r->sh, c);
 }
@@ -349,9 +368,50 @@ static void answer_confirm(struct repl *r, const char *line, size_t len)
 	command_free(&r->pend);
 }
 
-static void still_waiting(const struct repl *r)
+/* A line typed during a /wait: kept, and run when the event comes. */
+static void hold(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
-	fprintf(stderr, "torsh: still waiting for %s (Ctrl-C stops waiting); nothing was sent\n", r->wait.def->name);
+	if (r->nheld == REPL_HELD_MAX) {
+		fprintf(stderr, "torsh: %d commands are held already; not taken (Ctrl-C stops waiting)\n",
+			REPL_HELD_MAX);
+		return;
+	}
+	struct held_line *h = &r->held[r->nheld];
+	h->line = malloc(len + 1);
+	h->body = malloc(blen + 1);
+	if (h->line == NULL || h->body == NULL) {
+		free(h->line);
+		free(h->body);
+		fputs("torsh: out of memory; not taken\n", stderr);
+		return;
+	}
+	memcpy(h->line, line, len);
+	if (blen)
+		memcpy(h->body, body, blen);
+	h->len = len;
+	h->blen = blen;
+	h->has_body = has_body;
+	r->nheld++;
+	fprintf(stderr, "torsh: held; runs when the %s event comes (Ctrl-C stops waiting and drops it)\n",
+		r->wait.def->name);
+}
+
+static void free_held(struct held_line *h)
+{
+	free(h->line);
+	free(h->body);
+	*h = (struct held_line){0};
+}
+
+/* The wait ended without its event: what was held is not run. */
+static void drop_held(struct repl *r)
+{
+	if (r->nheld)
+		fprintf(stderr, "torsh: %zu held command%s not sent (Up recalls %s)\n", r->nheld,
+			r->nheld == 1 ? "" : "s", r->nheld == 1 ? "it" : "them");
+	for (size_t i = 0; i < r->nheld; i++)
+		free_held(&r->held[i]);
+	r->nheld = 0;
 }
 
 static void not_connected(struct repl *r)
@@ -396,7 +456,7 @@ static void run_local(struct repl *r, const char *line, size_t len, const char *
 	if (d == NULL) {
 		fprintf(stderr, "torsh: %s\n", err.p);
 	} else if (r->wait.active && !(d->flags & CMD_DURING_WAIT)) {
-		still_waiting(r);
+		hold(r, line, len, body, blen, has_body);
 	} else if (r->disconnected && !(d->flags & CMD_OFFLINE)) {
 		not_connected(r);
 	} else {
@@ -418,7 +478,7 @@ static void submit_now(struct repl *r, const char *line, size_t len, const char 
 		return;
 	}
 	if (r->wait.active) {
-		still_waiting(r);
+		hold(r, line, len, body, blen, has_body);
 		return;
 	}
 	if (r->disconnected) {
@@ -462,12 +522,34 @@ static void on_sigint(int sig)
 	got_sigint = 1;
 }
 
-/* Ctrl-C: what the line was for goes too, a body, a question or a /wait. */
+/* Ctrl-C: what the line was for goes too, a body, a question or a /wait
+ * with the commands it held. */
 static void cancel_input(struct repl *r)
 {
 	linestate_cancel(&r->ls);
 	r->confirming = r->wait.active = false;
+	drop_held(r);
 	set_prompt(r);
+}
+
+/* The awaited event came: the held lines run in the order typed, until
+ * one of them is a /wait again (the rest then wait for that one). */
+static void release_held(struct repl *r)
+{
+	if (!r->release)
+		return;
+	r->release = false;
+	size_t done = 0;
+	editor_print_begin(r->ed);
+	while (done < r->nheld && !r->wait.active) {
+		struct held_line *h = &r->held[done++];
+		submit_now(r, h->line, h->len, h->body, h->blen, h->has_body);
+		free_held(h);
+	}
+	memmove(r->held, r->held + done, (r->nheld - done) * sizeof(r->held[0]));
+	r->nheld -= done;
+	set_prompt(r);
+	editor_print_end(r->ed);
 }
 
 static void cancel_line(struct repl *r)
@@ -530,6 +612,7 @@ static void expire_wait(struct repl *r)
 	set_prompt(r);
 	editor_print_begin(r->ed);
 	fprintf(stderr, "torsh: %s\n", msg);
+	drop_held(r);
 	editor_print_end(r->ed);
 }
 
@@ -624,6 +707,8 @@ static void repl_free(struct repl *r)
 	tracer_free(&r->tracer);
 	flood_free(&r->flood);
 	waiter_free(&r->wait);
+	for (size_t i = 0; i < r->nheld; i++)
+		free_held(&r->held[i]);
 	buf_free(&r->summary);
 	buf_free(&r->trace_out);
 	completion_free(&r->comp);
@@ -657,6 +742,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		if (r.disconnected && mono_ms() >= r.next_try_ms)
 			try_reconnect(&r);
 		expire_wait(&r);
+		release_held(&r);
 		struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = s->ctl.fd, .events = POLLIN}};
 		int n = poll(p, r.disconnected ? 1 : 2, poll_timeout(&r));
 		if (n < 0 && errno == EINTR)

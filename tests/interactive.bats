@@ -521,24 +521,60 @@ torsh_lines() {
 	wait_screen 'Nickname (unset)'
 }
 
-@test "/wait at the prompt: waits for the event, refuses commands meanwhile, times out, Ctrl-C stops it" {
+@test "/wait at the prompt: holds the commands typed meanwhile and sends them after the event; a timeout or Ctrl-C drops them" {
 	keys '/wait SIGNAL' Enter
 	wait_screen '/wait: not subscribed to SIGNAL; /events +SIGNAL first'
 	keys '/events +SIGNAL' Enter
 	wait_screen 'OK'
 	keys '/wait SIGNAL Signal=HEARTBEAT --timeout 20' Enter
 	wait_screen 'waiting for SIGNAL (Ctrl-C stops)>'
-	keys 'GETINFO version' Enter
-	wait_screen 'still waiting for SIGNAL'
+	keys 'GETCONF ContactInfo' Enter
+	wait_screen 'held; runs when the SIGNAL event comes'
+	keys '/circuits' Enter
+	sleep 0.5
+	run screen
+	refute_output --partial 'ContactInfo (unset)'
+	refute_output --partial 'STATUS'
 	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
-	wait_screen '/wait: done'
+	wait_screen '(no circuits)'
+	# the event, then the held commands in the order typed
+	run screen
+	local order
+	order="$(grep -nE '^(/wait: done|ContactInfo \(unset\)|\(no circuits\))$' <<<"$output" | cut -d: -f2- | tr '\n' ,)"
+	[ "$order" = '/wait: done,ContactInfo (unset),(no circuits),' ]
 	keys '/wait SIGNAL --timeout 0.5' Enter
+	keys 'GETINFO process/pid' Enter
 	wait_screen '/wait: no SIGNAL event within 0.5 s'
+	wait_screen '1 held command not sent (Up recalls it)'
 	keys '/wait SIGNAL' Enter
 	wait_screen 'waiting for SIGNAL'
+	keys 'GETINFO process/pid' Enter
+	wait_screen 'held; runs'
 	keys C-c
+	wait_screen '1 held command not sent'
+	run screen
+	refute_output --partial "process/pid = $TOR_PID"
 	keys 'GETINFO process/pid' Enter
 	wait_screen "process/pid = $TOR_PID"
+}
+
+@test "/wait typed after the event arrived sees it (since the last command sent, each event once)" {
+	keys '/events +SIGNAL' Enter
+	wait_screen 'OK'
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	wait_screen 'SIGNAL HEARTBEAT'
+	keys '/wait SIGNAL Signal=HEARTBEAT --timeout 3' Enter
+	wait_screen '/wait: done (a matching SIGNAL event had come already)'
+	# used up: the same event does not end a second /wait
+	keys '/wait SIGNAL --timeout 0.5' Enter
+	wait_screen '/wait: no SIGNAL event within 0.5 s'
+	# a command sent after the event: it no longer counts
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	wait_screen 'SIGNAL HEARTBEAT' 
+	keys 'GETINFO version' Enter
+	wait_screen 'version = '
+	keys '/wait SIGNAL --timeout 0.7' Enter
+	wait_screen '/wait: no SIGNAL event within 0.7 s'
 }
 
 @test "completion: a live stream ID from tor (a pending RESOLVE) for CLOSESTREAM, with its target" {

@@ -12,6 +12,7 @@
 #include "tap.h"
 #include "tokenize.h"
 #include "trace.h"
+#include "waiter.h"
 
 /* Frame one reply; the reader stays alive while the message is used. */
 static struct tc_msg *frame(struct reader *r, const char *wire)
@@ -349,6 +350,38 @@ static void check_flood_per_type(void)
 	reader_free(&r3);
 }
 
+/* /wait after the events: a flood of one type keeps a rare one; each
+ * event ends one /wait only. */
+static void check_wait_recent(void)
+{
+	struct waiter *w = calloc(1, sizeof(*w));
+	struct reader r1, r2;
+	struct tc_msg *hs = frame(&r1, "650 HS_DESC UPLOADED abc UNKNOWN $AA~x\r\n");
+	struct tc_msg *circ = frame(&r2, "650 CIRC 1 LAUNCHED\r\n");
+	struct buf err = {0};
+	waiter_remember(w, hs);
+	for (int i = 0; i < 5000; i++)
+		waiter_remember(w, circ);
+	const char *line = "/wait HS_DESC Action=UPLOADED";
+	CHECK(waiter_start(w, line, strlen(line), 0, &err) == 0 && waiter_match_recent(w),
+	      "an HS_DESC before 5000 CIRC events still ends a /wait typed after them");
+	CHECK(waiter_start(w, line, strlen(line), 0, &err) == 0 && !waiter_match_recent(w),
+	      "the same event does not end a second /wait");
+	waiter_remember(w, hs);
+	waiter_forget(w);
+	CHECK(waiter_start(w, line, strlen(line), 0, &err) == 0 && !waiter_match_recent(w),
+	      "events before a command sent do not count");
+	waiter_remember(w, hs);
+	CHECK(waiter_match(w, hs), "a live event ends the /wait");
+	CHECK(waiter_start(w, line, strlen(line), 0, &err) == 0 && !waiter_match_recent(w),
+	      "and is used up by it");
+	buf_free(&err);
+	waiter_free(w);
+	free(w);
+	reader_free(&r1);
+	reader_free(&r2);
+}
+
 /* What /trace prints for one chunk, without the timestamps. */
 static void check_trace_line(char dir, const char *wire, const char *want)
 {
@@ -463,6 +496,7 @@ int main(void)
 	check_word_boundaries();
 	check_flood();
 	check_flood_per_type();
+	check_wait_recent();
 	check_tables();
 	check_trace();
 	check_completion();
