@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "enums.h"
 #include "local.h"
 #include "tokenize.h"
 
@@ -126,10 +127,15 @@ const struct cmd_def cmd_local_explain = {
 	.summary = "follow enum values with their description in pretty mode (as --explain)",
 	.help = "", .example = "/explain on", .hints = {{.kind = HINT_WORDS, .words = "on off"}, {.kind = HINT_NONE}},
 };
+/* its filter words are the hint's: "hs" and the CircPurpose values */
 const struct cmd_def cmd_local_circuits = {
-	.name = "/circuits", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .exec = exec_circuits,
-	.summary = "table of tor's circuits: id, status, purpose, path (from GETINFO circuit-status)",
-	.help = "", .example = "/circuits",
+	.name = "/circuits", .usage = "[hs | PURPOSE]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .exec = exec_circuits,
+	.summary = "table of tor's circuits: id, status, purpose, HS_STATE, REND_QUERY, path (GETINFO circuit-status)",
+	.help = "hs: only onion service circuits (those with an HS_STATE or an HS_ purpose); PURPOSE (any\n"
+		"circuit purpose, e.g. HS_CLIENT_REND, case-insensitive): only circuits with that purpose.\n"
+		"Asks tor for circuit-status each time; the path is shown as nicknames.",
+	.example = "/circuits HS_CLIENT_REND",
+	.hints = {{.kind = HINT_ENUM, .words = "hs", .table = &enum_tables[ET_CIRC_PURPOSE]}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_local_streams = {
 	.name = "/streams", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .exec = exec_streams,

@@ -550,6 +550,8 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 		offer_args(q, h->args);
 		break;
 	case HINT_ENUM:
+		if (h->words)
+			offer_words(q, h->words);
 		offer_enum(q, h->table);
 		break;
 	case HINT_CONF_KEY:

@@ -390,7 +390,13 @@ at_cursor() {
 	keys '/circuits' Enter
 	wait_screen '(no circuits)'
 	run screen
-	assert_line --regexp '^ID +STATUS +PURPOSE +PATH$'
+	assert_line --regexp '^ID +STATUS +PURPOSE +HS_STATE +REND_QUERY +PATH$'
+	keys '/circuits hs' Enter
+	wait_screen '(no onion service circuits)'
+	keys '/circuits hs_client_rend' Enter
+	wait_screen '(no HS_CLIENT_REND circuits)'
+	keys '/circuits bogus' Enter
+	wait_screen "/circuits: unknown filter 'bogus': expected hs"
 	keys '/streams' Enter
 	wait_screen '(no streams)'
 	run screen

@@ -47,17 +47,40 @@ static void check_tables(void)
 			"BUILD_FLAGS=NEED_CAPACITY PURPOSE=GENERAL TIME_CREATED=2025-11-02T10:21:07.1\r\n"
 			"13 LAUNCHED PURPOSE=HS_VANGUARDS TIME_CREATED=2025-11-02T10:21:08.1\r\n"
 			".\r\n250 OK\r\n");
-	CHECK(t && strstr(t, "ID     STATUS     PURPOSE            PATH\n"), "circuit table header");
-	CHECK(t && strstr(t, "12     BUILT      GENERAL            guard > exit\n"), "a built circuit: nicknames joined by >");
-	CHECK(t && strstr(t, "13     LAUNCHED   HS_VANGUARDS       \n"), "a launched circuit has no path yet");
+	CHECK(t && strstr(t, "ID     STATUS     PURPOSE            HS_STATE REND_QUERY PATH\n"), "circuit table header");
+	CHECK(t && strstr(t, "12     BUILT      GENERAL            -        -          guard > exit\n"),
+	      "a built circuit: nicknames joined by >");
+	CHECK(t && strstr(t, "13     LAUNCHED   HS_VANGUARDS       -        -          \n"), "a launched circuit has no path yet");
 	free(t);
 	t = table("show-circuits", "250-circuit-status=\r\n250 OK\r\n");
 	CHECK(t && strstr(t, "(no circuits)"), "no circuits: said so");
 	free(t);
 	/* one circuit comes as a single line, not a data block */
 	t = table("show-circuits", "250-circuit-status=5 EXTENDED $0123456789ABCDEF0123456789ABCDEF01234567 PURPOSE=GENERAL\r\n250 OK\r\n");
-	CHECK(t && strstr(t, "5      EXTENDED   GENERAL            $0123456789ABCDEF0123456789ABCDEF01234567\n"),
+	CHECK(t && strstr(t, "5      EXTENDED   GENERAL            -        -          $0123456789ABCDEF0123456789ABCDEF01234567\n"),
 	      "a single-line circuit-status; a relay without nickname shows its fingerprint");
+	free(t);
+	static const char hs[] =
+		"250+circuit-status=\r\n"
+		"12 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~guard PURPOSE=GENERAL\r\n"
+		"14 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~guard,$FEDCBA9876543210FEDCBA9876543210FEDCBA98~rp "
+		"BUILD_FLAGS=IS_INTERNAL,NEED_CAPACITY PURPOSE=HS_CLIENT_REND HS_STATE=HSCR_JOINED "
+		"REND_QUERY=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid TIME_CREATED=2025-11-02T10:21:07.1\r\n"
+		"15 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~guard PURPOSE=HS_SERVICE_INTRO HS_STATE=HSSI_ESTABLISHED\r\n"
+		".\r\n250 OK\r\n";
+	t = table("show-circuits", hs);
+	CHECK(t && strstr(t, "ID     STATUS     PURPOSE            HS_STATE         REND_QUERY                                               PATH\n") &&
+	      strstr(t, "14     BUILT      HS_CLIENT_REND     HSCR_JOINED      2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid guard > rp\n"),
+	      "HS_STATE and REND_QUERY columns: %s", t);
+	free(t);
+	t = table("show-circuits/hs", hs);
+	CHECK(t && !strstr(t, "\n12 ") && strstr(t, "\n14 ") && strstr(t, "\n15 "), "/circuits hs: only onion service circuits");
+	free(t);
+	t = table("show-circuits/HS_CLIENT_REND", hs);
+	CHECK(t && !strstr(t, "\n12 ") && strstr(t, "\n14 ") && !strstr(t, "\n15 "), "/circuits HS_CLIENT_REND: that purpose only");
+	free(t);
+	t = table("show-circuits/CONTROLLER", hs);
+	CHECK(t && strstr(t, "(no CONTROLLER circuits)"), "a filter nothing passes says so");
 	free(t);
 	t = table("show-streams", "250+stream-status=\r\n7 SUCCEEDED 12 example.com:443\r\n.\r\n250 OK\r\n");
 	CHECK(t && strstr(t, "7      SUCCEEDED    12     example.com:443\n"), "a stream row");
@@ -214,6 +237,22 @@ static void check_word_boundaries(void)
 		      boundaries[i].words - 1, (int)boundaries[i].next, (int)out.source);
 		completion_free(&out);
 	}
+	catalog_free(&c);
+}
+
+/* /circuits' filter words come from its table entry: "hs" and the purposes. */
+static void check_circuits_filter(void)
+{
+	struct catalog c = {0};
+	check_complete(&c, "/circuits HS_CLIENT_R", "HS_CLIENT_REND");
+	check_complete(&c, "/circuits contr", "CONTROLLER");
+	struct completion out = {0};
+	complete(&c, "/circuits ", 10, &out);
+	bool hs = false;
+	for (size_t i = 0; i < out.match.n; i++)
+		hs = hs || strcmp(out.match.text.p + out.match.word[i], "hs") == 0;
+	CHECK(hs && out.match.n > 10, "/circuits <Tab> offers hs and the purposes (%zu)", out.match.n);
+	completion_free(&out);
 	catalog_free(&c);
 }
 
@@ -484,6 +523,11 @@ static void check_local(void)
 	      "/mute NOPE: %s", out);
 	CHECK(run(&shell, "/trace on", out, sizeof(out)) == 0 && log.trace == 1, "/trace on asks the front end");
 	CHECK(run(&shell, "/trace", out, sizeof(out)) == 0 && strcmp(out, "trace: on\n") == 0, "/trace alone");
+	CHECK(run(&shell, "/circuits nope", out, sizeof(out)) < 0 &&
+	      strstr(out, "/circuits: unknown filter 'nope': expected hs (") && strstr(out, "HS_CLIENT_REND, "),
+	      "/circuits nope: %s", out);
+	CHECK(run(&shell, "/circuits hs GENERAL", out, sizeof(out)) < 0 && strstr(out, "one filter only, got 'GENERAL'"),
+	      "/circuits hs GENERAL: %s", out);
 	CHECK(run(&shell, "/trace maybe", out, sizeof(out)) < 0 &&
 	      strcmp(out, "/trace: expected on or off, got 'maybe'") == 0, "/trace maybe: %s", out);
 	CHECK(run(&shell, "/scrollback 0", out, sizeof(out)) < 0 &&
@@ -500,6 +544,7 @@ int main(void)
 	check_tables();
 	check_trace();
 	check_completion();
+	check_circuits_filter();
 	check_local();
 	return tap_done();
 }
