@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +65,8 @@ struct repl {
 	struct tracer tracer;
 	struct buf trace_out;
 	struct catalog cat;        /* completion data from tor */
-	long relays_asked_ms;      /* when ns/all was last requested */
 	struct completion comp;
+	bool pump_failed;          /* the connection failed while a Tab waited */
 };
 
 /* Remember a line, for Up and on disk, unless it carries a secret. */
@@ -124,21 +125,46 @@ static void request_all(struct repl *r, const char *const *reqs)
 			return;
 }
 
-/* After a Tab: bring what it completed from up to date for the next one.
- * The relay list (ns/all) can be megabytes: at most once a minute. */
-#define RELAYS_REFRESH_MS 60000
-static void refresh_source(struct repl *r, enum hint_kind source)
+/* CIRC and STREAM events keep the catalog's circuits and streams current
+ * while they are subscribed. */
+static void tell_following(struct repl *r)
 {
-	const char *req = catalog_request_for(source);
-	if (req == NULL || r->disconnected)
-		return;
-	if (source == HINT_RELAY) {
-		long now = mono_ms();
-		if (now - r->relays_asked_ms < RELAYS_REFRESH_MS)
+	catalog_following(&r->cat, r->sh.events);
+}
+
+/* A Tab needs what tor has not told yet: wait for the answer, briefly;
+ * what else arrives meanwhile is handled as usual. A failed connection is
+ * left for the loop to handle. */
+#define TAB_WAIT_MS 2000
+static void await_catalog(struct repl *r, enum hint_kind source)
+{
+	long until = mono_ms() + TAB_WAIT_MS;
+	while (catalog_asking(&r->cat, source) && r->s->ctl.state == CTL_OPEN && !r->pump_failed) {
+		long left = until - mono_ms();
+		struct pollfd p = {.fd = r->s->ctl.fd, .events = POLLIN};
+		int n = left > 0 ? poll(&p, 1, (int)left) : 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			return;
-		r->relays_asked_ms = now;
+		if (session_pump(r->s) < 0)
+			r->pump_failed = true;
 	}
-	request_one(r, req);
+}
+
+/* Before completing from tor's data: ask for it if it is missing or stale
+ * (complete.h's rule), and wait for the answer. True when it was asked. */
+static bool fetch_for_tab(struct repl *r, enum hint_kind source)
+{
+	if (r->disconnected)
+		return false;
+	const char *req = catalog_fetch(&r->cat, source, mono_ms());
+	if (req && request_one(r, req) < 0)
+		return false;
+	if (!catalog_asking(&r->cat, source))
+		return false;
+	await_catalog(r, source);
+	return true;
 }
 
 static void on_internal(void *ud, const char *tag, const struct tc_msg *m)
@@ -175,26 +201,28 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	if (m->event && !flood_admit(&r->flood, mono_ms(), m))
 		return;
 	const struct pending_cmd *to = r->s->answering;
-	if (!m->event)
+	if (!m->event) {
+		uint64_t before = r->sh.events;
 		shell_on_reply(&r->sh, to ? to->def : NULL, m);
+		if (r->sh.events != before)
+			tell_following(r);
+	}
 	editor_print_begin(r->ed);
 	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
 	editor_print_end(r->ed);
-	/* the command may have made or dropped circuits, streams, services */
-	if (!m->event)
-		request_all(r, catalog_live_requests);
 }
 
-/* Tab, from the editor: candidates from complete.h, and the data they came
- * from brought up to date for the next Tab. No completion in a body or at
- * a confirmation question. */
+/* Tab, from the editor: candidates from complete.h, from data asked of tor
+ * now when it is missing or stale. No completion in a body or at a
+ * confirmation question. */
 static int complete_cb(void *ud, const char *line, size_t cursor, struct editor_matches *m)
 {
 	struct repl *r = ud;
 	if (linestate_in_body(&r->ls) || r->confirming)
 		return -1;
 	complete(&r->cat, line, cursor, &r->comp);
-	refresh_source(r, r->comp.source);
+	if (fetch_for_tab(r, r->comp.source))
+		complete(&r->cat, line, cursor, &r->comp);
 	const struct wordlist *w = &r->comp.match;
 	*m = (struct editor_matches){.start = r->comp.start, .n = w->n, .text = w->text.p, .word = w->word,
 				     .desc = w->desc, .common = completion_common(&r->comp),
@@ -226,6 +254,8 @@ static void on_trace(void *ud, char dir, const char *p, size_t n)
 {
 	struct repl *r = ud;
 	buf_reset(&r->trace_out);
+	/* what torsh asks by itself is marked as such */
+	r->tracer.own = dir == '>' && r->s->sending_internal;
 	trace_chunk(&r->tracer, dir, p, n, &r->trace_out);
 	if (r->trace_out.len == 0)
 		return;
@@ -296,8 +326,9 @@ static void try_reconnect(struct repl *r)
 	if (shell_resubscribe(&r->sh, &err) < 0)
 		fprintf(stderr, "torsh: could not subscribe to events again: %s\n", err.p ? err.p : "?");
 	buf_free(&err);
+	catalog_reconnected(&r->cat);
+	tell_following(r);
 	request_all(r, catalog_static_requests);
-	request_all(r, catalog_live_requests);
 	editor_print_end(r->ed);
 }
 
@@ -352,6 +383,7 @@ static void ask_first(struct repl *r, const char *line, size_t len)
 static void send_command(struct repl *r, const struct command *c)
 {
 	waiter_forget(&r->wait);
+	catalog_commanded(&r->cat);
 	if (session_send(r->s, c) == 0)
 		shell_note_sent(&r->sh, c);
 }
@@ -646,7 +678,9 @@ static int poll_timeout(struct repl *r)
 static bool take_tor(struct repl *r, short revents, int *rc)
 {
 	struct session *s = r->s;
-	if (r->disconnected || !((revents && session_pump(s) < 0) || session_timed_out(s, mono_ms())))
+	bool failed = r->pump_failed || (revents && session_pump(s) < 0) || session_timed_out(s, mono_ms());
+	r->pump_failed = false;
+	if (r->disconnected || !failed)
 		return false;
 	if (s->closed_by_quit || r->o->reconnect == NULL) {
 		editor_print_begin(r->ed);
@@ -729,9 +763,8 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	s->on_reply = s->on_event = on_msg;
 	s->on_internal = on_internal;
 	s->ud = &r;
+	/* the small name lists; the rest when a Tab needs it */
 	request_all(&r, catalog_static_requests);
-	request_all(&r, catalog_live_requests);
-	r.relays_asked_ms = mono_ms();
 	install_signals();
 
 	int rc = EXIT_ALL_OK;

@@ -111,7 +111,7 @@ teardown() {
 	wait_screen 'disconnected>'
 	keys 'QUIT' Enter
 	wait_screen 'EXITED rc=5'
-	start_fake_shell 'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' 'close'
+	start_fake_shell 'close'
 	wait_screen 'disconnected>'
 	keys '/quit' Enter
 	wait_screen 'EXITED rc=5'
@@ -610,9 +610,9 @@ torsh_lines() {
 }
 
 # start_fake_shell SCRIPT-LINES...: a fake control port that first answers
-# the requests torsh makes after connecting (completion data; ns/all with
-# $NS_ALL when set), then plays the given lines; torsh in tmux on it, with
-# the options in $FAKE_SHELL_OPTS.
+# the requests torsh makes after connecting (the */names lists, nothing
+# else), then plays the given lines; torsh in tmux on it, with the options
+# in $FAKE_SHELL_OPTS.
 start_fake_shell() {
 	local script="$BATS_TEST_TMPDIR/fake.script"
 	{
@@ -622,13 +622,6 @@ start_fake_shell() {
 			echo "expect $req"
 			echo 'line 250 OK'
 		done
-		echo 'expect GETINFO ns/all'
-		if [ -n "${NS_ALL:-}" ]; then
-			echo 'line 250+ns/all='
-			sed 's/^/line /' <<<"$NS_ALL"
-			echo 'line .'
-		fi
-		echo 'line 250 OK'
 		printf '%s\n' "$@"
 	} >"$script"
 	start_fake "$script"
@@ -641,16 +634,18 @@ FP_B='$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'
 FP_C='$CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'
 
 # An offline tor has no circuits, so circuits come from the fake port: one
-# in circuit-status, one made later and known only from its CIRC event.
+# in circuit-status, asked for by the first Tab, one made later and known
+# only from its CIRC event.
 @test "completion: live circuit IDs from circuit-status and from CIRC events, listed with purpose and path" {
 	start_fake_shell \
 		'expect GETINFO circuit-status' \
 		"line 250-circuit-status=7 BUILT $FP_A~guardA,$FP_B~middleB,$FP_C~exitC PURPOSE=GENERAL TIME_CREATED=2026-12-01T10:00:00.0" \
-		'line 250-stream-status=' 'line 250-onions/current=' 'line 250-onions/detached=' 'line 250 OK' \
-		'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
+		'line 250 OK' \
 		'sleep 500' \
 		"line 650 CIRC 9 EXTENDED $FP_A~guardA,$FP_C~exitC BUILD_FLAGS=IS_INTERNAL PURPOSE=HS_SERVICE_INTRO" \
 		'drain'
+	complete_line 'CLOSECIRCUIT '
+	at_cursor '> CLOSECIRCUIT 7 '
 	wait_screen 'CIRC 9 EXTENDED'
 	complete_line 'CLOSECIRCUIT '
 	wait_screen '  9  EXTENDED HS_SERVICE_INTRO guardA > exitC'
@@ -660,15 +655,53 @@ FP_C='$CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'
 	at_cursor '> CLOSECIRCUIT 9 '
 	keys 'If' Tab
 	at_cursor '> CLOSECIRCUIT 9 IfUnused '
-	# the Tab asked tor for fresh circuit data
+	# the first Tab asked tor for circuit-status; the others found it current
 	run cat "$FAKE_LOG"
-	assert_line 'GETINFO circuit-status stream-status onions/current onions/detached\r'
+	assert_line 'GETINFO circuit-status\r'
+	[ "$(grep -c 'GETINFO circuit-status' "$FAKE_LOG")" -eq 1 ]
+	refute_output --partial 'UNEXPECTED'
+	stop_fake
+}
+
+# Issue 13: torsh sends only what the user typed, the */names lists at the
+# start, and what a Tab needs, when it is missing or stale.
+@test "nothing unasked: after a reply nothing is sent; a Tab asks circuit-status once, again after a command; /trace marks it (torsh)" {
+	start_fake_shell \
+		'expect GETINFO version' 'line 250-version=0.4.9.11' 'line 250 OK' \
+		'expect GETINFO circuit-status' 'line 250-circuit-status=5 BUILT PURPOSE=GENERAL' 'line 250 OK' \
+		'expect GETINFO version' 'line 250-version=0.4.9.11' 'line 250 OK' \
+		'expect GETINFO circuit-status' 'line 250-circuit-status=6 BUILT PURPOSE=GENERAL' 'line 250 OK' \
+		'drain'
+	keys 'GETINFO version' Enter
+	wait_screen 'version = 0.4.9.11'
+	sleep 1
+	run cat "$FAKE_LOG"
+	# the names lists, the typed command, and nothing else
+	[ "${#lines[@]}" -eq 6 ]
+	assert_line --index 5 'GETINFO version\r'
+	refute_output --partial 'ns/all'
+	keys '/trace on' Enter
+	complete_line 'CLOSECIRCUIT '
+	at_cursor '> CLOSECIRCUIT 5 '
+	wait_screen '> (torsh) GETINFO circuit-status'
+	complete_line 'CLOSECIRCUIT '
+	at_cursor '> CLOSECIRCUIT 5 '
+	[ "$(grep -c 'GETINFO circuit-status' "$FAKE_LOG")" -eq 1 ]
+	keys C-u 'GETINFO version' Enter
+	wait_screen '< 250 OK'
+	# a command may have changed the circuits: the next Tab asks again
+	complete_line 'CLOSECIRCUIT '
+	at_cursor '> CLOSECIRCUIT 6 '
+	run screen
+	assert_line --regexp '^[0-9:.]+ > GETINFO version$'
+	run cat "$FAKE_LOG"
+	refute_output --partial 'UNEXPECTED'
+	[ "$(grep -c 'GETINFO circuit-status' "$FAKE_LOG")" -eq 2 ]
 	stop_fake
 }
 
 @test "commands typed while a reply is pending are sent in order and each reply is shown with its command" {
 	start_fake_shell \
-		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
 		'expect GETINFO version' \
 		'sleep 1500' \
 		'line 250-version=0.4.9.11' 'line 250 OK' \
@@ -742,13 +775,16 @@ FP_C='$CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'
 # An offline tor knows no relays; ns/all comes from the fake port.
 @test "completion: relays as \$fingerprint~nickname with their flags, hop after hop, and SERVER=" {
 	local fp_d='$DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD'
-	NS_ALL="r guardA qqqqqqqqqqqqqqqqqqqqqqqqqqo AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.1 5000 0
+	local ns="r guardA qqqqqqqqqqqqqqqqqqqqqqqqqqo AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.1 5000 0
 s Fast Guard Running Stable Valid
 r exitC zMzMzMzMzMzMzMzMzMzMzMzMzMw AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.2 5000 0
 s Exit Fast Running Valid
 r exitD 3d3d3d3d3d3d3d3d3d3d3d3d3d0 AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.3 5000 0
-s Exit Running Valid" start_fake_shell \
-		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' 'drain'
+s Exit Running Valid"
+	# ns/all is asked for by the first Tab that completes a relay, once
+	local lines=()
+	mapfile -t lines < <(sed 's/^/line /' <<<"$ns")
+	start_fake_shell 'expect GETINFO ns/all' 'line 250+ns/all=' "${lines[@]}" 'line .' 'line 250 OK' 'drain'
 	complete_line 'EXTENDCIRCUIT 0 gua'
 	at_cursor "> EXTENDCIRCUIT 0 $FP_A~guardA"
 	keys ',ex' Tab
@@ -759,12 +795,12 @@ s Exit Running Valid" start_fake_shell \
 	at_cursor "> EXTENDCIRCUIT 0 $FP_A~guardA,$FP_C~exitC"
 	complete_line 'HSFETCH 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid SERVER=exitD'
 	at_cursor "SERVER=$fp_d~exitD "
+	[ "$(grep -c 'GETINFO ns/all' "$FAKE_LOG")" -eq 1 ]
 	stop_fake
 }
 
 @test "/quit: tor answers and closes; torsh exits 0 and asks nothing more (no reconnect)" {
 	start_fake_shell \
-		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
 		'expect QUIT' 'line 250 closing connection' 'sleep 300' 'close'
 	keys '/quit' Enter
 	wait_screen 'EXITED rc=0'
@@ -791,7 +827,6 @@ s Exit Running Valid" start_fake_shell \
 
 @test "--timeout at the prompt: a reply overdue while events drip in is reported with its command; the shell stays, disconnected" {
 	FAKE_SHELL_OPTS='--timeout 2' start_fake_shell \
-		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
 		'expect GETINFO version' 'drip 50 650 BW 1 1\r\n'
 	keys 'GETINFO version' Enter
 	# the events are shown while the reply is awaited

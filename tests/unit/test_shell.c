@@ -138,11 +138,10 @@ static void check_descs(const struct catalog *c)
 	check_desc(c, "SIGNAL NEW", "NEWNYM", "switch to new circuits, so new application requests don't share any circuits with old ones (this also clears our DNS cache)");
 	struct completion out = {0};
 	complete(c, "CLOSECIRCUIT ", 13, &out);
-	CHECK(out.source == HINT_CIRC_ID && catalog_request_for(out.source) != NULL,
-	      "a circuit id completion names the request that refreshes it");
+	CHECK(out.source == HINT_CIRC_ID, "a circuit id completion says where its candidates come from");
 	complete(c, "GETINFO ver", 11, &out);
-	CHECK(out.source == HINT_INFO_KEY && catalog_request_for(out.source) == NULL,
-	      "GETINFO keys are loaded once: nothing to refresh");
+	CHECK(out.source == HINT_INFO_KEY && catalog_fetch((struct catalog *)c, out.source, 0) == NULL,
+	      "GETINFO keys are loaded once: nothing to ask on Tab");
 	complete(c, "HSFETCH x SERVER=", 17, &out);
 	CHECK(out.source == HINT_RELAY, "SERVER= completes relays");
 	completion_free(&out);
@@ -181,7 +180,7 @@ static void check_events(struct catalog *c)
 	}
 	CHECK(c->circuits.n == 1024 && c->circuits.text.len < ((size_t)4 << 20),
 	      "a flood of new circuit ids keeps %zu entries, %zu bytes", c->circuits.n, c->circuits.text.len);
-	take(c, "live", "250-circuit-status=\r\n250-stream-status=\r\n250-onions/current=\r\n250-onions/detached=\r\n250 OK\r\n");
+	take(c, "circs", "250-circuit-status=\r\n250 OK\r\n");
 	check_complete(c, "CLOSECIRCUIT ", "");
 }
 
@@ -240,6 +239,41 @@ static void check_word_boundaries(void)
 	catalog_free(&c);
 }
 
+/* What a Tab asks of tor: only what it completes from, once, and again
+ * only when stale (complete.h's rule). */
+static void check_fetch_rule(void)
+{
+	struct catalog c = {0};
+	const char *req = catalog_fetch(&c, HINT_CIRC_ID, 1000);
+	CHECK_STR(req ? req : "(null)", "circs GETINFO circuit-status", "the first Tab on a circuit id asks for circuit-status");
+	CHECK(catalog_asking(&c, HINT_CIRC_ID) && catalog_fetch(&c, HINT_CIRC_ID, 1100) == NULL,
+	      "not again while it is unanswered");
+	take(&c, "circs", "250-circuit-status=\r\n250 OK\r\n");
+	CHECK(!catalog_asking(&c, HINT_CIRC_ID) && catalog_fetch(&c, HINT_CIRC_ID, 2000) == NULL,
+	      "answered: a second Tab asks nothing");
+	CHECK(catalog_fetch(&c, HINT_CIRC_ID, 1000 + CATALOG_LIVE_MS) != NULL, "stale after %d ms: asked again",
+	      CATALOG_LIVE_MS);
+	take(&c, "circs", "250-circuit-status=\r\n250 OK\r\n");
+	catalog_commanded(&c);
+	CHECK(catalog_fetch(&c, HINT_CIRC_ID, 1000 + CATALOG_LIVE_MS + 1) != NULL, "stale after a command: asked again");
+	take(&c, "circs", "250-circuit-status=\r\n250 OK\r\n");
+	uint64_t circ = (uint64_t)1 << (event_def_find("CIRC", 4) - event_defs);
+	catalog_following(&c, circ);
+	CHECK(catalog_fetch(&c, HINT_CIRC_ID, 100000) != NULL, "subscribing to CIRC after the request does not make it current");
+	take(&c, "circs", "250-circuit-status=\r\n250 OK\r\n");
+	catalog_commanded(&c);
+	CHECK(catalog_fetch(&c, HINT_CIRC_ID, 900000) == NULL, "asked while CIRC is subscribed: events keep it current");
+	catalog_following(&c, 0);
+	CHECK(catalog_fetch(&c, HINT_CIRC_ID, 900000) != NULL, "unsubscribed: stale again");
+	req = catalog_fetch(&c, HINT_STREAM_ID, 0);
+	CHECK_STR(req ? req : "(null)", "streams GETINFO stream-status", "streams have their own request");
+	req = catalog_fetch(&c, HINT_RELAY, 0);
+	CHECK_STR(req ? req : "(null)", "relays GETINFO ns/all", "relays: ns/all, asked only by a Tab");
+	CHECK(catalog_fetch(&c, HINT_CONF_KEY, 0) == NULL && catalog_fetch(&c, HINT_EVENT, 0) == NULL,
+	      "names and event types: nothing to ask on Tab");
+	catalog_free(&c);
+}
+
 /* /circuits' filter words come from its table entry: "hs" and the purposes. */
 static void check_circuits_filter(void)
 {
@@ -263,8 +297,9 @@ static void check_completion(void)
 	take(&c, "info", "250+info/names=\r\nversion -- The current version of Tor.\r\nns/id/* -- Brief summary of router status by ID.\r\n"
 			 "downloads/desc/<desc> -- Return a download status for a given descriptor digest\r\n.\r\n250 OK\r\n");
 	take(&c, "features", "250-features/names=VERBOSE_NAMES EXTENDED_EVENTS\r\n250 OK\r\n");
-	take(&c, "live", "250-circuit-status=12 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~g PURPOSE=GENERAL\r\n"
-			 "250-stream-status=\r\n250-onions/current=abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab\r\n"
+	take(&c, "circs", "250-circuit-status=12 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~g PURPOSE=GENERAL\r\n250 OK\r\n");
+	take(&c, "streams", "250-stream-status=\r\n250 OK\r\n");
+	take(&c, "onions", "250-onions/current=abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab\r\n"
 			 "250-onions/detached=\r\n250 OK\r\n");
 	take(&c, "auth", "250-ONION_CLIENT_AUTH_VIEW\r\n250-CLIENT 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid x25519:k\r\n250 OK\r\n");
 	take(&c, "relays", "250+ns/all=\r\n"
@@ -545,6 +580,7 @@ int main(void)
 	check_trace();
 	check_completion();
 	check_circuits_filter();
+	check_fetch_rule();
 	check_local();
 	return tap_done();
 }
