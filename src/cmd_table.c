@@ -161,8 +161,9 @@ const struct cmd_def cmd_local_trace = {
 const struct cmd_def cmd_local_scrollback = {
 	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .exec = exec_scrollback,
 	.summary = "the last N events (default 20, up to 1000), including those a flood summary held back",
-	.help = "Past 50 events in a second the rest are not printed but summarised per type once the\n"
-		"second is over (\"... 4,211 BW events in the last second\").",
+	.help = "Past 50 events of one type in a second the rest of that type are not printed but summarised\n"
+		"once the second is over (\"... 4,211 BW events in the last second\"). Each type has its own\n"
+		"budget: a BW or CIRC flood never hides an HS_DESC or a WARN.",
 	.example = "/scrollback 100",
 };
 const struct cmd_def cmd_local_wait = {
@@ -170,6 +171,9 @@ const struct cmd_def cmd_local_wait = {
 	.summary = "hold the next command until such an event arrives (default timeout 30 s; scripts too)",
 	.help = "FIELD is a schema name (Status, CircID, Signal...) or a keyword (PURPOSE, REASON...);\n"
 		"names and enum values match case-insensitively. The event must be subscribed (SETEVENTS).\n"
-		"One that arrived since the previous command was sent counts. A timeout is an error (exit 1).",
+		"One that arrived since the previous command was sent counts (each event ends one /wait).\n"
+		"At the prompt, commands typed during the wait are held and sent, in order, after the\n"
+		"event; a timeout or Ctrl-C drops them (Up recalls them). In a script a timeout is an\n"
+		"error (exit 1) and nothing after it is sent.",
 	.example = "/wait SIGNAL Signal=NEWNYM --timeout 5", .hints = {{.kind = HINT_EVENT}, {.kind = HINT_EVENT_FIELD}},
 };
