@@ -670,6 +670,9 @@ static int poll_timeout(struct repl *r)
 		timeout = reply_due - now < 0 ? 0 : reply_due - now;
 	if (r->wait.active && (timeout < 0 || r->wait.deadline_ms - now < timeout))
 		timeout = r->wait.deadline_ms - now < 0 ? 0 : r->wait.deadline_ms - now;
+	/* the connection failed while a Tab waited: take_tor says so now */
+	if (r->pump_failed || r->release)
+		timeout = 0;
 	return (int)timeout;
 }
 

@@ -84,11 +84,18 @@ static bool matches(const struct waiter *w, const struct event *ev)
 	return true;
 }
 
+/* A slot no longer counts; a big copy is freed, so that what the slots
+ * keep allocated stays small however large the events were. */
+#define WAIT_SLOT_KEEP 4096
 static void drop(struct waiter *w, struct wait_seen *s)
 {
 	if (s->live)
 		w->recent_bytes -= s->msg.bytes.len;
 	s->live = false;
+	if (s->msg.bytes.cap > WAIT_SLOT_KEEP) {
+		msg_free(&s->msg);
+		event_free(&s->ev);
+	}
 }
 
 static int type_slot(const struct event_def *d)
@@ -144,8 +151,7 @@ void waiter_remember(struct waiter *w, const struct tc_msg *m)
 void waiter_forget(struct waiter *w)
 {
 	for (size_t i = 0; i < WAIT_RECENT_SLOTS; i++)
-		w->recent[i].live = false;
-	w->recent_bytes = 0;
+		drop(w, &w->recent[i]);
 }
 
 bool waiter_match_recent(struct waiter *w)
