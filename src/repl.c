@@ -398,6 +398,8 @@ static void answer_confirm(struct repl *r, const char *line, size_t len)
 	else
 		send_command(r, &r->pend);
 	command_free(&r->pend);
+	/* lines a /wait held after this one */
+	r->release = r->nheld > 0 && !r->wait.active;
 }
 
 /* A line typed during a /wait: kept, and run when the event comes. */
@@ -565,7 +567,8 @@ static void cancel_input(struct repl *r)
 }
 
 /* The awaited event came: the held lines run in the order typed, until
- * one of them is a /wait again (the rest then wait for that one). */
+ * one of them is a /wait again (the rest then wait for that one) or asks
+ * "really send it?" (the rest follow the answer). */
 static void release_held(struct repl *r)
 {
 	if (!r->release)
@@ -573,7 +576,7 @@ static void release_held(struct repl *r)
 	r->release = false;
 	size_t done = 0;
 	editor_print_begin(r->ed);
-	while (done < r->nheld && !r->wait.active) {
+	while (done < r->nheld && !r->wait.active && !r->confirming) {
 		struct held_line *h = &r->held[done++];
 		submit_now(r, h->line, h->len, h->body, h->blen, h->has_body);
 		free_held(h);

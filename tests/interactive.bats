@@ -562,6 +562,18 @@ torsh_lines() {
 	refute_output --partial "process/pid = $TOR_PID"
 	keys 'GETINFO process/pid' Enter
 	wait_screen "process/pid = $TOR_PID"
+	# a held command that asks first: the ones after it follow the answer
+	keys '/wait SIGNAL --timeout 20' Enter
+	keys 'SIGNAL HALT' Enter
+	keys 'GETCONF Nickname' Enter
+	wait_screen 'held; runs'
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	wait_screen 'SIGNAL HALT: really send it? [y/N]'
+	run screen
+	refute_output --partial 'Nickname (unset)'
+	keys 'n' Enter
+	wait_screen 'Nickname (unset)'
+	kill -0 "$TOR_PID"
 }
 
 @test "/wait typed after the event arrived sees it (since the last command sent, each event once)" {
