@@ -75,7 +75,7 @@ struct enum_table;
 
 struct cmd_hint {
 	enum hint_kind kind;
-	const char *words; /* HINT_WORDS: space-separated */
+	const char *words; /* HINT_WORDS: space-separated; HINT_ENUM: offered besides the table's */
 	const struct arg_word *const *args; /* HINT_ARGS: NULL-terminated */
 	const struct enum_table *table;     /* HINT_ENUM */
 };
@@ -146,6 +146,7 @@ struct cmd_def {
 };
 
 extern const struct cmd_def *const cmd_table[];
+extern const struct cmd_def cmd_local_circuits; /* its filter words: hints[0] */
 extern const size_t cmd_table_len;
 
 /* Requests that crash or wedge tor 0.4.9.11 (no reply ever, or two). The

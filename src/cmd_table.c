@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "enums.h"
 #include "local.h"
 #include "tokenize.h"
 
@@ -155,10 +156,15 @@ const struct cmd_def cmd_local_explain = {
 	.summary = "follow enum values with their description in pretty mode (as --explain)",
 	.help = "", .example = "/explain on", .hints = {{.kind = HINT_WORDS, .words = "on off"}, {.kind = HINT_NONE}},
 };
+/* its filter words are the hint's: "hs" and the CircPurpose values */
 const struct cmd_def cmd_local_circuits = {
-	.name = "/circuits", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .exec = exec_circuits,
-	.summary = "table of tor's circuits: id, status, purpose, path (from GETINFO circuit-status)",
-	.help = "", .example = "/circuits",
+	.name = "/circuits", .usage = "[hs | PURPOSE]", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .exec = exec_circuits,
+	.summary = "table of tor's circuits: id, status, purpose, HS_STATE, REND_QUERY, path (GETINFO circuit-status)",
+	.help = "hs: only onion service circuits (those with an HS_STATE or an HS_ purpose); PURPOSE (any\n"
+		"circuit purpose, e.g. HS_CLIENT_REND, case-insensitive): only circuits with that purpose.\n"
+		"Asks tor for circuit-status each time; the path is shown as nicknames.",
+	.example = "/circuits HS_CLIENT_REND",
+	.hints = {{.kind = HINT_ENUM, .words = "hs", .table = &enum_tables[ET_CIRC_PURPOSE]}, {.kind = HINT_NONE}},
 };
 const struct cmd_def cmd_local_streams = {
 	.name = "/streams", .usage = "", .flags = CMD_LOCAL | CMD_SHELL_ONLY, .exec = exec_streams,
@@ -187,8 +193,9 @@ const struct cmd_def cmd_local_scrollback = {
 	.name = "/scrollback", .usage = "[N]", .flags = CMD_LOCAL | CMD_SHELL_ONLY | CMD_OFFLINE | CMD_DURING_WAIT, .exec = exec_scrollback,
 	.summary = "the last N events (default 20, up to 1000), including those a flood summary held back",
 	.help = "Shown in the current output mode (pretty with the time each came, JSON, raw).\n"
-		"Past 50 events in a second the rest are not printed but summarised per type once the\n"
-		"second is over (\"... 4,211 BW events in the last second\").",
+		"Past 50 events of one type in a second the rest of that type are not printed but summarised\n"
+		"once the second is over (\"... 4,211 BW events in the last second\"). Each type has its own\n"
+		"budget: a BW or CIRC flood never hides an HS_DESC or a WARN.",
 	.example = "/scrollback 100",
 };
 const struct cmd_def cmd_local_wait = {
@@ -196,6 +203,9 @@ const struct cmd_def cmd_local_wait = {
 	.summary = "hold the next command until such an event arrives (default timeout 30 s; scripts too)",
 	.help = "FIELD is a schema name (Status, CircID, Signal...) or a keyword (PURPOSE, REASON...);\n"
 		"names and enum values match case-insensitively. The event must be subscribed (SETEVENTS).\n"
-		"One that arrived since the previous command was sent counts. A timeout is an error (exit 1).",
+		"One that arrived since the previous command was sent counts (each event ends one /wait).\n"
+		"At the prompt, commands typed during the wait are held and sent, in order, after the\n"
+		"event; a timeout or Ctrl-C drops them (Up recalls them). In a script a timeout is an\n"
+		"error (exit 1) and nothing after it is sent.",
 	.example = "/wait SIGNAL Signal=NEWNYM --timeout 5", .hints = {{.kind = HINT_EVENT}, {.kind = HINT_EVENT_FIELD}},
 };

@@ -107,34 +107,111 @@ void catalog_free(struct catalog *c)
 
 /* ---- filling the catalog from tor's replies ---- */
 
-static const char req_relays[] = "relays GETINFO ns/all";
-static const char req_live[] = "live GETINFO circuit-status stream-status onions/current onions/detached";
-static const char req_auth[] = "auth ONION_CLIENT_AUTH_VIEW";
-
 const char *const catalog_static_requests[] = {
 	"conf GETINFO config/names",
 	"info GETINFO info/names",
 	"features GETINFO features/names",
-	req_relays,
 	NULL,
 };
 
-const char *const catalog_live_requests[] = {req_live, req_auth, NULL};
+/* Indexed by enum cat_source; the tags catalog_take knows. */
+static const char *const source_request[CS_COUNT] = {
+	"circs GETINFO circuit-status",
+	"streams GETINFO stream-status",
+	"onions GETINFO onions/current onions/detached",
+	"auth ONION_CLIENT_AUTH_VIEW",
+	"relays GETINFO ns/all",
+};
 
-const char *catalog_request_for(enum hint_kind source)
+static int source_of(enum hint_kind kind)
 {
-	switch (source) {
+	switch (kind) {
 	case HINT_CIRC_ID:
+		return CS_CIRCS;
 	case HINT_STREAM_ID:
+		return CS_STREAMS;
 	case HINT_ONION_ID:
-		return req_live;
+		return CS_ONIONS;
 	case HINT_CLIENT_AUTH:
-		return req_auth;
+		return CS_AUTH;
 	case HINT_RELAY:
-		return req_relays;
+		return CS_RELAYS;
 	default:
-		return NULL;
+		return -1;
 	}
+}
+
+static int source_of_tag(const char *tag)
+{
+	for (int i = 0; i < CS_COUNT; i++) {
+		size_t n = strcspn(source_request[i], " ");
+		if (strncmp(tag, source_request[i], n) == 0 && tag[n] == '\0')
+			return i;
+	}
+	return -1;
+}
+
+/* Whether what the catalog holds for source i will do now. */
+static bool fresh_enough(const struct cat_fresh *f, int i, long now_ms)
+{
+	if (!f->have)
+		return false;
+	if (i == CS_RELAYS)
+		return now_ms - f->asked_ms < CATALOG_RELAYS_MS;
+	if (f->followed)
+		return true;
+	return !f->stale && now_ms - f->asked_ms < CATALOG_LIVE_MS;
+}
+
+const char *catalog_fetch(struct catalog *c, enum hint_kind source, long now_ms)
+{
+	int i = source_of(source);
+	if (i < 0)
+		return NULL;
+	struct cat_fresh *f = &c->fresh[i];
+	if (f->asked || fresh_enough(f, i, now_ms))
+		return NULL;
+	f->asked = true;
+	f->stale = false;
+	f->asked_ms = now_ms;
+	f->followed = (i == CS_CIRCS && c->follow_circ) || (i == CS_STREAMS && c->follow_stream);
+	return source_request[i];
+}
+
+bool catalog_asking(const struct catalog *c, enum hint_kind source)
+{
+	int i = source_of(source);
+	return i >= 0 && c->fresh[i].asked;
+}
+
+void catalog_commanded(struct catalog *c)
+{
+	for (int i = 0; i < CS_COUNT; i++)
+		c->fresh[i].stale = true;
+}
+
+static bool has_event(uint64_t set, const char *name)
+{
+	const struct event_def *d = event_def_find(name, strlen(name));
+	return d != NULL && (set & ((uint64_t)1 << (d - event_defs))) != 0;
+}
+
+void catalog_following(struct catalog *c, uint64_t subscribed)
+{
+	bool circ = has_event(subscribed, "CIRC"), stream = has_event(subscribed, "STREAM");
+	c->follow_circ = circ;
+	c->follow_stream = stream;
+	if (!circ)
+		c->fresh[CS_CIRCS].followed = false;
+	if (!stream)
+		c->fresh[CS_STREAMS].followed = false;
+}
+
+void catalog_reconnected(struct catalog *c)
+{
+	for (int i = 0; i < CS_COUNT; i++)
+		c->fresh[i] = (struct cat_fresh){0};
+	c->follow_circ = c->follow_stream = false;
 }
 
 /* The value of KEY in a GETINFO reply, single-line or data block. */
@@ -331,10 +408,41 @@ static void add_relay(void *ud, const char *l, size_t n)
 	rc->last_added = false;
 }
 
+/* circuit-status, stream-status, onions/...: each list whose key the
+ * reply has is replaced. */
+static void take_live(struct catalog *c, const struct tc_msg *m)
+{
+	size_t len;
+	const char *v;
+	if ((v = reply_value(m, "circuit-status", &len))) {
+		wl_reset(&c->circuits);
+		each_item(v, len, false, add_circuit, &c->circuits);
+	}
+	if ((v = reply_value(m, "stream-status", &len))) {
+		wl_reset(&c->streams);
+		each_item(v, len, false, add_stream, &c->streams);
+	}
+	const char *cur = reply_value(m, "onions/current", &len);
+	size_t dlen;
+	const char *det = reply_value(m, "onions/detached", &dlen);
+	if (cur || det)
+		wl_reset(&c->onions);
+	if (cur)
+		each_item(cur, len, true, add_word, &c->onions);
+	if (det)
+		each_item(det, dlen, true, add_word, &c->onions);
+}
+
 void catalog_take(struct catalog *c, const char *tag, const struct tc_msg *m)
 {
 	size_t len;
 	const char *v;
+	int src = source_of_tag(tag);
+	if (src >= 0) {
+		/* answered, even by an error: a later Tab may ask again */
+		c->fresh[src].asked = false;
+		c->fresh[src].have = c->fresh[src].have || msg_ok(m);
+	}
 	if (!msg_ok(m))
 		return;
 	if (strcmp(tag, "conf") == 0 && (v = reply_value(m, "config/names", &len))) {
@@ -350,18 +458,8 @@ void catalog_take(struct catalog *c, const char *tag, const struct tc_msg *m)
 		wl_reset(&c->relays);
 		struct relay_ctx rc = {.w = &c->relays};
 		each_item(v, len, false, add_relay, &rc);
-	} else if (strcmp(tag, "live") == 0) {
-		wl_reset(&c->circuits);
-		wl_reset(&c->streams);
-		wl_reset(&c->onions);
-		if ((v = reply_value(m, "circuit-status", &len)))
-			each_item(v, len, false, add_circuit, &c->circuits);
-		if ((v = reply_value(m, "stream-status", &len)))
-			each_item(v, len, false, add_stream, &c->streams);
-		if ((v = reply_value(m, "onions/current", &len)))
-			each_item(v, len, true, add_word, &c->onions);
-		if ((v = reply_value(m, "onions/detached", &len)))
-			each_item(v, len, true, add_word, &c->onions);
+	} else if (src == CS_CIRCS || src == CS_STREAMS || src == CS_ONIONS) {
+		take_live(c, m);
 	} else if (strcmp(tag, "auth") == 0) {
 		wl_reset(&c->client_auth);
 		for (size_t i = 0; i < m->nlines; i++) {
@@ -550,6 +648,8 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 		offer_args(q, h->args);
 		break;
 	case HINT_ENUM:
+		if (h->words)
+			offer_words(q, h->words);
 		offer_enum(q, h->table);
 		break;
 	case HINT_CONF_KEY:

@@ -60,15 +60,19 @@ static void keep(struct flood *f, long now_ms, const struct tc_msg *m)
 bool flood_admit(struct flood *f, long now_ms, const struct tc_msg *m)
 {
 	keep(f, now_ms, m);
+	/* with events held, the window ends in flood_tick, which says so */
 	if (now_ms - f->win_start >= 1000 && f->held_total == 0) {
 		f->win_start = now_ms;
-		f->shown = 0;
+		memset(f->shown, 0, sizeof(f->shown));
 	}
-	if (f->shown < FLOOD_SHOWN_PER_SECOND && f->held_total == 0) {
-		f->shown++;
+	int slot = type_slot(m);
+	/* once a type is held back, the rest of it waits for the summary:
+	 * shown events of a type stay in the order tor sent them */
+	if (f->shown[slot] < FLOOD_SHOWN_PER_SECOND && f->held[slot] == 0) {
+		f->shown[slot]++;
 		return true;
 	}
-	f->held[type_slot(m)]++;
+	f->held[slot]++;
 	f->held_total++;
 	return false;
 }
@@ -106,7 +110,7 @@ void flood_tick(struct flood *f, long now_ms, struct buf *out, long *wait_ms)
 	}
 	f->held_total = 0;
 	f->win_start = now_ms;
-	f->shown = 0;
+	memset(f->shown, 0, sizeof(f->shown));
 }
 
 void flood_scrollback(const struct flood *f, size_t n, flood_show_fn show, void *ud)

@@ -1,8 +1,10 @@
 /* Keeping a person's screen readable under an event flood: past a number of
- * events per second the rest are held back and summarised per type
- * ("... 4,211 BW events in the last second"), and every event is kept in a
- * bounded scrollback. Memory stays flat whatever tor sends. Pure: no I/O
- * but formatting into buffers and FILEs the caller gives. */
+ * events of one type per second the rest of that type are held back and
+ * summarised ("... 4,211 BW events in the last second"), and every event is
+ * kept in a bounded scrollback. The budget is per type, so a BW or CIRC
+ * flood never hides a rare HS_DESC or a WARN. Memory stays flat whatever
+ * tor sends (fixed tables indexed like event_defs[]). Pure: no I/O but
+ * formatting into buffers and FILEs the caller gives. */
 #ifndef TORSH_FLOOD_H
 #define TORSH_FLOOD_H
 #include <stdbool.h>
@@ -19,16 +21,18 @@
 
 struct flood {
 	long win_start;                  /* ms; the current one-second window */
-	unsigned shown;                  /* events shown in it */
-	unsigned long held[EVENT_DEFS_MAX + 1]; /* held back, per event_defs[] index; the last slot: other types */
+	/* per event_defs[] index; the last slot: types torsh does not know */
+	unsigned shown[EVENT_DEFS_MAX + 1];     /* shown in the window */
+	unsigned long held[EVENT_DEFS_MAX + 1]; /* held back in it */
 	unsigned long held_total;
 	struct buf ring[FLOOD_SCROLLBACK];
 	long kept_ms[FLOOD_SCROLLBACK];  /* when each came, on the clock of flood_admit */
 	size_t head, count;
 };
 
-/* Whether to show this event now; when not, it is counted. Every event
- * goes to the scrollback either way. */
+/* Whether to show this event now: up to FLOOD_SHOWN_PER_SECOND of its
+ * type per window; when not, it is counted. Every event goes to the
+ * scrollback either way. */
 bool flood_admit(struct flood *f, long now_ms, const struct tc_msg *m);
 /* When the window is over and events were held: the summary lines into
  * `out` (appended) and a fresh window. The ms until the window ends is

@@ -217,7 +217,8 @@ int exec_quit(struct local_ctx *ctx, const struct local_args *a)
 	return 0;
 }
 
-/* /wait EVENT [FIELD=VALUE ...] [--timeout S]: arms the waiter. At the
+/* /wait EVENT [FIELD=VALUE ...] [--timeout S]: arms the waiter, unless an
+ * event since the last command sent already matches (waiter.h). At the
  * prompt the event must be subscribed, or it could never come. */
 int exec_wait(struct local_ctx *ctx, const struct local_args *a)
 {
@@ -230,7 +231,13 @@ int exec_wait(struct local_ctx *ctx, const struct local_args *a)
 			   w->def->name);
 		return -1;
 	}
-	if (!waiter_match_recent(w) && ctx->front->waiting)
+	if (waiter_match_recent(w)) {
+		/* the REPL says so; a script just goes on */
+		if (ctx->sh)
+			fprintf(ctx->out, "/wait: done (a matching %s event had come already)\n", w->def->name);
+		return 0;
+	}
+	if (ctx->front->waiting)
 		ctx->front->waiting(ctx->ud);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,14 @@
 #include "exitcode.h"
 #include "local.h"
 
+/* A command typed while /wait holds the prompt. */
+struct held_line {
+	char *line, *body;
+	size_t len, blen;
+	bool has_body;
+};
+#define REPL_HELD_MAX 16
+
 struct repl {
 	const struct repl_opts *o;
 	struct session *s;
@@ -48,13 +57,17 @@ struct repl {
 	struct flood flood;        /* rate summary and scrollback of events */
 	struct waiter wait;        /* /wait in progress */
 	char wait_prompt[96];
+	/* lines typed during a /wait, run when the event comes */
+	struct held_line held[REPL_HELD_MAX];
+	size_t nheld;
+	bool release;              /* the wait is over: run them (from the loop) */
 	struct buf summary;
 	bool tracing;              /* /trace on */
 	struct tracer tracer;
 	struct buf trace_out;
 	struct catalog cat;        /* completion data from tor */
-	long relays_asked_ms;      /* when ns/all was last requested */
 	struct completion comp;
+	bool pump_failed;          /* the connection failed while a Tab waited */
 };
 
 /* Remember a line, for Up and on disk, unless it carries a secret. */
@@ -113,21 +126,46 @@ static void request_all(struct repl *r, const char *const *reqs)
 			return;
 }
 
-/* After a Tab: bring what it completed from up to date for the next one.
- * The relay list (ns/all) can be megabytes: at most once a minute. */
-#define RELAYS_REFRESH_MS 60000
-static void refresh_source(struct repl *r, enum hint_kind source)
+/* CIRC and STREAM events keep the catalog's circuits and streams current
+ * while they are subscribed. */
+static void tell_following(struct repl *r)
 {
-	const char *req = catalog_request_for(source);
-	if (req == NULL || r->disconnected)
-		return;
-	if (source == HINT_RELAY) {
-		long now = mono_ms();
-		if (now - r->relays_asked_ms < RELAYS_REFRESH_MS)
+	catalog_following(&r->cat, r->sh.events);
+}
+
+/* A Tab needs what tor has not told yet: wait for the answer, briefly;
+ * what else arrives meanwhile is handled as usual. A failed connection is
+ * left for the loop to handle. */
+#define TAB_WAIT_MS 2000
+static void await_catalog(struct repl *r, enum hint_kind source)
+{
+	long until = mono_ms() + TAB_WAIT_MS;
+	while (catalog_asking(&r->cat, source) && r->s->ctl.state == CTL_OPEN && !r->pump_failed) {
+		long left = until - mono_ms();
+		struct pollfd p = {.fd = r->s->ctl.fd, .events = POLLIN};
+		int n = left > 0 ? poll(&p, 1, (int)left) : 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			return;
-		r->relays_asked_ms = now;
+		if (session_pump(r->s) < 0)
+			r->pump_failed = true;
 	}
-	request_one(r, req);
+}
+
+/* Before completing from tor's data: ask for it if it is missing or stale
+ * (complete.h's rule), and wait for the answer. True when it was asked. */
+static bool fetch_for_tab(struct repl *r, enum hint_kind source)
+{
+	if (r->disconnected)
+		return false;
+	const char *req = catalog_fetch(&r->cat, source, mono_ms());
+	if (req && request_one(r, req) < 0)
+		return false;
+	if (!catalog_asking(&r->cat, source))
+		return false;
+	await_catalog(r, source);
+	return true;
 }
 
 static void on_internal(void *ud, const char *tag, const struct tc_msg *m)
@@ -157,10 +195,12 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	/* muted or held back by a flood, a CIRC or STREAM event still counts */
 	if (m->event)
 		catalog_event(&r->cat, m);
-	if (m->event && shell_muted(&r->sh, m))
-		return;
+	/* kept for a /wait typed later; a muted event still ends a /wait */
+	if (m->event)
+		waiter_remember(&r->wait, m);
 	bool awaited = m->event && r->wait.active && waiter_match(&r->wait, m);
 	if (awaited) {
+		r->release = true;
 		set_prompt(r);
 		editor_print_begin(r->ed);
 		render(&r->out, stdout, m, NULL, NULL);
@@ -168,30 +208,34 @@ static void on_msg(void *ud, const struct tc_msg *m)
 		editor_print_end(r->ed);
 		return;
 	}
+	if (m->event && shell_muted(&r->sh, m))
+		return;
 	if (m->event && !flood_admit(&r->flood, mono_ms(), m))
 		return;
 	const struct pending_cmd *to = r->s->answering;
-	if (!m->event)
+	if (!m->event) {
+		uint64_t before = r->sh.events;
 		shell_on_reply(&r->sh, to ? to->def : NULL, m);
+		if (r->sh.events != before)
+			tell_following(r);
+	}
 	editor_print_begin(r->ed);
 	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
 	typo_print(r, m, to ? to->def : NULL);
 	editor_print_end(r->ed);
-	/* the command may have made or dropped circuits, streams, services */
-	if (!m->event)
-		request_all(r, catalog_live_requests);
 }
 
-/* Tab, from the editor: candidates from complete.h, and the data they came
- * from brought up to date for the next Tab. No completion in a body or at
- * a confirmation question. */
+/* Tab, from the editor: candidates from complete.h, from data asked of tor
+ * now when it is missing or stale. No completion in a body or at a
+ * confirmation question. */
 static int complete_cb(void *ud, const char *line, size_t cursor, struct editor_matches *m)
 {
 	struct repl *r = ud;
 	if (linestate_in_body(&r->ls) || r->confirming)
 		return -1;
 	complete(&r->cat, line, cursor, &r->comp);
-	refresh_source(r, r->comp.source);
+	if (fetch_for_tab(r, r->comp.source))
+		complete(&r->cat, line, cursor, &r->comp);
 	const struct wordlist *w = &r->comp.match;
 	*m = (struct editor_matches){.start = r->comp.start, .n = w->n, .text = w->text.p, .word = w->word,
 				     .desc = w->desc, .common = completion_common(&r->comp),
@@ -223,6 +267,8 @@ static void on_trace(void *ud, char dir, const char *p, size_t n)
 {
 	struct repl *r = ud;
 	buf_reset(&r->trace_out);
+	/* what torsh asks by itself is marked as such */
+	r->tracer.own = dir == '>' && r->s->sending_internal;
 	trace_chunk(&r->tracer, dir, p, n, &r->trace_out);
 	if (r->trace_out.len == 0)
 		return;
@@ -293,8 +339,9 @@ static void try_reconnect(struct repl *r)
 	if (shell_resubscribe(&r->sh, &err) < 0)
 		fprintf(stderr, "torsh: could not subscribe to events again: %s\n", err.p ? err.p : "?");
 	buf_free(&err);
+	catalog_reconnected(&r->cat);
+	tell_following(r);
 	request_all(r, catalog_static_requests);
-	request_all(r, catalog_live_requests);
 	editor_print_end(r->ed);
 }
 
@@ -344,8 +391,12 @@ static void ask_first(struct repl *r, const char *line, size_t len)
 	set_prompt(r);
 }
 
+/* A command of the user's: events before it no longer count for /wait
+ * (waiter.h), and what torsh knows of circuits may change with it. */
 static void send_command(struct repl *r, const struct command *c)
 {
+	waiter_forget(&r->wait);
+	catalog_commanded(&r->cat);
 	if (session_send(r->s, c) == 0)
 		shell_note_sent(&r->sh, c);
 }
@@ -360,11 +411,54 @@ static void answer_confirm(struct repl *r, const char *line, size_t len)
 	else
 		send_command(r, &r->pend);
 	command_free(&r->pend);
+	/* lines a /wait held after this one */
+	r->release = r->nheld > 0 && !r->wait.active;
 }
 
-static void still_waiting(const struct repl *r)
+/* A line typed during a /wait: kept, and run when the event comes. */
+static void hold(struct repl *r, const char *line, size_t len, const char *body, size_t blen, bool has_body)
 {
-	fprintf(stderr, "torsh: still waiting for %s (Ctrl-C stops waiting); nothing was sent\n", r->wait.def->name);
+	if (r->nheld == REPL_HELD_MAX) {
+		fprintf(stderr, "torsh: %d commands are held already; not taken (Ctrl-C stops waiting)\n",
+			REPL_HELD_MAX);
+		return;
+	}
+	struct held_line *h = &r->held[r->nheld];
+	h->line = malloc(len + 1);
+	h->body = malloc(blen + 1);
+	if (h->line == NULL || h->body == NULL) {
+		free(h->line);
+		free(h->body);
+		fputs("torsh: out of memory; not taken\n", stderr);
+		return;
+	}
+	memcpy(h->line, line, len);
+	if (blen)
+		memcpy(h->body, body, blen);
+	h->len = len;
+	h->blen = blen;
+	h->has_body = has_body;
+	r->nheld++;
+	fprintf(stderr, "torsh: held; runs when the %s event comes (Ctrl-C stops waiting and drops it)\n",
+		r->wait.def->name);
+}
+
+static void free_held(struct held_line *h)
+{
+	free(h->line);
+	free(h->body);
+	*h = (struct held_line){0};
+}
+
+/* The wait ended without its event: what was held is not run. */
+static void drop_held(struct repl *r)
+{
+	if (r->nheld)
+		fprintf(stderr, "torsh: %zu held command%s not sent (Up recalls %s)\n", r->nheld,
+			r->nheld == 1 ? "" : "s", r->nheld == 1 ? "it" : "them");
+	for (size_t i = 0; i < r->nheld; i++)
+		free_held(&r->held[i]);
+	r->nheld = 0;
 }
 
 static void not_connected(struct repl *r)
@@ -409,7 +503,7 @@ static void run_local(struct repl *r, const char *line, size_t len, const char *
 	if (d == NULL) {
 		fprintf(stderr, "torsh: %s\n", err.p);
 	} else if (r->wait.active && !(d->flags & CMD_DURING_WAIT)) {
-		still_waiting(r);
+		hold(r, line, len, body, blen, has_body);
 	} else if (r->disconnected && !(d->flags & CMD_OFFLINE)) {
 		not_connected(r);
 	} else {
@@ -431,7 +525,7 @@ static void submit_now(struct repl *r, const char *line, size_t len, const char 
 		return;
 	}
 	if (r->wait.active) {
-		still_waiting(r);
+		hold(r, line, len, body, blen, has_body);
 		return;
 	}
 	if (r->disconnected) {
@@ -475,12 +569,35 @@ static void on_sigint(int sig)
 	got_sigint = 1;
 }
 
-/* Ctrl-C: what the line was for goes too, a body, a question or a /wait. */
+/* Ctrl-C: what the line was for goes too, a body, a question or a /wait
+ * with the commands it held. */
 static void cancel_input(struct repl *r)
 {
 	linestate_cancel(&r->ls);
 	r->confirming = r->wait.active = false;
+	drop_held(r);
 	set_prompt(r);
+}
+
+/* The awaited event came: the held lines run in the order typed, until
+ * one of them is a /wait again (the rest then wait for that one) or asks
+ * "really send it?" (the rest follow the answer). */
+static void release_held(struct repl *r)
+{
+	if (!r->release)
+		return;
+	r->release = false;
+	size_t done = 0;
+	editor_print_begin(r->ed);
+	while (done < r->nheld && !r->wait.active && !r->confirming) {
+		struct held_line *h = &r->held[done++];
+		submit_now(r, h->line, h->len, h->body, h->blen, h->has_body);
+		free_held(h);
+	}
+	memmove(r->held, r->held + done, (r->nheld - done) * sizeof(r->held[0]));
+	r->nheld -= done;
+	set_prompt(r);
+	editor_print_end(r->ed);
 }
 
 static void cancel_line(struct repl *r)
@@ -543,6 +660,7 @@ static void expire_wait(struct repl *r)
 	set_prompt(r);
 	editor_print_begin(r->ed);
 	fprintf(stderr, "torsh: %s\n", msg);
+	drop_held(r);
 	editor_print_end(r->ed);
 }
 
@@ -568,6 +686,9 @@ static int poll_timeout(struct repl *r)
 		timeout = reply_due - now < 0 ? 0 : reply_due - now;
 	if (r->wait.active && (timeout < 0 || r->wait.deadline_ms - now < timeout))
 		timeout = r->wait.deadline_ms - now < 0 ? 0 : r->wait.deadline_ms - now;
+	/* the connection failed while a Tab waited: take_tor says so now */
+	if (r->pump_failed || r->release)
+		timeout = 0;
 	return (int)timeout;
 }
 
@@ -576,7 +697,9 @@ static int poll_timeout(struct repl *r)
 static bool take_tor(struct repl *r, short revents, int *rc)
 {
 	struct session *s = r->s;
-	if (r->disconnected || !((revents && session_pump(s) < 0) || session_timed_out(s, mono_ms())))
+	bool failed = r->pump_failed || (revents && session_pump(s) < 0) || session_timed_out(s, mono_ms());
+	r->pump_failed = false;
+	if (r->disconnected || !failed)
 		return false;
 	if (s->closed_by_quit || r->o->reconnect == NULL) {
 		editor_print_begin(r->ed);
@@ -637,6 +760,8 @@ static void repl_free(struct repl *r)
 	tracer_free(&r->tracer);
 	flood_free(&r->flood);
 	waiter_free(&r->wait);
+	for (size_t i = 0; i < r->nheld; i++)
+		free_held(&r->held[i]);
 	buf_free(&r->summary);
 	buf_free(&r->trace_out);
 	completion_free(&r->comp);
@@ -657,9 +782,8 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 	s->on_reply = s->on_event = on_msg;
 	s->on_internal = on_internal;
 	s->ud = &r;
+	/* the small name lists; the rest when a Tab needs it */
 	request_all(&r, catalog_static_requests);
-	request_all(&r, catalog_live_requests);
-	r.relays_asked_ms = mono_ms();
 	install_signals();
 
 	int rc = EXIT_ALL_OK;
@@ -670,6 +794,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		if (r.disconnected && mono_ms() >= r.next_try_ms)
 			try_reconnect(&r);
 		expire_wait(&r);
+		release_held(&r);
 		struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = s->ctl.fd, .events = POLLIN}};
 		int n = poll(p, r.disconnected ? 1 : 2, poll_timeout(&r));
 		if (n < 0 && errno == EINTR)

@@ -67,7 +67,10 @@ int session_internal(struct session *s, const char *tag, const char *command)
 		return -1;
 	buf_reset(&s->wire);
 	buf_printf(&s->wire, BUF_NOLIMIT, "%s\r\n", command);
-	if (ctl_send(&s->ctl, s->wire.p, s->wire.len) < 0)
+	s->sending_internal = true;
+	int rc = ctl_send(&s->ctl, s->wire.p, s->wire.len);
+	s->sending_internal = false;
+	if (rc < 0)
 		return -1;
 	push_pending(s, NULL, true, tag, command);
 	return 0;

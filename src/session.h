@@ -34,6 +34,7 @@ struct session {
 	struct buf wire;           /* scratch for serialising */
 	struct buf pending;        /* struct pending_cmd array, oldest first */
 	bool dispatching;          /* inside dispatch: no nested delivery */
+	bool sending_internal;     /* inside session_internal's send (a trace can say whose it is) */
 	const struct pending_cmd *answering; /* during on_reply: the command it answers */
 	/* replies to session_internal() requests go here, not to on_reply */
 	void (*on_internal)(void *ud, const char *tag, const struct tc_msg *m);

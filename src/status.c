@@ -25,11 +25,17 @@ static const char *keyword_eq(struct span w)
 	return i > 0 && i < w.n && w.p[i] == '=' ? w.p + i : NULL;
 }
 
+static bool is_key(struct span w, const char *eq, const char *key)
+{
+	size_t n = strlen(key);
+	return (size_t)(eq - w.p) == n && memcmp(w.p, key, n) == 0;
+}
+
 bool status_row_parse(const char *line, size_t n, bool circ, struct status_row *r)
 {
 	/* absent parts are empty strings, never NULL: they are printed */
 	const struct span none = {"", 0};
-	*r = (struct status_row){none, none, none, none, none, none};
+	*r = (struct status_row){none, none, none, none, none, none, none, none};
 	const char *p = line, *end = line + n;
 	struct span pos[4];
 	size_t npos = 0;
@@ -41,8 +47,12 @@ bool status_row_parse(const char *line, size_t n, bool circ, struct status_row *
 		const char *eq = keyword_eq(w);
 		if (eq != NULL)
 			keywords = true;
-		if (eq != NULL && (size_t)(eq - w.p) == 7 && memcmp(w.p, "PURPOSE", 7) == 0)
+		if (eq != NULL && is_key(w, eq, "PURPOSE"))
 			r->purpose = (struct span){eq + 1, w.n - 8};
+		else if (eq != NULL && is_key(w, eq, "HS_STATE"))
+			r->hs_state = (struct span){eq + 1, w.n - 9};
+		else if (eq != NULL && is_key(w, eq, "REND_QUERY"))
+			r->rend_query = (struct span){eq + 1, w.n - 11};
 		else if (!keywords && npos < 4)
 			pos[npos++] = w;
 	}

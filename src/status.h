@@ -18,6 +18,8 @@ struct status_row {
 	struct span id, status;
 	struct span path;     /* circuits: $FP~nick,... (may be empty) */
 	struct span purpose;  /* circuits: PURPOSE= */
+	struct span hs_state; /* circuits: HS_STATE= */
+	struct span rend_query; /* circuits: REND_QUERY= (the onion service, without .onion) */
 	struct span circ;     /* streams: the circuit id */
 	struct span target;   /* streams: host:port */
 };

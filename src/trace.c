@@ -25,6 +25,8 @@ static void emit(struct tracer *t, struct buf *out, char dir, const char *l, siz
 	if (cut > n)
 		cut = n;
 	stamp(out, dir);
+	if (t->own)
+		buf_append(out, "(torsh) ", 8, BUF_NOLIMIT);
 	term_safe_append(out, l, cut, BUF_NOLIMIT);
 	if (cut < n)
 		buf_append(out, "[redacted]", 10, BUF_NOLIMIT);

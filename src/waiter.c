@@ -84,34 +84,92 @@ static bool matches(const struct waiter *w, const struct event *ev)
 	return true;
 }
 
+/* A slot no longer counts; a big copy is freed, so that what the slots
+ * keep allocated stays small however large the events were. */
+#define WAIT_SLOT_KEEP 4096
+static void drop(struct waiter *w, struct wait_seen *s)
+{
+	if (s->live)
+		w->recent_bytes -= s->msg.bytes.len;
+	s->live = false;
+	if (s->msg.bytes.cap > WAIT_SLOT_KEEP) {
+		msg_free(&s->msg);
+		event_free(&s->ev);
+	}
+}
+
+static int type_slot(const struct event_def *d)
+{
+	return d ? (int)(d - event_defs) : EVENT_DEFS_MAX;
+}
+
+/* The remembered copy of m, if it is the latest of its type: a live
+ * event is remembered before it is matched. */
+static struct wait_seen *remembered(struct waiter *w, const struct tc_msg *m, const struct event_def *d)
+{
+	int t = type_slot(d);
+	unsigned last = (w->next[t] + WAIT_RECENT_PER_TYPE - 1) % WAIT_RECENT_PER_TYPE;
+	struct wait_seen *s = &w->recent[t * WAIT_RECENT_PER_TYPE + last];
+	if (!s->live || s->msg.bytes.len != m->bytes.len || memcmp(s->msg.bytes.p, m->bytes.p, m->bytes.len) != 0)
+		return NULL;
+	return s;
+}
+
 bool waiter_match(struct waiter *w, const struct tc_msg *m)
 {
 	if (!w->active || !m->event || event_parse(m, &w->ev) < 0 || !matches(w, &w->ev))
 		return false;
 	w->active = false;
+	struct wait_seen *s = remembered(w, m, w->ev.def);
+	if (s)
+		drop(w, s);
 	return true;
 }
 
 void waiter_remember(struct waiter *w, const struct tc_msg *m)
 {
-	if (!m->event || w->nrecent == WAIT_RECENT || m->bytes.len > 65536)
+	if (!m->event || m->bytes.len > WAIT_RECENT_MSG_MAX)
 		return;
-	struct wait_seen *s = &w->recent[w->nrecent];
-	if (msg_copy(&s->msg, m) == 0 && event_parse(&s->msg, &s->ev) == 0)
-		w->nrecent++;
+	size_t len;
+	const char *t = msg_first(m, &len);
+	size_t k = 0;
+	while (k < len && t[k] != ' ')
+		k++;
+	int ty = type_slot(event_def_find(t, k));
+	struct wait_seen *s = &w->recent[ty * WAIT_RECENT_PER_TYPE + w->next[ty]];
+	drop(w, s);
+	if (w->recent_bytes + m->bytes.len > WAIT_RECENT_BYTES)
+		return;
+	w->next[ty] = (unsigned char)((w->next[ty] + 1) % WAIT_RECENT_PER_TYPE);
+	if (msg_copy(&s->msg, m) == 0 && event_parse(&s->msg, &s->ev) == 0) {
+		s->live = true;
+		s->seq = ++w->seq;
+		w->recent_bytes += s->msg.bytes.len;
+	}
 }
 
 void waiter_forget(struct waiter *w)
 {
-	w->nrecent = 0;
+	for (size_t i = 0; i < WAIT_RECENT_SLOTS; i++)
+		drop(w, &w->recent[i]);
 }
 
 bool waiter_match_recent(struct waiter *w)
 {
-	for (size_t i = 0; i < w->nrecent && w->active; i++)
-		if (matches(w, &w->recent[i].ev))
-			w->active = false;
-	return !w->active;
+	if (!w->active)
+		return false;
+	struct wait_seen *best = NULL;
+	int t = type_slot(w->def);
+	for (size_t i = 0; i < WAIT_RECENT_PER_TYPE; i++) {
+		struct wait_seen *s = &w->recent[(size_t)t * WAIT_RECENT_PER_TYPE + i];
+		if (s->live && (best == NULL || s->seq < best->seq) && matches(w, &s->ev))
+			best = s;
+	}
+	if (best == NULL)
+		return false;
+	drop(w, best);
+	w->active = false;
+	return true;
 }
 
 bool waiter_expired(struct waiter *w, long now_ms, char *msg, size_t cap)
@@ -127,7 +185,7 @@ bool waiter_expired(struct waiter *w, long now_ms, char *msg, size_t cap)
 void waiter_free(struct waiter *w)
 {
 	event_free(&w->ev);
-	for (size_t i = 0; i < WAIT_RECENT; i++) {
+	for (size_t i = 0; i < WAIT_RECENT_SLOTS; i++) {
 		msg_free(&w->recent[i].msg);
 		event_free(&w->recent[i].ev);
 	}

@@ -111,7 +111,7 @@ teardown() {
 	wait_screen 'disconnected>'
 	keys 'QUIT' Enter
 	wait_screen 'EXITED rc=5'
-	start_fake_shell 'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' 'close'
+	start_fake_shell 'close'
 	wait_screen 'disconnected>'
 	keys '/quit' Enter
 	wait_screen 'EXITED rc=5'
@@ -390,7 +390,13 @@ at_cursor() {
 	keys '/circuits' Enter
 	wait_screen '(no circuits)'
 	run screen
-	assert_line --regexp '^ID +STATUS +PURPOSE +PATH$'
+	assert_line --regexp '^ID +STATUS +PURPOSE +HS_STATE +REND_QUERY +PATH$'
+	keys '/circuits hs' Enter
+	wait_screen '(no onion service circuits)'
+	keys '/circuits hs_client_rend' Enter
+	wait_screen '(no HS_CLIENT_REND circuits)'
+	keys '/circuits bogus' Enter
+	wait_screen "/circuits: unknown filter 'bogus': expected hs"
 	keys '/streams' Enter
 	wait_screen '(no streams)'
 	run screen
@@ -591,24 +597,72 @@ config_text() {
 	wait_screen 'Nickname (unset)'
 }
 
-@test "/wait at the prompt: waits for the event, refuses commands meanwhile, times out, Ctrl-C stops it" {
+@test "/wait at the prompt: holds the commands typed meanwhile and sends them after the event; a timeout or Ctrl-C drops them" {
 	keys '/wait SIGNAL' Enter
 	wait_screen '/wait: not subscribed to SIGNAL; /events +SIGNAL first'
 	keys '/events +SIGNAL' Enter
 	wait_screen 'OK'
 	keys '/wait SIGNAL Signal=HEARTBEAT --timeout 20' Enter
 	wait_screen 'waiting for SIGNAL (Ctrl-C stops)>'
-	keys 'GETINFO version' Enter
-	wait_screen 'still waiting for SIGNAL'
+	keys 'GETCONF ContactInfo' Enter
+	wait_screen 'held; runs when the SIGNAL event comes'
+	keys '/circuits' Enter
+	sleep 0.5
+	run screen
+	refute_output --partial 'ContactInfo (unset)'
+	refute_output --partial 'STATUS'
 	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
-	wait_screen '/wait: done'
+	wait_screen '(no circuits)'
+	# the event, then the held commands in the order typed
+	run screen
+	local order
+	order="$(grep -nE '^(/wait: done|ContactInfo \(unset\)|\(no circuits\))$' <<<"$output" | cut -d: -f2- | tr '\n' ,)"
+	[ "$order" = '/wait: done,ContactInfo (unset),(no circuits),' ]
 	keys '/wait SIGNAL --timeout 0.5' Enter
+	keys 'GETINFO process/pid' Enter
 	wait_screen '/wait: no SIGNAL event within 0.5 s'
+	wait_screen '1 held command not sent (Up recalls it)'
 	keys '/wait SIGNAL' Enter
 	wait_screen 'waiting for SIGNAL'
+	keys 'GETINFO process/pid' Enter
+	wait_screen 'held; runs'
 	keys C-c
+	wait_screen '1 held command not sent'
+	run screen
+	refute_output --partial "process/pid = $TOR_PID"
 	keys 'GETINFO process/pid' Enter
 	wait_screen "process/pid = $TOR_PID"
+	# a held command that asks first: the ones after it follow the answer
+	keys '/wait SIGNAL --timeout 20' Enter
+	keys 'SIGNAL HALT' Enter
+	keys 'GETCONF Nickname' Enter
+	wait_screen 'held; runs'
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	wait_screen 'SIGNAL HALT: really send it? [y/N]'
+	run screen
+	refute_output --partial 'Nickname (unset)'
+	keys 'n' Enter
+	wait_screen 'Nickname (unset)'
+	kill -0 "$TOR_PID"
+}
+
+@test "/wait typed after the event arrived sees it (since the last command sent, each event once)" {
+	keys '/events +SIGNAL' Enter
+	wait_screen 'OK'
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	wait_screen 'SIGNAL HEARTBEAT'
+	keys '/wait SIGNAL Signal=HEARTBEAT --timeout 3' Enter
+	wait_screen '/wait: done (a matching SIGNAL event had come already)'
+	# used up: the same event does not end a second /wait
+	keys '/wait SIGNAL --timeout 0.5' Enter
+	wait_screen '/wait: no SIGNAL event within 0.5 s'
+	# a command sent after the event: it no longer counts
+	"$TORSH" "${TORSH_CONNECT[@]}" -c 'SIGNAL HEARTBEAT'
+	wait_screen 'SIGNAL HEARTBEAT' 
+	keys 'GETINFO version' Enter
+	wait_screen 'version = '
+	keys '/wait SIGNAL --timeout 0.7' Enter
+	wait_screen '/wait: no SIGNAL event within 0.7 s'
 }
 
 @test "completion: a live stream ID from tor (a pending RESOLVE) for CLOSESTREAM, with its target" {
@@ -638,9 +692,9 @@ config_text() {
 }
 
 # start_fake_shell SCRIPT-LINES...: a fake control port that first answers
-# the requests torsh makes after connecting (completion data; ns/all with
-# $NS_ALL when set), then plays the given lines; torsh in tmux on it, with
-# the options in $FAKE_SHELL_OPTS.
+# the requests torsh makes after connecting (the */names lists, nothing
+# else), then plays the given lines; torsh in tmux on it, with the options
+# in $FAKE_SHELL_OPTS.
 start_fake_shell() {
 	local script="$BATS_TEST_TMPDIR/fake.script"
 	{
@@ -650,13 +704,6 @@ start_fake_shell() {
 			echo "expect $req"
 			echo 'line 250 OK'
 		done
-		echo 'expect GETINFO ns/all'
-		if [ -n "${NS_ALL:-}" ]; then
-			echo 'line 250+ns/all='
-			sed 's/^/line /' <<<"$NS_ALL"
-			echo 'line .'
-		fi
-		echo 'line 250 OK'
 		printf '%s\n' "$@"
 	} >"$script"
 	start_fake "$script"
@@ -669,16 +716,18 @@ FP_B='$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'
 FP_C='$CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'
 
 # An offline tor has no circuits, so circuits come from the fake port: one
-# in circuit-status, one made later and known only from its CIRC event.
+# in circuit-status, asked for by the first Tab, one made later and known
+# only from its CIRC event.
 @test "completion: live circuit IDs from circuit-status and from CIRC events, listed with purpose and path" {
 	start_fake_shell \
 		'expect GETINFO circuit-status' \
 		"line 250-circuit-status=7 BUILT $FP_A~guardA,$FP_B~middleB,$FP_C~exitC PURPOSE=GENERAL TIME_CREATED=2026-12-01T10:00:00.0" \
-		'line 250-stream-status=' 'line 250-onions/current=' 'line 250-onions/detached=' 'line 250 OK' \
-		'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
+		'line 250 OK' \
 		'sleep 500' \
 		"line 650 CIRC 9 EXTENDED $FP_A~guardA,$FP_C~exitC BUILD_FLAGS=IS_INTERNAL PURPOSE=HS_SERVICE_INTRO" \
 		'drain'
+	complete_line 'CLOSECIRCUIT '
+	at_cursor '> CLOSECIRCUIT 7 '
 	wait_screen 'CIRC 9 EXTENDED'
 	complete_line 'CLOSECIRCUIT '
 	wait_screen '  9  EXTENDED HS_SERVICE_INTRO guardA > exitC'
@@ -688,15 +737,53 @@ FP_C='$CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'
 	at_cursor '> CLOSECIRCUIT 9 '
 	keys 'If' Tab
 	at_cursor '> CLOSECIRCUIT 9 IfUnused '
-	# the Tab asked tor for fresh circuit data
+	# the first Tab asked tor for circuit-status; the others found it current
 	run cat "$FAKE_LOG"
-	assert_line 'GETINFO circuit-status stream-status onions/current onions/detached\r'
+	assert_line 'GETINFO circuit-status\r'
+	[ "$(grep -c 'GETINFO circuit-status' "$FAKE_LOG")" -eq 1 ]
+	refute_output --partial 'UNEXPECTED'
+	stop_fake
+}
+
+# Issue 13: torsh sends only what the user typed, the */names lists at the
+# start, and what a Tab needs, when it is missing or stale.
+@test "nothing unasked: after a reply nothing is sent; a Tab asks circuit-status once, again after a command; /trace marks it (torsh)" {
+	start_fake_shell \
+		'expect GETINFO version' 'line 250-version=0.4.9.11' 'line 250 OK' \
+		'expect GETINFO circuit-status' 'line 250-circuit-status=5 BUILT PURPOSE=GENERAL' 'line 250 OK' \
+		'expect GETINFO version' 'line 250-version=0.4.9.11' 'line 250 OK' \
+		'expect GETINFO circuit-status' 'line 250-circuit-status=6 BUILT PURPOSE=GENERAL' 'line 250 OK' \
+		'drain'
+	keys 'GETINFO version' Enter
+	wait_screen 'version = 0.4.9.11'
+	sleep 1
+	run cat "$FAKE_LOG"
+	# the names lists, the typed command, and nothing else
+	[ "${#lines[@]}" -eq 6 ]
+	assert_line --index 5 'GETINFO version\r'
+	refute_output --partial 'ns/all'
+	keys '/trace on' Enter
+	complete_line 'CLOSECIRCUIT '
+	at_cursor '> CLOSECIRCUIT 5 '
+	wait_screen '> (torsh) GETINFO circuit-status'
+	complete_line 'CLOSECIRCUIT '
+	at_cursor '> CLOSECIRCUIT 5 '
+	[ "$(grep -c 'GETINFO circuit-status' "$FAKE_LOG")" -eq 1 ]
+	keys C-u 'GETINFO version' Enter
+	wait_screen '< 250 OK'
+	# a command may have changed the circuits: the next Tab asks again
+	complete_line 'CLOSECIRCUIT '
+	at_cursor '> CLOSECIRCUIT 6 '
+	run screen
+	assert_line --regexp '^[0-9:.]+ > GETINFO version$'
+	run cat "$FAKE_LOG"
+	refute_output --partial 'UNEXPECTED'
+	[ "$(grep -c 'GETINFO circuit-status' "$FAKE_LOG")" -eq 2 ]
 	stop_fake
 }
 
 @test "commands typed while a reply is pending are sent in order and each reply is shown with its command" {
 	start_fake_shell \
-		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
 		'expect GETINFO version' \
 		'sleep 1500' \
 		'line 250-version=0.4.9.11' 'line 250 OK' \
@@ -770,13 +857,16 @@ FP_C='$CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'
 # An offline tor knows no relays; ns/all comes from the fake port.
 @test "completion: relays as \$fingerprint~nickname with their flags, hop after hop, and SERVER=" {
 	local fp_d='$DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD'
-	NS_ALL="r guardA qqqqqqqqqqqqqqqqqqqqqqqqqqo AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.1 5000 0
+	local ns="r guardA qqqqqqqqqqqqqqqqqqqqqqqqqqo AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.1 5000 0
 s Fast Guard Running Stable Valid
 r exitC zMzMzMzMzMzMzMzMzMzMzMzMzMw AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.2 5000 0
 s Exit Fast Running Valid
 r exitD 3d3d3d3d3d3d3d3d3d3d3d3d3d0 AAAAAAAAAAAAAAAAAAAAAAAAAAA 2026-12-01 10:00:00 127.0.0.3 5000 0
-s Exit Running Valid" start_fake_shell \
-		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' 'drain'
+s Exit Running Valid"
+	# ns/all is asked for by the first Tab that completes a relay, once
+	local lines=()
+	mapfile -t lines < <(sed 's/^/line /' <<<"$ns")
+	start_fake_shell 'expect GETINFO ns/all' 'line 250+ns/all=' "${lines[@]}" 'line .' 'line 250 OK' 'drain'
 	complete_line 'EXTENDCIRCUIT 0 gua'
 	at_cursor "> EXTENDCIRCUIT 0 $FP_A~guardA"
 	keys ',ex' Tab
@@ -787,12 +877,12 @@ s Exit Running Valid" start_fake_shell \
 	at_cursor "> EXTENDCIRCUIT 0 $FP_A~guardA,$FP_C~exitC"
 	complete_line 'HSFETCH 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid SERVER=exitD'
 	at_cursor "SERVER=$fp_d~exitD "
+	[ "$(grep -c 'GETINFO ns/all' "$FAKE_LOG")" -eq 1 ]
 	stop_fake
 }
 
 @test "/quit: tor answers and closes; torsh exits 0 and asks nothing more (no reconnect)" {
 	start_fake_shell \
-		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
 		'expect QUIT' 'line 250 closing connection' 'sleep 300' 'close'
 	keys '/quit' Enter
 	wait_screen 'EXITED rc=0'
@@ -819,7 +909,6 @@ s Exit Running Valid" start_fake_shell \
 
 @test "--timeout at the prompt: a reply overdue while events drip in is reported with its command; the shell stays, disconnected" {
 	FAKE_SHELL_OPTS='--timeout 2' start_fake_shell \
-		'expect GETINFO circuit-status' 'line 250 OK' 'expect ONION_CLIENT_AUTH_VIEW' 'line 250 OK' \
 		'expect GETINFO version' 'drip 50 650 BW 1 1\r\n'
 	keys 'GETINFO version' Enter
 	# the events are shown while the reply is awaited
@@ -859,4 +948,28 @@ s Exit Running Valid" start_fake_shell \
 	run screen
 	# the prompt line was ended first
 	assert_line 'EXITED rc=143'
+}
+
+# The budget is per event type: a CIRC flood does not hide a rare HS_DESC.
+@test "a flood of 5,000 CIRC events does not hide the 3 HS_DESC events among them" {
+	local script="$BATS_TEST_TMPDIR/flood.script" i
+	{
+		echo auth-null
+		echo 'sleep 300'
+		for i in 1 2 3; do
+			echo 'repeat 1666 650 CIRC 1 LAUNCHED PURPOSE=GENERAL\r\n'
+			echo "line 650 HS_DESC UPLOADED hsdesc${i}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx UNKNOWN \$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA~hsdir$i"
+		done
+		echo 'repeat 2 650 CIRC 1 LAUNCHED PURPOSE=GENERAL\r\n'
+		echo drain
+	} >"$script"
+	start_fake "$script"
+	tmux_start "XDG_STATE_HOME='$STATE' '$TORSH' -s '$FAKE_SOCK' --pretty; echo \"EXITED rc=\$?\"; sleep 60" 200 60
+	wait_screen '... 4,950 CIRC events in the last second (not shown; /scrollback lists them)'
+	run screen
+	for i in 1 2 3; do
+		assert_output --partial "hsdesc${i}xxxx"
+	done
+	refute_output --partial 'HS_DESC events in the last second'
+	stop_fake
 }

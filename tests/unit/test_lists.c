@@ -31,6 +31,8 @@ static const struct {
 	{"src/cmd_circ.c", "STREAM", "the name of an argument in messages (STREAM is a stream id)"},
 	{"src/cmd_conf.c", "SIGNAL", "the name of SIGNAL's argument in messages"},
 	{"src/shellcmd.c", "CIRC", "the heading of /streams' circuit column"},
+	{"src/complete.c", "CIRC", "the event that keeps the circuit list current (catalog_following)"},
+	{"src/complete.c", "STREAM", "the event that keeps the stream list current (catalog_following)"},
 	{"src/render.c", "WARN", "a log severity, coloured"},
 	{"src/render.c", "ERR", "a log severity, coloured"},
 	{"src/summary.c", "*", "summaries[] names each row only to check it against event_defs[] (summary_table_ok, a unit test); ERR/NOTICE are also log severities"},

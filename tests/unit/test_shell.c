@@ -13,6 +13,7 @@
 #include "tap.h"
 #include "tokenize.h"
 #include "trace.h"
+#include "waiter.h"
 
 /* Frame one reply; the reader stays alive while the message is used. */
 static struct tc_msg *frame(struct reader *r, const char *wire)
@@ -47,17 +48,40 @@ static void check_tables(void)
 			"BUILD_FLAGS=NEED_CAPACITY PURPOSE=GENERAL TIME_CREATED=2025-11-02T10:21:07.1\r\n"
 			"13 LAUNCHED PURPOSE=HS_VANGUARDS TIME_CREATED=2025-11-02T10:21:08.1\r\n"
 			".\r\n250 OK\r\n");
-	CHECK(t && strstr(t, "ID     STATUS     PURPOSE            PATH\n"), "circuit table header");
-	CHECK(t && strstr(t, "12     BUILT      GENERAL            guard > exit\n"), "a built circuit: nicknames joined by >");
-	CHECK(t && strstr(t, "13     LAUNCHED   HS_VANGUARDS       \n"), "a launched circuit has no path yet");
+	CHECK(t && strstr(t, "ID     STATUS     PURPOSE            HS_STATE REND_QUERY PATH\n"), "circuit table header");
+	CHECK(t && strstr(t, "12     BUILT      GENERAL            -        -          guard > exit\n"),
+	      "a built circuit: nicknames joined by >");
+	CHECK(t && strstr(t, "13     LAUNCHED   HS_VANGUARDS       -        -          \n"), "a launched circuit has no path yet");
 	free(t);
 	t = table("show-circuits", "250-circuit-status=\r\n250 OK\r\n");
 	CHECK(t && strstr(t, "(no circuits)"), "no circuits: said so");
 	free(t);
 	/* one circuit comes as a single line, not a data block */
 	t = table("show-circuits", "250-circuit-status=5 EXTENDED $0123456789ABCDEF0123456789ABCDEF01234567 PURPOSE=GENERAL\r\n250 OK\r\n");
-	CHECK(t && strstr(t, "5      EXTENDED   GENERAL            $0123456789ABCDEF0123456789ABCDEF01234567\n"),
+	CHECK(t && strstr(t, "5      EXTENDED   GENERAL            -        -          $0123456789ABCDEF0123456789ABCDEF01234567\n"),
 	      "a single-line circuit-status; a relay without nickname shows its fingerprint");
+	free(t);
+	static const char hs[] =
+		"250+circuit-status=\r\n"
+		"12 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~guard PURPOSE=GENERAL\r\n"
+		"14 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~guard,$FEDCBA9876543210FEDCBA9876543210FEDCBA98~rp "
+		"BUILD_FLAGS=IS_INTERNAL,NEED_CAPACITY PURPOSE=HS_CLIENT_REND HS_STATE=HSCR_JOINED "
+		"REND_QUERY=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid TIME_CREATED=2025-11-02T10:21:07.1\r\n"
+		"15 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~guard PURPOSE=HS_SERVICE_INTRO HS_STATE=HSSI_ESTABLISHED\r\n"
+		".\r\n250 OK\r\n";
+	t = table("show-circuits", hs);
+	CHECK(t && strstr(t, "ID     STATUS     PURPOSE            HS_STATE         REND_QUERY                                               PATH\n") &&
+	      strstr(t, "14     BUILT      HS_CLIENT_REND     HSCR_JOINED      2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid guard > rp\n"),
+	      "HS_STATE and REND_QUERY columns: %s", t);
+	free(t);
+	t = table("show-circuits/hs", hs);
+	CHECK(t && !strstr(t, "\n12 ") && strstr(t, "\n14 ") && strstr(t, "\n15 "), "/circuits hs: only onion service circuits");
+	free(t);
+	t = table("show-circuits/HS_CLIENT_REND", hs);
+	CHECK(t && !strstr(t, "\n12 ") && strstr(t, "\n14 ") && !strstr(t, "\n15 "), "/circuits HS_CLIENT_REND: that purpose only");
+	free(t);
+	t = table("show-circuits/CONTROLLER", hs);
+	CHECK(t && strstr(t, "(no CONTROLLER circuits)"), "a filter nothing passes says so");
 	free(t);
 	t = table("show-streams", "250+stream-status=\r\n7 SUCCEEDED 12 example.com:443\r\n.\r\n250 OK\r\n");
 	CHECK(t && strstr(t, "7      SUCCEEDED    12     example.com:443\n"), "a stream row");
@@ -115,11 +139,10 @@ static void check_descs(const struct catalog *c)
 	check_desc(c, "SIGNAL NEW", "NEWNYM", "switch to new circuits, so new application requests don't share any circuits with old ones (this also clears our DNS cache)");
 	struct completion out = {0};
 	complete(c, "CLOSECIRCUIT ", 13, &out);
-	CHECK(out.source == HINT_CIRC_ID && catalog_request_for(out.source) != NULL,
-	      "a circuit id completion names the request that refreshes it");
+	CHECK(out.source == HINT_CIRC_ID, "a circuit id completion says where its candidates come from");
 	complete(c, "GETINFO ver", 11, &out);
-	CHECK(out.source == HINT_INFO_KEY && catalog_request_for(out.source) == NULL,
-	      "GETINFO keys are loaded once: nothing to refresh");
+	CHECK(out.source == HINT_INFO_KEY && catalog_fetch((struct catalog *)c, out.source, 0) == NULL,
+	      "GETINFO keys are loaded once: nothing to ask on Tab");
 	complete(c, "HSFETCH x SERVER=", 17, &out);
 	CHECK(out.source == HINT_RELAY, "SERVER= completes relays");
 	completion_free(&out);
@@ -158,7 +181,7 @@ static void check_events(struct catalog *c)
 	}
 	CHECK(c->circuits.n == 1024 && c->circuits.text.len < ((size_t)4 << 20),
 	      "a flood of new circuit ids keeps %zu entries, %zu bytes", c->circuits.n, c->circuits.text.len);
-	take(c, "live", "250-circuit-status=\r\n250-stream-status=\r\n250-onions/current=\r\n250-onions/detached=\r\n250 OK\r\n");
+	take(c, "circs", "250-circuit-status=\r\n250 OK\r\n");
 	check_complete(c, "CLOSECIRCUIT ", "");
 }
 
@@ -217,6 +240,57 @@ static void check_word_boundaries(void)
 	catalog_free(&c);
 }
 
+/* What a Tab asks of tor: only what it completes from, once, and again
+ * only when stale (complete.h's rule). */
+static void check_fetch_rule(void)
+{
+	struct catalog c = {0};
+	const char *req = catalog_fetch(&c, HINT_CIRC_ID, 1000);
+	CHECK_STR(req ? req : "(null)", "circs GETINFO circuit-status", "the first Tab on a circuit id asks for circuit-status");
+	CHECK(catalog_asking(&c, HINT_CIRC_ID) && catalog_fetch(&c, HINT_CIRC_ID, 1100) == NULL,
+	      "not again while it is unanswered");
+	take(&c, "circs", "250-circuit-status=\r\n250 OK\r\n");
+	CHECK(!catalog_asking(&c, HINT_CIRC_ID) && catalog_fetch(&c, HINT_CIRC_ID, 2000) == NULL,
+	      "answered: a second Tab asks nothing");
+	CHECK(catalog_fetch(&c, HINT_CIRC_ID, 1000 + CATALOG_LIVE_MS) != NULL, "stale after %d ms: asked again",
+	      CATALOG_LIVE_MS);
+	take(&c, "circs", "250-circuit-status=\r\n250 OK\r\n");
+	catalog_commanded(&c);
+	CHECK(catalog_fetch(&c, HINT_CIRC_ID, 1000 + CATALOG_LIVE_MS + 1) != NULL, "stale after a command: asked again");
+	take(&c, "circs", "250-circuit-status=\r\n250 OK\r\n");
+	uint64_t circ = (uint64_t)1 << (event_def_find("CIRC", 4) - event_defs);
+	catalog_following(&c, circ);
+	CHECK(catalog_fetch(&c, HINT_CIRC_ID, 100000) != NULL, "subscribing to CIRC after the request does not make it current");
+	take(&c, "circs", "250-circuit-status=\r\n250 OK\r\n");
+	catalog_commanded(&c);
+	CHECK(catalog_fetch(&c, HINT_CIRC_ID, 900000) == NULL, "asked while CIRC is subscribed: events keep it current");
+	catalog_following(&c, 0);
+	CHECK(catalog_fetch(&c, HINT_CIRC_ID, 900000) != NULL, "unsubscribed: stale again");
+	req = catalog_fetch(&c, HINT_STREAM_ID, 0);
+	CHECK_STR(req ? req : "(null)", "streams GETINFO stream-status", "streams have their own request");
+	req = catalog_fetch(&c, HINT_RELAY, 0);
+	CHECK_STR(req ? req : "(null)", "relays GETINFO ns/all", "relays: ns/all, asked only by a Tab");
+	CHECK(catalog_fetch(&c, HINT_CONF_KEY, 0) == NULL && catalog_fetch(&c, HINT_EVENT, 0) == NULL,
+	      "names and event types: nothing to ask on Tab");
+	catalog_free(&c);
+}
+
+/* /circuits' filter words come from its table entry: "hs" and the purposes. */
+static void check_circuits_filter(void)
+{
+	struct catalog c = {0};
+	check_complete(&c, "/circuits HS_CLIENT_R", "HS_CLIENT_REND");
+	check_complete(&c, "/circuits contr", "CONTROLLER");
+	struct completion out = {0};
+	complete(&c, "/circuits ", 10, &out);
+	bool hs = false;
+	for (size_t i = 0; i < out.match.n; i++)
+		hs = hs || strcmp(out.match.text.p + out.match.word[i], "hs") == 0;
+	CHECK(hs && out.match.n > 10, "/circuits <Tab> offers hs and the purposes (%zu)", out.match.n);
+	completion_free(&out);
+	catalog_free(&c);
+}
+
 static void check_completion(void)
 {
 	struct catalog c = {0};
@@ -224,8 +298,9 @@ static void check_completion(void)
 	take(&c, "info", "250+info/names=\r\nversion -- The current version of Tor.\r\nns/id/* -- Brief summary of router status by ID.\r\n"
 			 "downloads/desc/<desc> -- Return a download status for a given descriptor digest\r\n.\r\n250 OK\r\n");
 	take(&c, "features", "250-features/names=VERBOSE_NAMES EXTENDED_EVENTS\r\n250 OK\r\n");
-	take(&c, "live", "250-circuit-status=12 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~g PURPOSE=GENERAL\r\n"
-			 "250-stream-status=\r\n250-onions/current=abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab\r\n"
+	take(&c, "circs", "250-circuit-status=12 BUILT $0123456789ABCDEF0123456789ABCDEF01234567~g PURPOSE=GENERAL\r\n250 OK\r\n");
+	take(&c, "streams", "250-stream-status=\r\n250 OK\r\n");
+	take(&c, "onions", "250-onions/current=abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab\r\n"
 			 "250-onions/detached=\r\n250 OK\r\n");
 	take(&c, "auth", "250-ONION_CLIENT_AUTH_VIEW\r\n250-CLIENT 2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid x25519:k\r\n250 OK\r\n");
 	take(&c, "relays", "250+ns/all=\r\n"
@@ -365,6 +440,71 @@ static void check_flood(void)
 	reader_free(&r);
 }
 
+/* A flood of one type leaves every other type its own budget. */
+static void check_flood_per_type(void)
+{
+	struct flood *f = calloc(1, sizeof(*f));
+	struct reader r1, r2, r3;
+	struct tc_msg *circ = frame(&r1, "650 CIRC 1 LAUNCHED\r\n");
+	struct tc_msg *hs = frame(&r2, "650 HS_DESC UPLOADED abc UNKNOWN $AA~x\r\n");
+	struct tc_msg *warn = frame(&r3, "650 WARN something broke\r\n");
+	unsigned shown_hs = 0, shown_circ = 0;
+	bool warn_shown = false;
+	for (int i = 0; i < 5000; i++) {
+		shown_circ += flood_admit(f, 10000 + i / 10, circ);
+		if (i == 100 || i == 2500 || i == 4999)
+			shown_hs += flood_admit(f, 10000 + i / 10, hs);
+		if (i == 3000)
+			warn_shown = flood_admit(f, 10000 + i / 10, warn);
+	}
+	CHECK(shown_circ == FLOOD_SHOWN_PER_SECOND, "%u CIRC events shown", shown_circ);
+	CHECK(shown_hs == 3, "all 3 HS_DESC events shown amid 5000 CIRC (%u)", shown_hs);
+	CHECK(warn_shown, "a WARN amid a CIRC flood is shown");
+	struct buf out = {0};
+	long wait;
+	flood_tick(f, 11000, &out, &wait);
+	CHECK_STR(out.p, "... 4,950 CIRC events in the last second (not shown; /scrollback lists them)\n",
+		  "only the flooding type is summarised");
+	buf_free(&out);
+	flood_free(f);
+	free(f);
+	reader_free(&r1);
+	reader_free(&r2);
+	reader_free(&r3);
+}
+
+/* /wait after the events: a flood of one type keeps a rare one; each
+ * event ends one /wait only. */
+static void check_wait_recent(void)
+{
+	struct waiter *w = calloc(1, sizeof(*w));
+	struct reader r1, r2;
+	struct tc_msg *hs = frame(&r1, "650 HS_DESC UPLOADED abc UNKNOWN $AA~x\r\n");
+	struct tc_msg *circ = frame(&r2, "650 CIRC 1 LAUNCHED\r\n");
+	struct buf err = {0};
+	waiter_remember(w, hs);
+	for (int i = 0; i < 5000; i++)
+		waiter_remember(w, circ);
+	const char *line = "/wait HS_DESC Action=UPLOADED";
+	CHECK(waiter_start(w, line, strlen(line), 0, &err) == 0 && waiter_match_recent(w),
+	      "an HS_DESC before 5000 CIRC events still ends a /wait typed after them");
+	CHECK(waiter_start(w, line, strlen(line), 0, &err) == 0 && !waiter_match_recent(w),
+	      "the same event does not end a second /wait");
+	waiter_remember(w, hs);
+	waiter_forget(w);
+	CHECK(waiter_start(w, line, strlen(line), 0, &err) == 0 && !waiter_match_recent(w),
+	      "events before a command sent do not count");
+	waiter_remember(w, hs);
+	CHECK(waiter_match(w, hs), "a live event ends the /wait");
+	CHECK(waiter_start(w, line, strlen(line), 0, &err) == 0 && !waiter_match_recent(w),
+	      "and is used up by it");
+	buf_free(&err);
+	waiter_free(w);
+	free(w);
+	reader_free(&r1);
+	reader_free(&r2);
+}
+
 /* What /trace prints for one chunk, without the timestamps. */
 static void check_trace_line(char dir, const char *wire, const char *want)
 {
@@ -467,6 +607,11 @@ static void check_local(void)
 	      "/mute NOPE: %s", out);
 	CHECK(run(&shell, "/trace on", out, sizeof(out)) == 0 && log.trace == 1, "/trace on asks the front end");
 	CHECK(run(&shell, "/trace", out, sizeof(out)) == 0 && strcmp(out, "trace: on\n") == 0, "/trace alone");
+	CHECK(run(&shell, "/circuits nope", out, sizeof(out)) < 0 &&
+	      strstr(out, "/circuits: unknown filter 'nope': expected hs (") && strstr(out, "HS_CLIENT_REND, "),
+	      "/circuits nope: %s", out);
+	CHECK(run(&shell, "/circuits hs GENERAL", out, sizeof(out)) < 0 && strstr(out, "one filter only, got 'GENERAL'"),
+	      "/circuits hs GENERAL: %s", out);
 	CHECK(run(&shell, "/trace maybe", out, sizeof(out)) < 0 &&
 	      strcmp(out, "/trace: expected on or off, got 'maybe'") == 0, "/trace maybe: %s", out);
 	CHECK(run(&shell, "/scrollback 0", out, sizeof(out)) < 0 &&
@@ -479,9 +624,13 @@ int main(void)
 	check_word_boundaries();
 	check_flood();
 	check_scrollback_kept();
+	check_flood_per_type();
+	check_wait_recent();
 	check_tables();
 	check_trace();
 	check_completion();
+	check_circuits_filter();
+	check_fetch_rule();
 	check_local();
 	return tap_done();
 }
