@@ -1139,20 +1139,26 @@ static int exec_onion(struct local_ctx *ctx, const struct local_args *a)
 }
 
 /* Private keys typed in an /onion line: /onion auth add's KEY (and what
- * follows), /onion decode's first --key value. ED25519-V3: and x25519:
+ * follows), /onion decode's first --key value (/onion new's --key is a file). ED25519-V3: and x25519:
  * anywhere are the rule's own markers. */
 static size_t onion_secret(const char *line, size_t len)
 {
 	size_t pos = 0, off, n, idx = 0;
-	bool auth = false, add = false;
+	bool auth = false, add = false, decode = false;
 	while (secret_word(line, len, &pos, &off, &n)) {
-		if (idx == 1)
+		if (idx == 1) {
 			auth = n == 4 && strncasecmp(line + off, "auth", 4) == 0;
+			decode = n == 6 && strncasecmp(line + off, "decode", 6) == 0;
+		}
 		if (idx == 2 && auth)
 			add = n == 3 && strncasecmp(line + off, "add", 3) == 0;
-		if (idx == 3 && add)
-			return off; /* ADDR or the key: both, to be safe */
-		if (n == 5 && strncasecmp(line + off, "--key", 5) == 0 && idx >= 2) {
+		/* the key after an optional ADDR; a file path is no secret */
+		if (idx >= 3 && add && n != ONION_ADDR_LEN && n < 60 + 7 &&
+		    (memchr(line + off, '/', n) == NULL || n == 43 || n == 44))
+			return off;
+		if (idx >= 3 && add && n != ONION_ADDR_LEN)
+			return SECRET_NONE;
+		if (decode && n == 5 && strncasecmp(line + off, "--key", 5) == 0) {
 			size_t p2 = pos, o2, n2;
 			return secret_word(line, len, &p2, &o2, &n2) ? o2 : len;
 		}
