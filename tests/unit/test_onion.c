@@ -3,6 +3,7 @@
  * a descriptor built from those pieces decoded end to end. */
 #include <stdlib.h>
 
+#include "complete.h"
 #include "onion.h"
 #include "tap.h"
 
@@ -322,8 +323,33 @@ static void upload(void)
 #undef FEED
 }
 
+/* Tab after /onion: its subcommands, then each one's own arguments */
+static void completion(void)
+{
+	struct catalog c = {0};
+	struct completion out = {0};
+	char got[400];
+	static const char *const cases[][2] = {
+		{"/onion ", "keygen address new del list auth decode"},
+		{"/onion ke", "keygen"},
+		{"/onion auth ", "add remove list"},
+		{"/onion keygen ADDR --o", "--out"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		complete(&c, cases[i][0], strlen(cases[i][0]), &out);
+		got[0] = '\0';
+		for (size_t k = 0; k < out.match.n; k++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", k ? " " : "",
+				 out.match.text.p + out.match.word[k]);
+		CHECK_STR(got, cases[i][1], "completes '%s'", cases[i][0]);
+	}
+	completion_free(&out);
+	catalog_free(&c);
+}
+
 int main(void)
 {
+	completion();
 	kat_a();
 	key_forms();
 	kat_b();
