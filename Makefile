@@ -145,8 +145,9 @@ asan:
 	  || { $(MAKE) clean; exit 1; }
 	$(MAKE) clean
 
-# libFuzzer targets for the tokenizer+parser+serializer, the reply reader, and
-# the renderers' promises (terminal-safe text, valid UTF-8 JSON).
+# libFuzzer targets for the tokenizer+parser+serializer, the reply reader,
+# the renderers' promises (terminal-safe text, valid UTF-8 JSON), and the
+# onion descriptor decoder (tests/fuzz/fuzz_onion.c: each layer).
 # FUZZ_SECONDS bounds each run (CI gives each target 30 s).
 FUZZ_SECONDS ?= 20
 FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc $(PKG_CFLAGS) \
@@ -156,10 +157,12 @@ fuzz:
 	clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_cmd tests/fuzz/fuzz_cmd.c $(LIBSRCS) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_reply tests/fuzz/fuzz_reply.c $(LIBSRCS) $(PKG_LIBS)
 	clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_render tests/fuzz/fuzz_render.c $(LIBSRCS) $(PKG_LIBS)
-	mkdir -p $(BUILD)/fuzz/corpus-cmd $(BUILD)/fuzz/corpus-reply $(BUILD)/fuzz/corpus-render
+	clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/fuzz_onion tests/fuzz/fuzz_onion.c $(LIBSRCS) $(PKG_LIBS)
+	mkdir -p $(BUILD)/fuzz/corpus-cmd $(BUILD)/fuzz/corpus-reply $(BUILD)/fuzz/corpus-render $(BUILD)/fuzz/corpus-onion
 	$(BUILD)/fuzz/fuzz_cmd -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(BUILD)/fuzz/corpus-cmd tests/fuzz/corpus
 	$(BUILD)/fuzz/fuzz_reply -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)/fuzz/corpus-reply tests/fuzz/corpus
 	$(BUILD)/fuzz/fuzz_render -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)/fuzz/corpus-render tests/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_onion -max_total_time=$(FUZZ_SECONDS) -max_len=60000 $(BUILD)/fuzz/corpus-onion tests/fuzz/corpus-onion
 
 install: torsh
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

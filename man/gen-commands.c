@@ -39,6 +39,13 @@ int main(void)
 			roff(d->help);
 			putchar('\n');
 		}
+		for (const struct cmd_sub *s = d->subs; s && s->name; s++) {
+			printf(".br\n\\fB%s %s\\fR \\fI", d->name, s->name);
+			roff(s->usage);
+			fputs("\\fR: ", stdout);
+			roff(s->summary);
+			puts("");
+		}
 		if (d->example && d->example[0]) {
 			fputs(".br\nExample: \\fB", stdout);
 			roff(d->example);

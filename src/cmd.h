@@ -55,6 +55,7 @@ enum hint_kind {
 	HINT_COMMAND,     /* command words */
 	HINT_FILE,        /* @FILE */
 	HINT_EVENT_FIELD, /* FIELD= of the event named by the first argument, --timeout */
+	HINT_PATH,        /* a file name */
 };
 
 /* Argument positions with a hint of their own; past them the last repeats
@@ -119,6 +120,17 @@ struct toklist;
 struct local_ctx;
 struct local_args;
 
+/* A subcommand of a torsh command ("/onion keygen"): its own usage, help
+ * and completion, listed by /help and the man page under its command. */
+struct cmd_sub {
+	const char *name;     /* NULL ends a table */
+	const char *usage;
+	const char *summary;
+	int (*exec)(struct local_ctx *ctx, const struct local_args *a); /* a->args: after the subcommand word */
+	unsigned flags;       /* CMD_NO_TOR: runs without a tor (ctx->s NULL) */
+	struct cmd_hint hints[CMD_HINTS];
+};
+
 struct cmd_def {
 	const char *name;     /* as typed and sent (upper case), or "/help" */
 	const char *usage;    /* arguments only */
@@ -143,6 +155,7 @@ struct cmd_def {
 	 * pairs {VALUE, WHAT, ..., NULL}, "*" for any value (event types).
 	 * Once set, the shell says "trace on: WHAT" (local_exec). */
 	const char *const *said;
+	const struct cmd_sub *subs;       /* a torsh command with subcommands: its table */
 };
 
 extern const struct cmd_def *const cmd_table[];

@@ -19,7 +19,7 @@
 	X(cmd_dropownership) X(cmd_dropguards) X(cmd_droptimeouts) X(cmd_authenticate) X(cmd_authchallenge) \
 	X(cmd_quit) X(cmd_setrouterpurpose) \
 	X(cmd_local_help) X(cmd_local_events) X(cmd_local_mute) X(cmd_local_unmute) X(cmd_local_format) \
-	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_reconnect) X(cmd_local_trace) X(cmd_local_scrollback) X(cmd_local_wait) X(cmd_local_raw) X(cmd_local_quit)
+	X(cmd_local_explain) X(cmd_local_circuits) X(cmd_local_streams) X(cmd_local_reconnect) X(cmd_local_trace) X(cmd_local_scrollback) X(cmd_local_wait) X(cmd_local_onion) X(cmd_local_raw) X(cmd_local_quit)
 COMMANDS
 #undef X
 

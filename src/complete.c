@@ -1,9 +1,11 @@
 #include "complete.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "enums.h"
 #include "event.h"
@@ -632,6 +634,36 @@ static void offer_event_fields(struct query *q)
 	}
 }
 
+/* File names: the directory part of the word as typed, its entries that
+ * start with the rest; a directory ends in '/' so the next Tab goes in. */
+static void offer_paths(struct query *q)
+{
+	char dir[1024], base[256], v[1400];
+	size_t dl = q->len;
+	while (dl > 0 && q->word[dl - 1] != '/')
+		dl--;
+	if (dl >= sizeof(dir) || q->len - dl >= sizeof(base))
+		return;
+	memcpy(dir, q->word, dl);
+	dir[dl] = '\0';
+	memcpy(base, q->word + dl, q->len - dl);
+	base[q->len - dl] = '\0';
+	DIR *d = opendir(dl ? dir : ".");
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, base, strlen(base)) != 0 || strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0 || (e->d_name[0] == '.' && base[0] != '.'))
+			continue;
+		struct stat st;
+		snprintf(v, sizeof(v), "%s%s", dir, e->d_name);
+		bool isdir = stat(dl ? v : e->d_name, &st) == 0 && S_ISDIR(st.st_mode);
+		snprintf(v, sizeof(v), "%s%s%s", dir, e->d_name, isdir ? "/" : "");
+		offer(q, v, NULL);
+	}
+	if (d)
+		closedir(d);
+}
+
 static void offer_hint(struct query *q, const struct catalog *c, const struct cmd_hint *h)
 {
 	q->out->source = h->kind;
@@ -704,6 +736,9 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 	case HINT_EVENT_FIELD:
 		offer_event_fields(q);
 		break;
+	case HINT_PATH:
+		offer_paths(q);
+		break;
 	case HINT_FILE:
 	case HINT_NONE:
 		break;
@@ -712,15 +747,33 @@ static void offer_hint(struct query *q, const struct catalog *c, const struct cm
 
 /* The hint for argument `arg` (0-based). The last hint repeats for
  * commands whose usage says so ("..."); others end there. */
-static const struct cmd_hint *hint_for(const struct cmd_def *d, size_t arg)
+static const struct cmd_hint *hint_in(const struct cmd_hint *hints, const char *usage, size_t arg)
 {
 	size_t n = 0;
-	while (n < CMD_HINTS && d->hints[n].kind != HINT_NONE)
+	while (n < CMD_HINTS && hints[n].kind != HINT_NONE)
 		n++;
 	if (arg < n)
-		return &d->hints[arg];
-	if (n > 0 && d->usage && strstr(d->usage, "..."))
-		return &d->hints[n - 1];
+		return &hints[arg];
+	if (n > 0 && usage && strstr(usage, "..."))
+		return &hints[n - 1];
+	return NULL;
+}
+
+/* A command with subcommands: the first argument is one of them, the
+ * others as that subcommand's hints say. */
+static const struct cmd_hint *hint_for(const struct cmd_def *d, size_t arg, struct query *q)
+{
+	if (d->subs == NULL)
+		return hint_in(d->hints, d->usage, arg);
+	if (arg == 0) {
+		q->out->source = HINT_WORDS;
+		for (const struct cmd_sub *s = d->subs; s->name; s++)
+			offer(q, s->name, s->summary);
+		return NULL;
+	}
+	for (const struct cmd_sub *s = d->subs; s->name; s++)
+		if (strlen(s->name) == q->arg1_len && strncasecmp(s->name, q->arg1, q->arg1_len) == 0)
+			return hint_in(s->hints, s->usage, arg - 1);
 	return NULL;
 }
 
@@ -780,7 +833,7 @@ void complete(const struct catalog *c, const char *line, size_t cursor, struct c
 				offer(&q, cmd_table[t]->name, cmd_table[t]->summary);
 	} else {
 		const struct cmd_def *d = cmd_find(first, first_len);
-		const struct cmd_hint *h = d ? hint_for(d, argi - 1) : NULL;
+		const struct cmd_hint *h = d ? hint_for(d, argi - 1, &q) : NULL;
 		if (h)
 			offer_hint(&q, c, h);
 	}

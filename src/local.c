@@ -56,6 +56,8 @@ int help_command(FILE *out, const char *name, size_t len)
 			p += n + (nl ? 1 : 0);
 		}
 	}
+	for (const struct cmd_sub *s = d->subs; s && s->name; s++)
+		fprintf(out, "  %s %s%s%s\n      %s\n", d->name, s->name, s->usage[0] ? " " : "", s->usage, s->summary);
 	if (d->example && d->example[0])
 		fprintf(out, "  example: %s\n", d->example);
 	if (d->since)
@@ -151,24 +153,47 @@ int local_check(const char *line, size_t len, const char *body, size_t blen, boo
 	return d->check ? d->check(&a, err) : 0;
 }
 
+/* CMD_NO_TOR, of the command or of its subcommand (/onion keygen) */
+static bool no_tor(const struct cmd_def *d, const char *args, size_t alen)
+{
+	if (d->flags & CMD_NO_TOR)
+		return true;
+	const char *p = args, *end = args + alen, *w;
+	size_t n;
+	if (d->subs == NULL || !tok_word(&p, end, &w, &n))
+		return false;
+	for (const struct cmd_sub *s = d->subs; s->name; s++)
+		if (strlen(s->name) == n && strncasecmp(s->name, w, n) == 0)
+			return (s->flags & CMD_NO_TOR) != 0;
+	return false;
+}
+
 bool local_needs_no_tor(const char *line, size_t len)
 {
-	const struct cmd_def *d = len > 0 && line[0] == '/' ? cmd_line_def(line, len, false) : NULL;
-	return d != NULL && (d->flags & CMD_NO_TOR);
+	struct local_args a;
+	struct buf err = {0};
+	const struct cmd_def *d = len > 0 && line[0] == '/' ? local_find(line, len, NULL, 0, false, &a, &err) : NULL;
+	buf_free(&err);
+	return d != NULL && no_tor(d, a.args, a.alen);
 }
 
 int local_run(const char *line, size_t len, FILE *out, struct buf *err)
+{
+	return local_run_json(line, len, out, err, false);
+}
+
+int local_run_json(const char *line, size_t len, FILE *out, struct buf *err, bool json)
 {
 	struct local_args a;
 	const struct cmd_def *d = local_find(line, len, NULL, 0, false, &a, err);
 	if (d == NULL)
 		return -1;
-	if (!(d->flags & CMD_NO_TOR)) {
+	if (!no_tor(d, a.args, a.alen)) {
 		buf_printf(err, BUF_NOLIMIT, "%s %s", d->name,
 			   (d->flags & CMD_SHELL_ONLY) ? "works only in the interactive shell" : "is not available here");
 		return -1;
 	}
-	struct local_ctx ctx = {.out = out, .err = err};
+	struct local_ctx ctx = {.out = out, .err = err, .json = json};
 	return local_exec(d, &ctx, &a);
 }
 

@@ -50,6 +50,7 @@ struct local_ctx {
 	struct flood *flood;       /* /scrollback */
 	long now_ms;
 	bool offline;              /* the connection is lost (CMD_OFFLINE commands run) */
+	bool json;                 /* --json / /format json: results as JSON objects */
 	bool leave;                /* set by /quit when offline: the front end leaves */
 	FILE *out;
 	struct buf *err;           /* why exec returned -1 */
@@ -69,6 +70,8 @@ int local_check(const char *line, size_t len, const char *body, size_t blen, boo
 /* Runs a '/' line that needs no session (/help), as -c does before
  * connecting; anything else is "not available here". */
 int local_run(const char *line, size_t len, FILE *out, struct buf *err);
+/* The same, results as JSON objects when json (-c with --json). */
+int local_run_json(const char *line, size_t len, FILE *out, struct buf *err, bool json);
 /* Whether a line is a torsh command that needs no tor at all (CMD_NO_TOR). */
 bool local_needs_no_tor(const char *line, size_t len);
 

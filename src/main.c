@@ -478,7 +478,7 @@ static int only_help(const struct options *o)
 	int hrc = EXIT_ALL_OK;
 	for (size_t i = 0; i < o->ncommands; i++) {
 		struct buf err = {0};
-		if (local_run(o->commands[i], strlen(o->commands[i]), stdout, &err) < 0) {
+		if (local_run_json(o->commands[i], strlen(o->commands[i]), stdout, &err, o->fmt == FMT_JSON) < 0) {
 			fprintf(stderr, "torsh: %s\n", err.p);
 			hrc = EXIT_USAGE;
 		}

@@ -509,7 +509,7 @@ static void run_local(struct repl *r, const char *line, size_t len, const char *
 	} else {
 		struct local_ctx ctx = {.s = r->s, .sh = &r->sh, .wait = &r->wait, .flood = &r->flood,
 					.now_ms = mono_ms(), .offline = r->disconnected, .out = stdout, .err = &err,
-					.front = &repl_front, .ud = r};
+					.front = &repl_front, .ud = r, .json = r->out.o.fmt == FMT_JSON};
 		if (local_exec(d, &ctx, &a) < 0)
 			fprintf(stderr, "torsh: %s\n", err.p ? err.p : "failed");
 		r->leave = r->leave || ctx.leave;

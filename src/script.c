@@ -218,7 +218,7 @@ static void submit(struct runner *r, const char *line, size_t len, const char *b
 	struct local_args a;
 	const struct cmd_def *d = local_find(line, len, body, blen, has_body, &a, &err);
 	struct local_ctx ctx = {.s = r->s, .wait = &r->wait, .now_ms = mono_ms(), .out = stdout, .err = &err,
-				.front = &script_front, .ud = r};
+				.front = &script_front, .ud = r, .json = r->o->render.fmt == FMT_JSON};
 	if (d == NULL || local_exec(d, &ctx, &a) < 0)
 		refused(r, lineno, err.p ? err.p : "failed");
 	buf_free(&err);

@@ -161,6 +161,10 @@ static size_t command_rule(const char *line, size_t len, size_t from, int depth)
 		const struct cmd_def *d = cmd_find(line + w, n);
 		if (d != NULL && (d->flags & CMD_RAW_LINE))
 			return command_rule(line, len, args, depth + 1);
+		if (d != NULL && d->secret) { /* a torsh command that takes keys (/onion) */
+			size_t o = d->secret(line + w, len - w);
+			return o == SECRET_NONE ? SECRET_NONE : o + w;
+		}
 		if (d != NULL)
 			return SECRET_NONE; /* a torsh command: it sends nothing of the rest */
 		/* "/authenticate ..." or "/rwa AUTHENTICATE ..." */

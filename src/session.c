@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +19,8 @@ void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_
 	memset(&s->pending, 0, sizeof(s->pending));
 	s->answering = NULL;
 	s->on_internal = NULL;
+	s->call_reply = NULL;
+	s->call_done = false;
 	s->dispatching = false;
 }
 
@@ -38,6 +42,8 @@ static void push_pending(struct session *s, const struct cmd_def *def, bool inte
 	snprintf(pc.label, sizeof(pc.label), "%s", label);
 	buf_append(&s->pending, &pc, sizeof(pc), BUF_NOLIMIT);
 }
+
+#define SESSION_CALL_TAG "call"
 
 static struct pending_cmd *oldest(const struct session *s)
 {
@@ -131,7 +137,10 @@ static int dispatch_reply(struct session *s, const struct tc_msg *m)
 				m->code);
 	/* a copy: a callback that sends a command may move the queue */
 	struct pending_cmd pc = *oldest(s);
-	if (pc.internal) {
+	if (pc.internal && strcmp(pc.word, SESSION_CALL_TAG) == 0) {
+		if (s->call_reply && msg_copy(s->call_reply, m) == 0)
+			s->call_done = true;
+	} else if (pc.internal) {
 		if (s->on_internal)
 			s->on_internal(s->ud, pc.word, m);
 	} else {
@@ -177,6 +186,36 @@ int session_pump(struct session *s)
 		return -1;
 	}
 	return 0;
+}
+
+int session_call(struct session *s, const char *command, struct tc_msg *reply, struct buf *err)
+{
+	if (s->dispatching) {
+		buf_printf(err, BUF_NOLIMIT, "cannot ask tor now (a reply is being delivered)");
+		return -1;
+	}
+	if (session_internal(s, SESSION_CALL_TAG, command) < 0) {
+		buf_printf(err, BUF_NOLIMIT, "the connection is gone");
+		return -1;
+	}
+	s->call_reply = reply;
+	s->call_done = false;
+	while (!s->call_done && s->ctl.state == CTL_OPEN) {
+		struct pollfd p = {.fd = s->ctl.fd, .events = POLLIN};
+		long due = session_deadline(s), now = mono_ms();
+		int n = poll(&p, 1, due < 0 ? -1 : due > now ? (int)(due - now) : 0);
+		if (n < 0 && errno != EINTR)
+			break;
+		if ((n > 0 && session_pump(s) < 0) || session_timed_out(s, mono_ms()))
+			break;
+		if (s->ctl.stop && *s->ctl.stop)
+			break;
+	}
+	s->call_reply = NULL;
+	if (s->call_done)
+		return 0;
+	buf_printf(err, BUF_NOLIMIT, "%s", s->ctl.state != CTL_OPEN ? s->ctl.err : "stopped");
+	return -1;
 }
 
 long session_deadline(const struct session *s)

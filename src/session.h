@@ -38,6 +38,9 @@ struct session {
 	const struct pending_cmd *answering; /* during on_reply: the command it answers */
 	/* replies to session_internal() requests go here, not to on_reply */
 	void (*on_internal)(void *ud, const char *tag, const struct tc_msg *m);
+	/* session_call's reply, when it has come */
+	struct tc_msg *call_reply;
+	bool call_done;
 };
 
 void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_event, void *ud);
@@ -56,6 +59,13 @@ int session_submit(struct session *s, const char *line, size_t len, const char *
  * on_internal with `tag`, in order with the user's replies, and does not
  * count in inflight. The command is trusted text, CRLF added here. */
 int session_internal(struct session *s, const char *tag, const char *command);
+/* A command of torsh's own whose reply its caller waits for (a torsh
+ * command's request: /onion's ADD_ONION). Events and replies to earlier
+ * commands are delivered meanwhile, as ever. 0 with *reply a copy (the
+ * caller msg_frees it); -1 with err when the connection is gone or the
+ * reply is overdue (--timeout), or when called while delivering. The
+ * command is trusted text, CRLF added here. */
+int session_call(struct session *s, const char *command, struct tc_msg *reply, struct buf *err);
 /* Read what the socket has and dispatch it. 0 fine, -1 connection gone
  * (check closed_by_quit: not an error then). A reply while no command
  * awaits one is a protocol error. */

@@ -47,6 +47,8 @@ static const struct {
 	{"src/shellcmd.c", "/unmute", "messages naming the command"},
 	{"src/shellcmd.c", "/circuits", "messages naming the command"},
 	{"src/shellcmd.c", "/streams", "messages naming the command"},
+	{"src/cmd_onion_local.c", "*", "/onion builds the ADD_ONION, DEL_ONION and ONION_CLIENT_AUTH_* requests it sends"},
+	{"src/onion.c", "HS_DESC", "the upload state reads HS_DESC event lines (onion.c is pure: no event table)"},
 };
 
 static bool is_allowed(const char *file, const char *name)
