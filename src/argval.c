@@ -1,9 +1,9 @@
 #include "argval.h"
+#include "onion.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 void val_display(const char *s, size_t n, char *buf, size_t len)
 {
@@ -179,96 +179,15 @@ int val_relay(const char *s, size_t n, char *msg, size_t len)
 	return 0;
 }
 
-int base32_decode(const char *s, size_t n, uint8_t *out, size_t cap, size_t *outlen)
-{
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t o = 0;
-	while (n > 0 && s[n - 1] == '=')
-		n--;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		int v;
-		if (c >= 'a' && c <= 'z')
-			v = c - 'a';
-		else if (c >= 'A' && c <= 'Z')
-			v = c - 'A';
-		else if (c >= '2' && c <= '7')
-			v = c - '2' + 26;
-		else
-			return -1;
-		acc = (acc << 5) | (uint32_t)v;
-		bits += 5;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o >= cap)
-				return -1;
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	*outlen = o;
-	return 0;
-}
-
-static void onion_checksum(const uint8_t pubkey[32], uint8_t version, uint8_t out[2])
-{
-	uint8_t buf[15 + 32 + 1], md[32];
-	memcpy(buf, ".onion checksum", 15);
-	memcpy(buf + 15, pubkey, 32);
-	buf[47] = version;
-	unsigned int mdlen = sizeof(md);
-	EVP_Digest(buf, sizeof(buf), md, &mdlen, EVP_sha3_256(), NULL);
-	out[0] = md[0];
-	out[1] = md[1];
-}
-
+/* A command argument is the bare 56 characters (tor refuses ".onion" there);
+ * the checks after the length are onion.c's, the one address validator. */
 int val_onion_v3(const char *s, size_t n, char *msg, size_t len)
 {
-	uint8_t raw[40];
-	size_t rl;
-	if (n != 56)
+	if (n != ONION_ADDR_LEN)
 		return bad(msg, len, n == 16 ? "a v3 onion address (v2 16-character addresses were removed in tor 0.4.6)"
 					     : "a v3 onion address (56 base32 characters)", s, n);
-	if (base32_decode(s, n, raw, sizeof(raw), &rl) < 0 || rl != 35)
-		return bad(msg, len, "a v3 onion address (base32: a-z and 2-7)", s, n);
-	/* the checksum first, over the version byte as written (as tor does):
-	 * a typo in the last character changes only the version byte, and
-	 * "version byte is 23" would hide that it is a typo */
-	char shown[80];
-	val_display(s, n, shown, sizeof(shown));
-	uint8_t sum[2];
-	onion_checksum(raw, raw[34], sum);
-	if (sum[0] != raw[32] || sum[1] != raw[33]) {
-		snprintf(msg, len, "checksum mismatch: probably a typo in '%s'", shown);
-		return -1;
-	}
-	if (raw[34] != 3) {
-		snprintf(msg, len, "onion address version byte is %u, expected 3: probably a typo in '%s'", raw[34],
-			 shown);
-		return -1;
-	}
-	return 0;
-}
-
-void onion_v3_address(const uint8_t pubkey[32], char out[57])
-{
-	static const char alpha[] = "abcdefghijklmnopqrstuvwxyz234567";
-	uint8_t raw[35];
-	memcpy(raw, pubkey, 32);
-	onion_checksum(pubkey, 3, raw + 32);
-	raw[34] = 3;
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t o = 0;
-	for (size_t i = 0; i < 35; i++) {
-		acc = (acc << 8) | raw[i];
-		bits += 8;
-		while (bits >= 5) {
-			bits -= 5;
-			out[o++] = alpha[(acc >> bits) & 31];
-		}
-	}
-	out[o] = '\0';
+	uint8_t pk[32];
+	return onion_addr_parse(s, n, pk, msg, len);
 }
 
 int val_base64(const char *s, size_t n, size_t want, char *msg, size_t len)
@@ -302,7 +221,7 @@ int val_base32(const char *s, size_t n, size_t want, char *msg, size_t len)
 	/* tor wants the exact unpadded length: "AAAA====" is refused */
 	if (memchr(s, '=', n))
 		return bad(msg, len, "base32 without '=' padding", s, n);
-	if (base32_decode(s, n, out, sizeof(out), &ol) < 0)
+	if (onion_b32_decode(s, n, out, sizeof(out), &ol) < 0)
 		return bad(msg, len, "base32 (a-z 2-7)", s, n);
 	if (ol != want) {
 		snprintf(msg, len, "expected base32 of %zu bytes, got %zu bytes", want, ol);

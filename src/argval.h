@@ -21,13 +21,10 @@ int val_target(const char *s, size_t n, char *msg, size_t len);
 /* $FINGERPRINT[~nick], FINGERPRINT, or nickname ($FINGERPRINT=nick is
  * refused with the reason) */
 int val_relay(const char *s, size_t n, char *msg, size_t len);
-/* 56 base32 characters, version 3, SHA3-256 checksum */
+/* 56 base32 characters, SHA3-256 checksum, version 3 (onion_addr_parse) */
 int val_onion_v3(const char *s, size_t n, char *msg, size_t len);
-/* The v3 address (56 chars + NUL) of an ed25519 public key. */
-void onion_v3_address(const uint8_t pubkey[32], char out[57]);
 /* Base64 (padding optional) / base32 (unpadded) of exactly `want` bytes.
  * val_base64 checks private keys: its messages never quote the value. */
 int val_base64(const char *s, size_t n, size_t want, char *msg, size_t len);
 int val_base32(const char *s, size_t n, size_t want, char *msg, size_t len);
-int base32_decode(const char *s, size_t n, uint8_t *out, size_t cap, size_t *outlen);
 #endif

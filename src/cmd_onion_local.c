@@ -220,7 +220,7 @@ static int x25519_arg(const char *s, size_t n, uint8_t key[32], char addr[ONION_
 
 static int addr_arg(const struct words *ws, size_t i, char out[ONION_ADDR_LEN + 1], const char *sub, struct buf *err)
 {
-	char msg[300];
+	char msg[ONION_ADDR_MSG];
 	if (i >= ws->count || ws->w[i][0] == '-') {
 		buf_printf(err, BUF_NOLIMIT, "/onion %s: missing ADDR: expected a v3 onion address", sub);
 		return -1;
@@ -891,7 +891,7 @@ struct decode {
 
 static int decode_args(struct local_ctx *ctx, const struct words *ws, struct decode *d)
 {
-	char msg[300];
+	char msg[ONION_ADDR_MSG];
 	if (addr_arg(ws, 0, d->addr, "decode", ctx->err) < 0)
 		return -1;
 	for (size_t i = 1; i < ws->count; i++) {
@@ -1063,7 +1063,7 @@ static int onion_decode(struct local_ctx *ctx, const struct local_args *a)
 	struct words ws;
 	struct decode *d = calloc(1, sizeof(*d));
 	struct onion_desc *o = calloc(1, sizeof(*o));
-	char msg[300];
+	char msg[ONION_ADDR_MSG];
 	uint8_t pk[32];
 	int rc = -1;
 	if (d == NULL || o == NULL || split(a, &ws, "decode", ctx->err) < 0 || decode_args(ctx, &ws, d) < 0 ||

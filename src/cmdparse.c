@@ -9,6 +9,7 @@
 #include "argval.h"
 #include "enums.h"
 #include "event.h"
+#include "onion.h"
 
 static bool tok_secret(const struct pctx *p, const struct tok *t)
 {
@@ -312,7 +313,7 @@ const char *words_or(const char *const *w, const char *prefix, char *buf, size_t
  * an upper-case ONION_CLIENT_AUTH_ADD address as a different entry). */
 static int onion_value(struct pctx *p, const struct tok *t, const char *name, char out[57])
 {
-	char msg[200];
+	char msg[ONION_ADDR_MSG];
 	size_t n = t->val_len;
 	if (n > 6 && strcasecmp(t->val + n - 6, ".onion") == 0)
 		n -= 6;

@@ -188,17 +188,17 @@ void onion_addr_from_pubkey(const uint8_t pk[32], char out[ONION_ADDR_LEN + 1])
 }
 
 /* 1 when the 56 characters are a valid v3 address (pk set), 0 when they
- * are base32 but not one, -1 when they are not base32. */
+ * are base32 but not one, -1 when they are not base32. The checksum is
+ * taken over the version byte as written, as tor does: a typo in the last
+ * character changes only that byte and must read as a checksum mismatch. */
 static int addr_check(const char *s, uint8_t pk[32])
 {
 	uint8_t raw[35], sum[2];
 	size_t rl;
 	if (onion_b32_decode(s, ONION_ADDR_LEN, raw, sizeof(raw), &rl) < 0 || rl != 35)
 		return -1;
-	if (raw[34] != 3)
-		return 0;
-	addr_checksum(raw, 3, sum);
-	if (sum[0] != raw[32] || sum[1] != raw[33])
+	addr_checksum(raw, raw[34], sum);
+	if (sum[0] != raw[32] || sum[1] != raw[33] || raw[34] != 3)
 		return 0;
 	if (pk)
 		memcpy(pk, raw, 32);
@@ -266,7 +266,8 @@ static void addr_typo(const char *a, int only, char *msg, size_t cap, const char
 	char fixed[ONION_ADDR_LEN + 1];
 	memcpy(fixed, a, sizeof(fixed));
 	fixed[at] = c;
-	snprintf(msg, cap, "%s; character %d '%c' should probably be '%c': %s", what, at + 1, a[at], c, fixed);
+	snprintf(msg, cap, "%s (character %d '%c' should probably be '%c': did you mean %s?)", what, at + 1, a[at], c,
+		 fixed);
 }
 
 int onion_addr_parse(const char *s, size_t n, uint8_t pk[32], char *msg, size_t cap)
@@ -295,17 +296,18 @@ int onion_addr_parse(const char *s, size_t n, uint8_t pk[32], char *msg, size_t 
 			snprintf(msg, cap, "%s", what);
 		return -1;
 	}
-	int rc = addr_check(a, pk);
-	if (rc == 1)
+	if (addr_check(a, pk) == 1)
 		return 0;
-	uint8_t raw[35];
+	uint8_t raw[35], sum[2];
 	size_t rl;
 	onion_b32_decode(a, ONION_ADDR_LEN, raw, sizeof(raw), &rl);
-	char what[80];
-	if (raw[34] != 3)
-		snprintf(what, sizeof(what), "version byte is %u, expected 3 (a typo?)", raw[34]);
+	addr_checksum(raw, raw[34], sum);
+	char what[160];
+	if (sum[0] != raw[32] || sum[1] != raw[33])
+		snprintf(what, sizeof(what), "checksum mismatch: probably a typo in '%s'", a);
 	else
-		snprintf(what, sizeof(what), "checksum mismatch (a typo?)");
+		snprintf(what, sizeof(what), "onion address version byte is %u, expected 3: probably a typo in '%s'",
+			 raw[34], a);
 	addr_typo(a, -1, msg, cap, what);
 	return -1;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define ONION_ADDR_LEN 56     /* base32 characters, no ".onion" */
+#define ONION_ADDR_MSG 320    /* holds any onion_addr_parse message: the address twice and why */
 #define ONION_B32_KEY_LEN 52  /* a 32-byte key in unpadded base32 */
 
 /* ---- encodings ---- */

@@ -131,7 +131,7 @@ mode() { stat -c %a "$1"; }
 @test "/onion bad input: errors name the argument" {
 	run "$TORSH" -c "/onion address ${A%d}e"
 	assert_failure 2
-	assert_output --partial "character 56 'e' should probably be 'd': $A"
+	assert_output --partial "character 56 'e' should probably be 'd': did you mean $A?"
 	run "$TORSH" "${TORSH_CONNECT[@]}" -c "/onion del ${A:0:55}"
 	assert_failure 2
 	assert_output --partial 'ADDR: expected a v3 onion address (56 base32 characters), got 55 characters (one missing?)'

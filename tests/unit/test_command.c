@@ -499,7 +499,7 @@ static const struct row rows[] = {
 	BAD("HSFETCH " ONION_V4, "version byte is 4, expected 3"),
 	BAD("HSFETCH expyuzz4wqqyqhjn", "v2 16-character addresses were removed"),
 	BAD("HSFETCH aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dyp3kea", "56 base32 characters"),
-	BAD("HSFETCH aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dyp3ke1d", "base32: a-z and 2-7"),
+	BAD("HSFETCH aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dyp3ke1d", "not base32 (a-z, 2-7): character 55 is '1'"),
 	BAD("HSFETCH \"" ONION "\"", "ADDRESS: expected a v3 onion address"),
 	BAD("HSFETCH " ONION " " FP, "expected SERVER=$FINGERPRINT"),
 	BAD("HSFETCH " ONION " SERVER=\"x y\"", "SERVER: expected a relay, not a quoted string"),
