@@ -199,18 +199,24 @@ static ssize_t read_file(const char *path, uint8_t *buf, size_t cap)
 	return (ssize_t)got;
 }
 
+/* A word that may name a file: the file's bytes as read_file gives them,
+ * -1 when the word is too long to be a path or names no regular file. */
+static ssize_t read_word_file(const char *w, size_t n, uint8_t *buf, size_t cap)
+{
+	char path[1024];
+	if (n >= sizeof(path))
+		return -1;
+	memcpy(path, w, n);
+	path[n] = '\0';
+	return read_file(path, buf, cap);
+}
+
 /* An x25519 key given as text or as a file holding one (.auth_private, a
  * key line). */
 static int x25519_arg(const char *s, size_t n, uint8_t key[32], char addr[ONION_ADDR_LEN + 1], char *msg, size_t cap)
 {
-	char path[1024];
 	uint8_t buf[512];
-	ssize_t got = -1;
-	if (n < sizeof(path)) {
-		memcpy(path, s, n);
-		path[n] = '\0';
-		got = read_file(path, buf, sizeof(buf));
-	}
+	ssize_t got = read_word_file(s, n, buf, sizeof(buf));
 	if (got < 0)
 		return onion_x25519_read(s, n, key, addr, msg, cap);
 	int rc = onion_x25519_read((const char *)buf, (size_t)got, key, addr, msg, cap);
@@ -344,7 +350,7 @@ static int onion_keygen(struct local_ctx *ctx, const struct local_args *a)
 static int onion_address(struct local_ctx *ctx, const struct local_args *a)
 {
 	struct words ws;
-	char msg[300], path[1024], addr[ONION_ADDR_LEN + 1];
+	char msg[300], addr[ONION_ADDR_LEN + 1];
 	uint8_t buf[4096];
 	struct onion_key k;
 	if (split(a, &ws, "address", ctx->err) < 0)
@@ -353,12 +359,7 @@ static int onion_address(struct local_ctx *ctx, const struct local_args *a)
 		buf_printf(ctx->err, BUF_NOLIMIT, "/onion address: expected one KEYFILE or PUBKEY, got %zu arguments", ws.count);
 		return -1;
 	}
-	ssize_t got = -1;
-	if (ws.n[0] < sizeof(path)) {
-		memcpy(path, ws.w[0], ws.n[0]);
-		path[ws.n[0]] = '\0';
-		got = read_file(path, buf, sizeof(buf));
-	}
+	ssize_t got = read_word_file(ws.w[0], ws.n[0], buf, sizeof(buf));
 	int rc = got >= 0 ? onion_key_read(buf, (size_t)got, &k, msg, sizeof(msg))
 			  : onion_key_read((const uint8_t *)ws.w[0], ws.n[0], &k, msg, sizeof(msg));
 	OPENSSL_cleanse(buf, sizeof(buf));
@@ -410,14 +411,9 @@ static int new_port(struct newsvc *s, const char *w, size_t n, struct buf *err)
 
 static int new_key(struct newsvc *s, const char *w, size_t n, struct buf *err)
 {
-	char path[1024], msg[300];
+	char msg[300];
 	uint8_t buf[4096];
-	ssize_t got = -1;
-	if (n < sizeof(path)) {
-		memcpy(path, w, n);
-		path[n] = '\0';
-		got = read_file(path, buf, sizeof(buf));
-	}
+	ssize_t got = read_word_file(w, n, buf, sizeof(buf));
 	int rc = got >= 0 ? onion_key_read(buf, (size_t)got, &s->key, msg, sizeof(msg))
 			  : onion_key_read((const uint8_t *)w, n, &s->key, msg, sizeof(msg));
 	OPENSSL_cleanse(buf, sizeof(buf));
