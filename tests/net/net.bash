@@ -70,6 +70,17 @@ path() {
 
 # ---- sessions ------------------------------------------------------------
 
+# close_session_fds: in a child, the write ends of the other sessions' FIFOs
+# are closed, or those sessions would never see the end of their input.
+close_session_fds() {
+	local f fd
+	for f in "$BATS_TEST_TMPDIR"/*.fd; do
+		[ -f "$f" ] || continue
+		fd="$(cat "$f")"
+		exec {fd}>&-
+	done
+}
+
 # ts_open NAME NODE [TORSH OPTIONS...]: torsh on NODE's control socket,
 # reading commands from a FIFO; output in $BATS_TEST_TMPDIR/NAME.out.
 ts_open() {
@@ -78,7 +89,10 @@ ts_open() {
 	ctl="${node}_CTL"
 	local d="$BATS_TEST_TMPDIR"
 	mkfifo "$d/$name.in"
-	"$TORSH" -s "${!ctl}" --timeout 30 "$@" <"$d/$name.in" >"$d/$name.out" 2>"$d/$name.err" &
+	(
+		close_session_fds
+		exec "$TORSH" -s "${!ctl}" --timeout 30 "$@" <"$d/$name.in" >"$d/$name.out" 2>"$d/$name.err"
+	) &
 	echo "$!" >"$d/$name.pid"
 	local fd
 	exec {fd}>"$d/$name.in"
@@ -160,7 +174,10 @@ ts_close() {
 bg() {
 	local name="$1"
 	shift
-	"$@" >"$BATS_TEST_TMPDIR/$name.out" 2>&1 &
+	(
+		close_session_fds
+		exec "$@" >"$BATS_TEST_TMPDIR/$name.out" 2>&1
+	) &
 	echo "$!" >"$BATS_TEST_TMPDIR/$name.bgpid"
 }
 
