@@ -1,5 +1,6 @@
 #!/bin/sh
-# One HTTP/1.0 exchange for socat's EXEC: read the request up to its blank
+# One HTTP/1.0 exchange for socat's EXEC (its argument, the network's directory,
+# only marks the process as the network's): read the request up to its blank
 # line (answering before that and closing with unread input would reset the
 # connection and lose the answer), then a fixed page naming the request line.
 req=
