@@ -129,7 +129,7 @@ build_circuit() {
 	id="$(build_circuit j exit1 auth2 exit2)"
 	ts_close j
 	tmux_init
-	tmux_start "XDG_STATE_HOME='$STATE' '$TORSH' -s '$client1_CTL'; echo \"EXITED rc=\$?\"; sleep 60"
+	net_tmux_start "XDG_STATE_HOME='$STATE' '$TORSH' -s '$client1_CTL'; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen 'Ctrl-D or QUIT leaves' 10
 	keys '/circuits' Enter
 	wait_screen "exit1 > auth2 > exit2" 10

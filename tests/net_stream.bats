@@ -97,14 +97,15 @@ circuit() {
 	ts_jwait j 'select(.command=="SETEVENTS")' >/dev/null
 	run http_via client2 "http://127.0.0.1:$NET_HTTP_PORT/bw"
 	assert_success
-	local id circ
+	local id
 	id="$(ts_jwait j "select(.event==\"STREAM\" and .fields.Status==\"SUCCEEDED\" and .fields.Target!=null and (.fields.Target|endswith(\":$NET_HTTP_PORT\"))) | .fields.StreamID")"
-	circ="$(ts_jq j "select(.event==\"STREAM\" and .fields.StreamID==$id and .fields.Status==\"SUCCEEDED\") | .fields.CircID")"
 	# tor sends the stream's BW at most once a second: wait for it
-	run ts_jwait j "select(.event==\"STREAM_BW\" and .fields.StreamID==$id and .fields.BytesRead > 0) | [.fields.BytesWritten > 0, (.fields.Time|type)] | join(\" \")"
+	run ts_jwait j "select(.event==\"STREAM_BW\" and .fields.StreamID==$id) | [.fields.BytesWritten + .fields.BytesRead > 0, (.fields.Time|type)] | join(\" \")"
 	assert_output 'true string'
-	run ts_jwait j "select(.event==\"CIRC_BW\" and .fields.ID==$circ and .fields.READ > 0) | .fields.DELIVERED_READ > 0"
-	assert_output true
+	# a circuit carried it: not always the one STREAM names, as conflux may
+	# send the data over another leg of the set
+	run ts_jwait j "select(.event==\"CIRC_BW\" and .fields.DELIVERED_WRITTEN > 0) | [.fields.READ + .fields.WRITTEN > 0, .fields.DELIVERED_READ + .fields.DELIVERED_WRITTEN > 0, (.fields.TIME|type)] | join(\" \")"
+	assert_output 'true true string'
 	ts_send j 'SETEVENTS STREAM_BW'
 	ts_close j
 	ts_open p client2 --pretty --no-color
@@ -189,7 +190,7 @@ circuit() {
 	start_curl streams.test /streams
 	id="$(new_stream j streams.test)"
 	tmux_init
-	tmux_start "XDG_STATE_HOME='$STATE' '$TORSH' -s '$client1_CTL'; echo \"EXITED rc=\$?\"; sleep 60"
+	net_tmux_start "XDG_STATE_HOME='$STATE' '$TORSH' -s '$client1_CTL'; echo \"EXITED rc=\$?\"; sleep 60"
 	wait_screen 'Ctrl-D or QUIT leaves' 10
 	keys '/streams' Enter
 	wait_screen "streams.test:$NET_HTTP_PORT" 10

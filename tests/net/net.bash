@@ -169,6 +169,16 @@ ts_close() {
 	return 0
 }
 
+# net_tmux_start COMMAND: tmux_start (helpers.bash), without the sessions'
+# FIFO ends: the tmux server outlives the test's sessions otherwise.
+net_tmux_start() {
+	new_tmux
+	(
+		close_session_fds
+		exec tmux -S "$TMUX_SOCK" new-session -d -s t -x 200 -y 40 "$1"
+	)
+}
+
 # bg NAME COMMAND...: COMMAND in the background, stdout and stderr in
 # $BATS_TEST_TMPDIR/NAME.out; stopped by PID at teardown if still running.
 bg() {
@@ -176,7 +186,12 @@ bg() {
 	shift
 	(
 		close_session_fds
-		exec "$@" >"$BATS_TEST_TMPDIR/$name.out" 2>&1
+		# a command replaces the subshell, so that its PID is the command's
+		if [ "$(type -t "$1")" = function ]; then
+			"$@" >"$BATS_TEST_TMPDIR/$name.out" 2>&1
+		else
+			exec "$@" >"$BATS_TEST_TMPDIR/$name.out" 2>&1
+		fi
 	) &
 	echo "$!" >"$BATS_TEST_TMPDIR/$name.bgpid"
 }
@@ -207,8 +222,9 @@ ts_close_all() {
 # http_via CLIENT URL: the page, fetched through CLIENT's SocksPort (the
 # host name resolved by tor, as a Tor Browser would).
 http_via() {
+	# exec: in bg (and in run), the PID is curl's; never call it bare
 	local socks="${1}_SOCKS"
-	curl -sS --max-time 30 --socks5-hostname "127.0.0.1:${!socks}" "$2"
+	exec curl -sS --max-time 30 --socks5-hostname "127.0.0.1:${!socks}" "$2"
 }
 
 # net_gone PID: ended (a child not yet reaped is a zombie, which kill -0
