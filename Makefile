@@ -39,6 +39,7 @@ UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%)
 FAKEBIN := $(BUILD)/fakeport
 BENCHBIN := $(BUILD)/bench/gen $(BUILD)/bench/standin $(BUILD)/bench/rss
+NETPORTS := $(BUILD)/net-ports
 
 # for torsh --version: libedit cannot tell its version at run time
 LIBEDIT_VERSION := $(shell pkg-config --modversion libedit 2>/dev/null)
@@ -46,9 +47,9 @@ ifneq ($(LIBEDIT_VERSION),)
 $(BUILD)/main.o: CFLAGS_ALL += -DTORSH_LIBEDIT_VERSION='"$(LIBEDIT_VERSION)"'
 endif
 
-.PHONY: all deps run check unit bats asan fuzz man install uninstall clean bench
+.PHONY: all deps run check unit bats asan fuzz man install uninstall clean bench net-up net-down
 GENMAN  := $(BUILD)/gen-commands
-all: torsh $(FAKEBIN) $(UNITBIN) $(GENMAN) $(BENCHBIN)
+all: torsh $(FAKEBIN) $(NETPORTS) $(UNITBIN) $(GENMAN) $(BENCHBIN)
 
 torsh: $(OBJS)
 	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $(OBJS) $(PKG_LIBS)
@@ -83,13 +84,16 @@ $(BUILD)/bench/%: tests/bench/%.c | $(BUILD)/bench
 bench: torsh $(BENCHBIN)
 	tests/bench/run
 
+$(NETPORTS): tests/net/ports.c | $(BUILD)
+	$(call say,CCLD,$@)$(CC) $(CFLAGS_ALL) -o $@ $<
+
 $(BUILD) $(BUILD)/unit $(BUILD)/bench:
 	$(Q)mkdir -p $@
 
 # Debian packages torsh needs to build and test (zsh and fish load the
 # completions in the tests). Installs what is missing when
 # run as root; otherwise prints the exact command and fails.
-DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat tmux jq time zsh fish
+DEB_PKGS := gcc clang make pkg-config libedit-dev libssl-dev tor bats bats-assert bats-support socat curl tmux jq time zsh fish
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
@@ -122,8 +126,29 @@ unit: $(UNITBIN)
 	done; exit $$rc
 
 BATS_TESTS ?= tests
-bats: torsh $(FAKEBIN)
+# The net_*.bats files share one private Tor network on 127.0.0.1
+# (tests/net/), started before bats when any of them is to run and stopped
+# after it, whatever the tests did; if it does not start, their setup fails.
+bats: torsh $(FAKEBIN) $(NETPORTS)
+	@if ls $(BATS_TESTS) 2>/dev/null | grep -q '\(^\|/\)net_.*\.bats$$'; then \
+	  d="$$(mktemp -d /tmp/torsh-net.XXXXXX)"; \
+	  trap 'tests/net/net down "$$d"' EXIT; trap 'exit 130' INT TERM; \
+	  tests/net/net up "$$d" || true; export TORSH_NET_ENV="$$d/env"; \
+	fi; \
 	bats --formatter tap $(BATS_TESTS)
+
+# A private network to try torsh on (README, "Try it on a private network").
+NET_STATE := $(BUILD)/net.dir
+net-up: torsh $(NETPORTS)
+	@if [ -s $(NET_STATE) ] && [ -d "$$(cat $(NET_STATE))" ]; then \
+	  echo "a network is up already: $$(cat $(NET_STATE))/env (make net-down stops it)"; exit 1; fi
+	@d="$$(mktemp -d /tmp/torsh-net.XXXXXX)"; echo "$$d" >$(NET_STATE); \
+	tests/net/net up "$$d" || { tests/net/net down "$$d"; rm -f $(NET_STATE); exit 1; }; \
+	tests/net/net show "$$d"
+
+net-down:
+	@[ ! -s $(NET_STATE) ] || tests/net/net down "$$(cat $(NET_STATE))"
+	@rm -f $(NET_STATE)
 
 # Every test's TAP line goes to the screen and to CHECKLOG; tests/tally
 # then lists the failed ones again and ends with "N passed, N failed".
