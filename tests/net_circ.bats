@@ -134,7 +134,7 @@ build_circuit() {
 	keys '/circuits' Enter
 	wait_screen "exit1 > auth2 > exit2" 10
 	run bash -c "tmux -S '$TMUX_SOCK' capture-pane -p -t t -S -200 | grep -E '^ *$id '"
-	assert_output --regexp "^ *$id +BUILT +GENERAL +exit1 > auth2 > exit2 *$"
+	assert_output --regexp "^ *$id +BUILT +GENERAL +- +- +exit1 > auth2 > exit2 *$" # HS_STATE and REND_QUERY: none
 	keys "CLOSECIRCUIT $id" Enter
 	keys '/circuits' Enter
 	keys 'QUIT' Enter
