@@ -53,6 +53,18 @@ static unsigned pick(struct gen *g, unsigned n)
 	return (unsigned)(next64(g) % n);
 }
 
+/* Several draws in order into t[]: C leaves the order in which a call's
+ * arguments are evaluated unspecified (gcc and clang differ), so draws
+ * never sit side by side in one argument list. */
+static void picks(struct gen *g, unsigned *t, int n, ...)
+{
+	va_list ap;
+	va_start(ap, n);
+	for (int k = 0; k < n; k++)
+		t[k] = pick(g, va_arg(ap, unsigned));
+	va_end(ap);
+}
+
 static void add(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add(struct gen *g, const char *fmt, ...)
 {
@@ -114,8 +126,9 @@ static void add_path(struct gen *g, unsigned hops)
 
 static void add_time(struct gen *g, const char *key)
 {
-	add(g, " %s=2025-11-%02uT%02u:%02u:%02u.%06u", key, 1 + pick(g, 28), pick(g, 24), pick(g, 60),
-	    pick(g, 60), pick(g, 1000000));
+	unsigned t[5];
+	picks(g, t, 5, 28, 24, 60, 60, 1000000);
+	add(g, " %s=2025-11-%02uT%02u:%02u:%02u.%06u", key, 1 + t[0], t[1], t[2], t[3], t[4]);
 }
 
 static void add_onion(struct gen *g)
@@ -149,7 +162,11 @@ static void ev_circ(struct gen *g)
 	if (st[0] == 'C' || st[0] == 'F')
 		add(g, " REASON=%s", reasons[pick(g, 5)]);
 	if (pick(g, 10) == 0)
-		add(g, " SOCKS_USERNAME=\"user%u\" SOCKS_PASSWORD=\"pw%u\"", pick(g, 100), pick(g, 100));
+	{
+		unsigned t[2];
+		picks(g, t, 2, 100, 100);
+		add(g, " SOCKS_USERNAME=\"user%u\" SOCKS_PASSWORD=\"pw%u\"", t[0], t[1]);
+	}
 	if (st[0] == 'B')
 		g->next_circ++;
 }
@@ -161,17 +178,23 @@ static void ev_stream(struct gen *g)
 					    "duckduckgo.com", "151.101.1.69", "en.wikipedia.org"};
 	const char *st = status[pick(g, 6)];
 	unsigned long id = g->next_stream - pick(g, 50);
-	add(g, "650 STREAM %lu %s %lu %s:%u", id, st, st[0] == 'N' ? 0ul : g->next_circ - pick(g, 40),
-	    hosts[pick(g, 6)], pick(g, 4) ? 443u : 80u);
+	unsigned long circ = st[0] == 'N' ? 0ul : g->next_circ - pick(g, 40);
+	const char *host = hosts[pick(g, 6)];
+	unsigned port = pick(g, 4) ? 443u : 80u;
+	add(g, "650 STREAM %lu %s %lu %s:%u", id, st, circ, host, port);
 	if (st[0] == 'C')
 		add(g, " REASON=DONE");
 	if (st[0] == 'R')
 		add(g, " SOURCE=EXIT");
 	add(g, " SOURCE_ADDR=127.0.0.1:%u PURPOSE=USER", 30000 + pick(g, 30000));
 	if (st[0] == 'N')
+	{
+		unsigned t[2];
+		picks(g, t, 2, 3, 4);
 		add(g, " CLIENT_PROTOCOL=SOCKS5 NYM_EPOCH=%u SESSION_GROUP=-%u ISO_FIELDS=SOCKS_USERNAME,"
 		       "SOCKS_PASSWORD,CLIENTADDR,SESSION_GROUP,NYM_EPOCH",
-		    pick(g, 3), 2 + pick(g, 4));
+		    t[0], 2 + t[1]);
+	}
 	if (st[0] == 'N' && st[3] == '\0')
 		g->next_stream++;
 }
@@ -190,7 +213,9 @@ static void ev_orconn(struct gen *g)
 
 static void ev_bw(struct gen *g)
 {
-	add(g, "650 BW %u %u", pick(g, 2000000), pick(g, 2000000));
+	unsigned t[2];
+	picks(g, t, 2, 2000000, 2000000);
+	add(g, "650 BW %u %u", t[0], t[1]);
 }
 
 static void ev_circ_bw(struct gen *g)
@@ -200,15 +225,19 @@ static void ev_circ_bw(struct gen *g)
 	add_time(g, "TIME");
 	add(g, " DELIVERED_READ=%u OVERHEAD_READ=%u DELIVERED_WRITTEN=%u OVERHEAD_WRITTEN=%u", r / 2, r - r / 2,
 	    w / 2, w - w / 2);
-	if (pick(g, 2))
-		add(g, " SS=%u CWND=%u RTT=%u MIN_RTT=%u", pick(g, 2), 31 + pick(g, 400), 20 + pick(g, 300),
-		    20 + pick(g, 50));
+	if (pick(g, 2)) {
+		unsigned t[4];
+		picks(g, t, 4, 2, 400, 300, 50);
+		add(g, " SS=%u CWND=%u RTT=%u MIN_RTT=%u", t[0], 31 + t[1], 20 + t[2], 20 + t[3]);
+	}
 }
 
 static void ev_stream_bw(struct gen *g)
 {
-	add(g, "650 STREAM_BW %lu %u %u", g->next_stream - pick(g, 50), pick(g, 100000), pick(g, 100000));
-	add(g, " 2025-11-02T10:%02u:%02u.%06u", pick(g, 60), pick(g, 60), pick(g, 1000000));
+	unsigned t[6];
+	picks(g, t, 6, 50, 100000, 100000, 60, 60, 1000000);
+	add(g, "650 STREAM_BW %lu %u %u", g->next_stream - t[0], t[1], t[2]);
+	add(g, " 2025-11-02T10:%02u:%02u.%06u", t[3], t[4], t[5]);
 }
 
 static void ev_hs_desc(struct gen *g)
@@ -312,9 +341,10 @@ static void ns_relay(struct gen *g, unsigned i)
 	rand_chars(g, id, 27, B64);
 	rand_chars(g, dig, 27, B64);
 	g->len = 0;
+	unsigned t[4];
+	picks(g, t, 4, 28, 24, 60, 60);
 	add(g, "r %.12s%u %s %s 2025-11-%02u %02u:%02u:%02u %u.%u.%u.%u %u 0\r\n", r->nick, i % 100, id, dig,
-	    1 + pick(g, 28), pick(g, 24), pick(g, 60), pick(g, 60), r->ip[0], r->ip[1], (i >> 8) & 255, i & 255,
-	    r->orport);
+	    1 + t[0], t[1], t[2], t[3], r->ip[0], r->ip[1], (i >> 8) & 255, i & 255, r->orport);
 	unsigned f = pick(g, 4);
 	add(g, "s %s\r\nw Bandwidth=%u\r\n", flags[f], 20 + pick(g, 90000));
 	/* tor gives the policy summary of exits only */

@@ -377,10 +377,12 @@ static void check_scrollback_kept(void)
 	flood_admit(f, 5000, m);
 	reader_free(&r);
 	struct buf big = {0};
-	buf_append(&big, "650+NS\r\n", 8, BUF_NOLIMIT);
+	static const char head[] = "650+NS\r\n", line[] = "r nick AAAAAAAAAAAAAAAAAAAAAAAAAAA BBBBBBBBBBBBBBBBBBBBBBBBBBB 2025-01-01\r\n",
+			  tail[] = ".\r\n650 OK\r\n";
+	buf_append(&big, head, strlen(head), BUF_NOLIMIT);
 	for (int i = 0; i < 100; i++)
-		buf_append(&big, "r nick AAAAAAAAAAAAAAAAAAAAAAAAAAA BBBBBBBBBBBBBBBBBBBBBBBBBBB 2025-01-01\r\n", 75, BUF_NOLIMIT);
-	buf_append(&big, ".\r\n650 OK\r\n", 13, BUF_NOLIMIT);
+		buf_append(&big, line, strlen(line), BUF_NOLIMIT);
+	buf_append(&big, tail, strlen(tail), BUF_NOLIMIT);
 	m = frame(&r, big.p);
 	flood_admit(f, 5001, m);
 	reader_free(&r);
