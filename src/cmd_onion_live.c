@@ -344,7 +344,8 @@ int onion_upload_view(struct local_ctx *ctx, const char *addr, double timeout_s)
 
 #define CHECK_DIRS 24
 #define CHECK_KEYS 8
-#define CHECK_FETCHES 6          /* a client asks at most 6 HSDirs per period */
+#define CHECK_FETCHES 2          /* a second HSFETCH only after a timeout */
+#define CHECK_SETTLE_MS 800      /* after an answer: tor may ask the next HSDir */
 #define CHECK_NO_REQUEST_MS 3000 /* HSFETCH asked nobody: every responsible HSDir was asked lately */
 
 struct dirtry {
@@ -384,7 +385,7 @@ static long since(const struct check *c)
 static struct dirtry *check_dir(struct check *c, const char *name)
 {
 	for (size_t i = 0; i < c->ndirs; i++)
-		if (strcmp(c->dirs[i].name, name) == 0 && c->dirs[i].result[0] == 'r' && c->dirs[i].result[2] == 'q')
+		if (strcmp(c->dirs[i].name, name) == 0)
 			return &c->dirs[i];
 	if (c->ndirs == CHECK_DIRS)
 		return NULL;
@@ -402,7 +403,12 @@ static void check_hs_desc(struct check *c, const struct event *ev)
 		return;
 	fv(ev, "HsDir", dir, sizeof(dir));
 	if (fis(ev, "Action", "REQUESTED")) {
-		check_dir(c, dir);
+		struct dirtry *d = check_dir(c, dir);
+		if (d && strcmp(d->result, "requested") != 0) {
+			snprintf(d->result, sizeof(d->result), "requested");
+			d->ms = since(c);
+			c->answered--; /* asked again: its answer is to come */
+		}
 		c->last_request = since(c);
 		return;
 	}
@@ -556,7 +562,8 @@ static bool fetch_step(void *ud, short revents)
 	bool requested = c->ndirs > f->ndirs_before;
 	if (!requested)
 		return since(c) - f->started > CHECK_NO_REQUEST_MS;
-	return c->answered >= c->ndirs; /* every HSDir asked so far answered */
+	/* every HSDir asked so far answered, and tor tries no other */
+	return c->answered >= c->ndirs && since(c) - c->dirs[c->ndirs - 1].ms > CHECK_SETTLE_MS;
 }
 
 /* HSFETCH until one HSDir has it, or tor has asked every HSDir it would. */
@@ -578,8 +585,8 @@ static int check_fetch(struct check *c)
 		}
 		msg_free(&m);
 		rc = session_wait(c->ctx->s, c->deadline, -1, NULL, fetch_step, &f, &e);
-		if (rc == 0 && c->ndirs == f.ndirs_before)
-			break; /* nobody asked: tor has no other HSDir to try */
+		if (rc == 0)
+			break; /* tor itself goes on to the next HSDir after a NOT_FOUND */
 	}
 	if (rc < 0)
 		buf_printf(c->ctx->err, BUF_NOLIMIT, "/onion check: %s", e.p ? e.p : "failed");
@@ -765,6 +772,8 @@ static void check_phases(struct check *c)
 			 : c->intro_fail[0] ? "intro circuit closed: %s" : "INTRODUCE1 sent, no acknowledgement", c->intro_fail);
 		phase(c, "introduction", acked, acked ? c->intro_acked : c->intro_sent, d, NULL);
 	}
+	if (!joined && c->rend_ready < 0 && c->intro_sent < 0 && (c->sent_connect >= 0 || c->remote_reason[0]))
+		phase(c, "rendezvous", true, c->sent_connect, "an open rendezvous circuit reused (no new introduction)", NULL);
 	if (c->rend_ready >= 0 || joined)
 		phase(c, "rendezvous", joined, joined ? c->rend_joined : c->rend_ready,
 		      joined ? "joined: the service came to the rendezvous point" : "rendezvous point ready, the service never came",
@@ -787,7 +796,7 @@ static int check_conclude(struct check *c)
 		return verdict(c, true, NULL, why);
 	}
 	const char *failed = "introduction";
-	if (c->rend_joined >= 0 && c->remote_reason[0]) {
+	if (c->remote_reason[0]) { /* the service's own answer: rendezvous worked */
 		failed = "stream";
 		if (strcmp(c->remote_reason, "DONE") == 0)
 			snprintf(why, sizeof(why), "service reached, but it has no port %u (REMOTE_REASON=DONE: unmapped)%s",
