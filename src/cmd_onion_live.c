@@ -100,7 +100,7 @@ void onion_watch_made(struct session *s, const char *addr, const char *ports)
 	snprintf(w->made[i].ports, sizeof(w->made[i].ports), "%s", ports ? ports : "");
 }
 
-static const struct onion_upload *watch_upload(struct session *s, const char *addr)
+__attribute__((unused)) static const struct onion_upload *watch_upload(struct session *s, const char *addr)
 {
 	struct onion_watch *w = watch_of(s);
 	for (size_t i = 0; w && i < w->nup; i++)
@@ -109,7 +109,7 @@ static const struct onion_upload *watch_upload(struct session *s, const char *ad
 	return NULL;
 }
 
-static const char *watch_ports(struct session *s, const char *addr)
+__attribute__((unused)) static const char *watch_ports(struct session *s, const char *addr)
 {
 	struct onion_watch *w = watch_of(s);
 	for (size_t i = w ? w->nmade : 0; i-- > 0;)
@@ -450,6 +450,9 @@ static void check_circ(struct check *c, const struct event *ev)
 	fv(ev, "HS_STATE", st, sizeof(st));
 	fv(ev, "PURPOSE", purpose, sizeof(purpose));
 	long now = since(c);
+	bool closing = fis(ev, "Status", "FAILED") || fis(ev, "Status", "CLOSED");
+	if (closing)
+		st[0] = '\0'; /* the state it had: not news */
 	if (strcmp(st, "HSCI_INTRO_SENT") == 0)
 		set_once(&c->intro_sent, now);
 	else if (strcmp(st, "HSCI_DONE") == 0 || strcmp(st, "HSCR_ESTABLISHED_WAITING") == 0)
@@ -468,7 +471,7 @@ static void check_circ(struct check *c, const struct event *ev)
 			snprintf(c->rend_dir, sizeof(c->rend_dir), "%s", dir);
 		}
 	}
-	if (strcmp(purpose, "HS_CLIENT_INTRO") == 0 && (fis(ev, "Status", "FAILED") || fis(ev, "Status", "CLOSED")) &&
+	if (strcmp(purpose, "HS_CLIENT_INTRO") == 0 && closing &&
 	    c->intro_acked < 0 && fv(ev, "REASON", reason, sizeof(reason))[0] && strcmp(reason, "FINISHED") != 0)
 		snprintf(c->intro_fail, sizeof(c->intro_fail), "%s", reason);
 }
@@ -903,11 +906,3 @@ out:
 	return rc;
 }
 
-int onion_status(struct local_ctx *ctx, const struct local_args *a)
-{
-	(void)a;
-	(void)watch_ports;
-	(void)watch_upload;
-	buf_printf(ctx->err, BUF_NOLIMIT, "/onion status: not yet");
-	return -1;
-}

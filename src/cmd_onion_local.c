@@ -1125,10 +1125,6 @@ static const struct cmd_sub onion_subs[] = {
 	 "introduction, rendezvous and the stream through the SocksPort; the verdict names the phase that failed "
 	 "(exit 0 reachable, 1 not, 3 no SocksPort)", onion_check, 0,
 	 {{.kind = HINT_CLIENT_AUTH}, {.kind = HINT_WORDS, .words = "--port --timeout --key"}}},
-	{"status", "[ADDR]",
-	 "this tor's services: ports and targets, descriptor revision and lifetime, uploads per HSDir seen, intro "
-	 "and rendezvous circuits, whether local targets accept connections", onion_status, 0,
-	 {{.kind = HINT_ONION_ID}}},
 	{NULL, NULL, NULL, NULL, 0, {{.kind = HINT_NONE}}},
 };
 
@@ -1138,7 +1134,7 @@ static int exec_onion(struct local_ctx *ctx, const struct local_args *a)
 	size_t n;
 	if (!tok_word(&p, end, &w, &n)) {
 		buf_printf(ctx->err, BUF_NOLIMIT, "/onion: missing subcommand: keygen, address, new, del, list, auth, "
-			   "decode, check or status (/help /onion)");
+			   "decode or check (/help /onion)");
 		return -1;
 	}
 	for (const struct cmd_sub *s = onion_subs; s->name; s++) {
@@ -1154,7 +1150,7 @@ static int exec_onion(struct local_ctx *ctx, const struct local_args *a)
 	char shown[80];
 	val_display(w, n, shown, sizeof(shown));
 	buf_printf(ctx->err, BUF_NOLIMIT, "/onion: unknown subcommand '%s': expected keygen, address, new, del, list, "
-		   "auth, decode, check or status", shown);
+		   "auth, decode or check", shown);
 	return -1;
 }
 
@@ -1195,6 +1191,6 @@ const struct cmd_def cmd_local_onion = {
 		"writes it to a file); files are written mode 0600 and never overwritten. --json: one object per\n"
 		"result.",
 	.example = "/onion new 80,127.0.0.1:8080 --save-key web.key",
-	.hints = {{.kind = HINT_WORDS, .words = "keygen address new del list auth decode check status"}},
+	.hints = {{.kind = HINT_WORDS, .words = "keygen address new del list auth decode check"}},
 	.subs = onion_subs,
 };

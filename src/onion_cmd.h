@@ -54,5 +54,4 @@ void onion_watch_made(struct session *s, const char *addr, const char *ports);
  * answered or timeout_s. */
 int onion_upload_view(struct local_ctx *ctx, const char *addr, double timeout_s);
 int onion_check(struct local_ctx *ctx, const struct local_args *a);
-int onion_status(struct local_ctx *ctx, const struct local_args *a);
 #endif
