@@ -97,11 +97,14 @@ void oc_json_str(FILE *out, const char *s, size_t n)
  * is a raw JSON value (number, true, array). */
 void oc_json_obj(FILE *out, const char *const *kv)
 {
+	bool first = true;
 	fputc('{', out);
 	for (size_t i = 0; kv[i]; i += 2) {
 		if (kv[i + 1] == NULL)
 			continue;
-		fprintf(out, "%s\"%s\":", i ? "," : "", kv[i]);
+		/* a left-out first pair leaves no comma behind */
+		fprintf(out, "%s\"%s\":", first ? "" : ",", kv[i]);
+		first = false;
 		if (kv[i + 1][0] == '\1')
 			fputs(kv[i + 1] + 1, out);
 		else
