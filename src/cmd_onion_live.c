@@ -318,13 +318,29 @@ static void upview_summary(struct upview *v, bool timed_out, double timeout_s)
 		out_line(v->ctx->out, "  %s%s", sum, timed_out ? " (--timeout reached)" : "");
 }
 
+/* A tor with DisableNetwork uploads nothing: no view to wait for. */
+static bool network_disabled(struct local_ctx *ctx)
+{
+	struct tc_msg m = {0};
+	struct buf e = {0};
+	size_t n;
+	const char *v;
+	bool off = ctx->s && session_call(ctx->s, "GETCONF DisableNetwork", &m, &e) == 0 && msg_ok(&m) &&
+		   (v = oc_reply_value(&m, "DisableNetwork", &n)) && n == 1 && v[0] == '1';
+	if (off && !ctx->json)
+		out_line(ctx->out, "  no upload: this tor has DisableNetwork 1");
+	msg_free(&m);
+	buf_free(&e);
+	return off;
+}
+
 int onion_upload_view(struct local_ctx *ctx, const char *addr, double timeout_s)
 {
 	struct upview v = {.ctx = ctx, .t0 = mono_ms()};
 	struct live l = {.on = upview_on, .ud = &v};
 	struct buf e = {0};
 	onion_upload_init(&v.u, addr);
-	if (timeout_s <= 0)
+	if (timeout_s <= 0 || network_disabled(ctx))
 		return 0;
 	if (live_begin(&l, ctx, "HS_DESC", "new") < 0)
 		return -1;
