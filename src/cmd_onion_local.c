@@ -22,16 +22,9 @@
 #include "secret.h"
 #include "session.h"
 #include "tokenize.h"
+#include "onion_cmd.h"
 
-#define MAX_WORDS 40
-
-/* A subcommand's words and options. */
-struct words {
-	const char *w[MAX_WORDS];
-	size_t n[MAX_WORDS], count;
-};
-
-static int split(const struct local_args *a, struct words *ws, const char *sub, struct buf *err)
+int oc_split(const struct local_args *a, struct words *ws, const char *sub, struct buf *err)
 {
 	const char *p = a->args, *end = a->args + a->alen;
 	ws->count = 0;
@@ -44,13 +37,24 @@ static int split(const struct local_args *a, struct words *ws, const char *sub, 
 	return 0;
 }
 
-static bool is(const struct words *ws, size_t i, const char *s)
+bool oc_is(const struct words *ws, size_t i, const char *s)
 {
 	return i < ws->count && ws->n[i] == strlen(s) && strncasecmp(ws->w[i], s, ws->n[i]) == 0;
 }
 
+int oc_seconds(const char *v, double *out)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (errno || end == v || *end || !(d >= 0 && d <= 86400))
+		return -1;
+	*out = d;
+	return 0;
+}
+
 /* The value after option i, as a C string in buf; -1 when there is none. */
-static int opt_value(const struct words *ws, size_t i, char *buf, size_t cap, const char *sub, struct buf *err)
+int oc_opt_value(const struct words *ws, size_t i, char *buf, size_t cap, const char *sub, struct buf *err)
 {
 	if (i + 1 >= ws->count || ws->n[i + 1] >= cap) {
 		buf_printf(err, BUF_NOLIMIT, "/onion %s: %.*s: %s", sub, (int)ws->n[i], ws->w[i],
@@ -62,7 +66,7 @@ static int opt_value(const struct words *ws, size_t i, char *buf, size_t cap, co
 	return 0;
 }
 
-static int unknown_option(const struct words *ws, size_t i, const char *sub, const char *known, struct buf *err)
+int oc_unknown_option(const struct words *ws, size_t i, const char *sub, const char *known, struct buf *err)
 {
 	char shown[80];
 	val_display(ws->w[i], ws->n[i], shown, sizeof(shown));
@@ -74,7 +78,7 @@ static int unknown_option(const struct words *ws, size_t i, const char *sub, con
 
 /* A JSON string of bytes that may come from tor: ASCII printable as is,
  * the rest as \u00XX. */
-static void json_str(FILE *out, const char *s, size_t n)
+void oc_json_str(FILE *out, const char *s, size_t n)
 {
 	fputc('"', out);
 	for (size_t i = 0; i < n; i++) {
@@ -91,30 +95,33 @@ static void json_str(FILE *out, const char *s, size_t n)
 
 /* {"k":"v",...} from NULL-terminated pairs; a value starting with '\1'
  * is a raw JSON value (number, true, array). */
-static void json_obj(FILE *out, const char *const *kv)
+void oc_json_obj(FILE *out, const char *const *kv)
 {
+	bool first = true;
 	fputc('{', out);
 	for (size_t i = 0; kv[i]; i += 2) {
 		if (kv[i + 1] == NULL)
 			continue;
-		fprintf(out, "%s\"%s\":", i ? "," : "", kv[i]);
+		/* a left-out first pair leaves no comma behind */
+		fprintf(out, "%s\"%s\":", first ? "" : ",", kv[i]);
+		first = false;
 		if (kv[i + 1][0] == '\1')
 			fputs(kv[i + 1] + 1, out);
 		else
-			json_str(out, kv[i + 1], strlen(kv[i + 1]));
+			oc_json_str(out, kv[i + 1], strlen(kv[i + 1]));
 	}
 	fputs("}\n", out);
 }
 
 /* tor's text, escaped for the terminal */
-static void tor_text(FILE *out, const char *s, size_t n)
+void oc_tor_text(FILE *out, const char *s, size_t n)
 {
 	term_safe_write(out, s, n);
 }
 
 /* ---- asking tor ---- */
 
-static int call(struct local_ctx *ctx, const char *command, struct tc_msg *m, const char *sub)
+int oc_call(struct local_ctx *ctx, const char *command, struct tc_msg *m, const char *sub)
 {
 	if (ctx->s == NULL || ctx->offline) {
 		buf_printf(ctx->err, BUF_NOLIMIT, "/onion %s: not connected to tor", sub);
@@ -129,7 +136,7 @@ static int call(struct local_ctx *ctx, const char *command, struct tc_msg *m, co
 }
 
 /* tor said no: its code and words in the error */
-static int refused(struct local_ctx *ctx, const struct tc_msg *m, const char *sub, const char *what)
+int oc_refused(struct local_ctx *ctx, const struct tc_msg *m, const char *sub, const char *what)
 {
 	size_t n;
 	const char *t = msg_first(m, &n);
@@ -142,7 +149,7 @@ static int refused(struct local_ctx *ctx, const struct tc_msg *m, const char *su
 }
 
 /* The value of KEY= in a reply's lines, or NULL. */
-static const char *reply_value(const struct tc_msg *m, const char *key, size_t *n)
+const char *oc_reply_value(const struct tc_msg *m, const char *key, size_t *n)
 {
 	size_t kl = strlen(key);
 	for (size_t i = 0; i < m->nlines; i++) {
@@ -181,7 +188,7 @@ static int write_secret_file(const char *path, const void *p, size_t n, const ch
 
 /* A regular file's bytes (at most cap): its length, -1 when it is not a
  * readable regular file, -2 when it is bigger than cap. */
-static ssize_t read_file(const char *path, uint8_t *buf, size_t cap)
+ssize_t oc_read_file(const char *path, uint8_t *buf, size_t cap)
 {
 	struct stat st;
 	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
@@ -208,12 +215,12 @@ static ssize_t read_word_file(const char *w, size_t n, uint8_t *buf, size_t cap)
 		return -1;
 	memcpy(path, w, n);
 	path[n] = '\0';
-	return read_file(path, buf, cap);
+	return oc_read_file(path, buf, cap);
 }
 
 /* An x25519 key given as text or as a file holding one (.auth_private, a
  * key line). */
-static int x25519_arg(const char *s, size_t n, uint8_t key[32], char addr[ONION_ADDR_LEN + 1], char *msg, size_t cap)
+int oc_x25519_arg(const char *s, size_t n, uint8_t key[32], char addr[ONION_ADDR_LEN + 1], char *msg, size_t cap)
 {
 	uint8_t buf[512];
 	ssize_t got = read_word_file(s, n, buf, sizeof(buf));
@@ -224,7 +231,7 @@ static int x25519_arg(const char *s, size_t n, uint8_t key[32], char addr[ONION_
 	return rc;
 }
 
-static int addr_arg(const struct words *ws, size_t i, char out[ONION_ADDR_LEN + 1], const char *sub, struct buf *err)
+int oc_addr_arg(const struct words *ws, size_t i, char out[ONION_ADDR_LEN + 1], const char *sub, struct buf *err)
 {
 	char msg[ONION_ADDR_MSG];
 	if (i >= ws->count || ws->w[i][0] == '-') {
@@ -251,19 +258,19 @@ static int keygen_args(const struct words *ws, struct keygen *k, struct buf *err
 {
 	snprintf(k->name, sizeof(k->name), "client");
 	for (size_t i = 0; i < ws->count; i++) {
-		if (is(ws, i, "--out") || is(ws, i, "--name")) {
-			bool out = is(ws, i, "--out");
-			if (opt_value(ws, i, out ? k->dir : k->name, out ? sizeof(k->dir) : sizeof(k->name), "keygen", err) < 0)
+		if (oc_is(ws, i, "--out") || oc_is(ws, i, "--name")) {
+			bool out = oc_is(ws, i, "--out");
+			if (oc_opt_value(ws, i, out ? k->dir : k->name, out ? sizeof(k->dir) : sizeof(k->name), "keygen", err) < 0)
 				return -1;
 			k->out = k->out || out;
 			i++;
-		} else if (is(ws, i, "--show-secrets")) {
+		} else if (oc_is(ws, i, "--show-secrets")) {
 			k->show = true;
 		} else if (ws->w[i][0] != '-' && k->addr[0] == '\0') {
-			if (addr_arg(ws, i, k->addr, "keygen", err) < 0)
+			if (oc_addr_arg(ws, i, k->addr, "keygen", err) < 0)
 				return -1;
 		} else {
-			return unknown_option(ws, i, "keygen", "ADDR, --out DIR, --name NAME or --show-secrets", err);
+			return oc_unknown_option(ws, i, "keygen", "ADDR, --out DIR, --name NAME or --show-secrets", err);
 		}
 	}
 	for (const char *c = k->name; *c; c++)
@@ -305,7 +312,7 @@ static void keygen_show(const struct local_ctx *ctx, const struct keygen *k)
 	if (ctx->json) {
 		char files[2200];
 		snprintf(files, sizeof(files), "\1[\"%s\",\"%s\"]", k->files[0], k->files[1]);
-		json_obj(ctx->out, (const char *const[]){"address", k->addr[0] ? k->addr : NULL, "public_key", k->pub,
+		oc_json_obj(ctx->out, (const char *const[]){"address", k->addr[0] ? k->addr : NULL, "public_key", k->pub,
 							  "client_auth_v3", cav3, "auth_file_line", auth, "private_key", b64,
 							  "auth_private_line", line, "files", k->out ? files : NULL, NULL});
 		OPENSSL_cleanse(b64, sizeof(b64));
@@ -328,7 +335,7 @@ static int onion_keygen(struct local_ctx *ctx, const struct local_args *a)
 	struct words ws;
 	struct keygen k = {0};
 	struct onion_x25519 kp;
-	if (split(a, &ws, "keygen", ctx->err) < 0 || keygen_args(&ws, &k, ctx->err) < 0)
+	if (oc_split(a, &ws, "keygen", ctx->err) < 0 || keygen_args(&ws, &k, ctx->err) < 0)
 		return -1;
 	if (onion_x25519_generate(&kp) < 0) {
 		buf_printf(ctx->err, BUF_NOLIMIT, "/onion keygen: OpenSSL could not make a key");
@@ -353,7 +360,7 @@ static int onion_address(struct local_ctx *ctx, const struct local_args *a)
 	char msg[300], addr[ONION_ADDR_LEN + 1];
 	uint8_t buf[4096];
 	struct onion_key k;
-	if (split(a, &ws, "address", ctx->err) < 0)
+	if (oc_split(a, &ws, "address", ctx->err) < 0)
 		return -1;
 	if (ws.count != 1) {
 		buf_printf(ctx->err, BUF_NOLIMIT, "/onion address: expected one KEYFILE or PUBKEY, got %zu arguments", ws.count);
@@ -371,7 +378,7 @@ static int onion_address(struct local_ctx *ctx, const struct local_args *a)
 	const char *kind = k.kind == ONION_KEY_SECRET ? "secret" : "public";
 	onion_key_wipe(&k);
 	if (ctx->json)
-		json_obj(ctx->out, (const char *const[]){"address", addr, "key", kind, NULL});
+		oc_json_obj(ctx->out, (const char *const[]){"address", addr, "key", kind, NULL});
 	else
 		fprintf(ctx->out, "%s.onion\n", addr);
 	return 0;
@@ -387,6 +394,7 @@ struct newsvc {
 	bool detach, pow, show, have_key;
 	unsigned nports, nauth;
 	char max_streams[8];
+	double timeout;            /* the upload view's; 0 none */
 };
 
 static int new_port(struct newsvc *s, const char *w, size_t n, struct buf *err)
@@ -432,7 +440,7 @@ static int new_client(struct newsvc *s, struct buf *auth, const char *w, size_t 
 {
 	uint8_t k[32];
 	char msg[300], b32[60];
-	if (x25519_arg(w, n, k, NULL, msg, sizeof(msg)) < 0) {
+	if (oc_x25519_arg(w, n, k, NULL, msg, sizeof(msg)) < 0) {
 		buf_printf(err, BUF_NOLIMIT, "/onion new: --client-auth: %s", msg);
 		return -1;
 	}
@@ -445,22 +453,29 @@ static int new_client(struct newsvc *s, struct buf *auth, const char *w, size_t 
 static int new_option(struct newsvc *s, struct buf *auth, const struct words *ws, size_t *i, struct buf *err)
 {
 	char v[1024];
-	if (is(ws, *i, "--detach"))
+	if (oc_is(ws, *i, "--detach"))
 		s->detach = true;
-	else if (is(ws, *i, "--pow"))
+	else if (oc_is(ws, *i, "--pow"))
 		s->pow = true;
-	else if (is(ws, *i, "--show-secrets"))
+	else if (oc_is(ws, *i, "--show-secrets"))
 		s->show = true;
-	else if (is(ws, *i, "--key") || is(ws, *i, "--save-key") || is(ws, *i, "--client-auth") ||
-		 is(ws, *i, "--max-streams")) {
-		if (opt_value(ws, *i, v, sizeof(v), "new", err) < 0)
+	else if (oc_is(ws, *i, "--timeout")) {
+		if (oc_opt_value(ws, *i, v, sizeof(v), "new", err) < 0 || oc_seconds(v, &s->timeout) < 0) {
+			buf_printf(err, BUF_NOLIMIT, "%s/onion new: --timeout: expected seconds, 0 for no upload view",
+				   err->len ? " " : "");
+			return -1;
+		}
+		(*i)++;
+	} else if (oc_is(ws, *i, "--key") || oc_is(ws, *i, "--save-key") || oc_is(ws, *i, "--client-auth") ||
+		 oc_is(ws, *i, "--max-streams")) {
+		if (oc_opt_value(ws, *i, v, sizeof(v), "new", err) < 0)
 			return -1;
 		int rc = 0;
-		if (is(ws, *i, "--key"))
+		if (oc_is(ws, *i, "--key"))
 			rc = new_key(s, v, strlen(v), err);
-		else if (is(ws, *i, "--save-key"))
+		else if (oc_is(ws, *i, "--save-key"))
 			snprintf(s->save, sizeof(s->save), "%s", v);
-		else if (is(ws, *i, "--client-auth"))
+		else if (oc_is(ws, *i, "--client-auth"))
 			rc = new_client(s, auth, v, strlen(v), err);
 		else if (strlen(v) > 5 || strspn(v, "0123456789") != strlen(v) || atoi(v) > 65535)
 			buf_printf(err, BUF_NOLIMIT, "/onion new: --max-streams: expected a number 0-65535"), rc = -1;
@@ -470,8 +485,8 @@ static int new_option(struct newsvc *s, struct buf *auth, const struct words *ws
 		(*i)++;
 		return rc;
 	} else
-		return unknown_option(ws, *i, "new", "PORT[,TARGET], --key FILE, --save-key FILE, --detach, "
-				      "--client-auth PUBKEY, --max-streams N, --pow or --show-secrets", err);
+		return oc_unknown_option(ws, *i, "new", "PORT[,TARGET], --key FILE, --save-key FILE, --detach, "
+				      "--client-auth PUBKEY, --max-streams N, --pow, --show-secrets or --timeout S", err);
 	return 0;
 }
 
@@ -544,7 +559,7 @@ static void new_show(const struct local_ctx *ctx, const struct newsvc *s, const 
 		buf_append(&ports, "]", 2, BUF_NOLIMIT);
 		char nauth[24];
 		snprintf(nauth, sizeof(nauth), "\1%u", s->nauth);
-		json_obj(ctx->out, (const char *const[]){"address", addr, "ports", ports.p, "private_key", key[0] ? shown : NULL,
+		oc_json_obj(ctx->out, (const char *const[]){"address", addr, "ports", ports.p, "private_key", key[0] ? shown : NULL,
 							  "saved_key", s->save[0] ? s->save : NULL, "detached",
 							  s->detach ? "\1true" : "\1false", "client_auth", nauth, NULL});
 		buf_free(&ports);
@@ -574,7 +589,7 @@ static int new_reply(struct local_ctx *ctx, const struct tc_msg *m, struct newsv
 		     char key[100], uint8_t esk[64])
 {
 	size_t n;
-	const char *v = reply_value(m, "ServiceID", &n);
+	const char *v = oc_reply_value(m, "ServiceID", &n);
 	if (v == NULL || n != ONION_ADDR_LEN) {
 		buf_printf(ctx->err, BUF_NOLIMIT, "/onion new: tor's reply has no ServiceID");
 		return -1;
@@ -587,7 +602,7 @@ static int new_reply(struct local_ctx *ctx, const struct tc_msg *m, struct newsv
 		onion_key_add_onion_form(esk, key);
 		return 0;
 	}
-	v = reply_value(m, "PrivateKey", &n);
+	v = oc_reply_value(m, "PrivateKey", &n);
 	struct onion_key k;
 	char msg[200];
 	if (v && n < 100 && onion_key_read((const uint8_t *)v, n, &k, msg, sizeof(msg)) == 0 && k.kind == ONION_KEY_SECRET) {
@@ -601,14 +616,14 @@ static int new_reply(struct local_ctx *ctx, const struct tc_msg *m, struct newsv
 static int onion_new(struct local_ctx *ctx, const struct local_args *a)
 {
 	struct words ws;
-	struct newsvc s = {0};
+	struct newsvc s = {.timeout = ONION_UPLOAD_TIMEOUT};
 	struct tc_msg m = {0};
 	struct buf wire = {0};
 	char addr[ONION_ADDR_LEN + 1], key[100] = "";
 	uint8_t esk[64];
 	struct stat st;
 	int rc = -1;
-	if (split(a, &ws, "new", ctx->err) < 0 || new_build(&s, &ws, ctx->err) < 0)
+	if (oc_split(a, &ws, "new", ctx->err) < 0 || new_build(&s, &ws, ctx->err) < 0)
 		goto out;
 	if (s.save[0] && lstat(s.save, &st) == 0) {
 		buf_printf(ctx->err, BUF_NOLIMIT, "/onion new: --save-key: %s exists (not overwritten)", s.save);
@@ -616,10 +631,10 @@ static int onion_new(struct local_ctx *ctx, const struct local_args *a)
 	}
 	/* the ADD_ONION parser's checks, as if typed */
 	if (command_prepare(s.line.p, s.line.len, NULL, 0, false, &wire, ctx->err) < 0 ||
-	    call(ctx, s.line.p, &m, "new") < 0)
+	    oc_call(ctx, s.line.p, &m, "new") < 0)
 		goto out;
 	if (!msg_ok(&m)) {
-		refused(ctx, &m, "new", "ADD_ONION");
+		oc_refused(ctx, &m, "new", "ADD_ONION");
 		goto out;
 	}
 	if (new_reply(ctx, &m, &s, addr, key, esk) < 0)
@@ -629,7 +644,8 @@ static int onion_new(struct local_ctx *ctx, const struct local_args *a)
 		goto out;
 	}
 	new_show(ctx, &s, addr, key);
-	rc = 0;
+	onion_watch_made(ctx->s, addr, s.ports.p);
+	rc = onion_upload_view(ctx, addr, s.timeout);
 out:
 	if (s.line.p)
 		OPENSSL_cleanse(s.line.p, s.line.len);
@@ -652,16 +668,16 @@ static int onion_del(struct local_ctx *ctx, const struct local_args *a)
 	struct words ws;
 	char addr[ONION_ADDR_LEN + 1], line[80];
 	struct tc_msg m = {0};
-	if (split(a, &ws, "del", ctx->err) < 0 || addr_arg(&ws, 0, addr, "del", ctx->err) < 0)
+	if (oc_split(a, &ws, "del", ctx->err) < 0 || oc_addr_arg(&ws, 0, addr, "del", ctx->err) < 0)
 		return -1;
 	if (ws.count > 1)
-		return unknown_option(&ws, 1, "del", "only ADDR", ctx->err);
+		return oc_unknown_option(&ws, 1, "del", "only ADDR", ctx->err);
 	snprintf(line, sizeof(line), "DEL_ONION %s", addr);
-	int rc = call(ctx, line, &m, "del");
+	int rc = oc_call(ctx, line, &m, "del");
 	if (rc == 0 && !msg_ok(&m))
-		rc = refused(ctx, &m, "del", m.code == 552 ? "not a service of this tor made by ADD_ONION" : "DEL_ONION");
+		rc = oc_refused(ctx, &m, "del", m.code == 552 ? "not a service of this tor made by ADD_ONION" : "DEL_ONION");
 	if (rc == 0 && ctx->json)
-		json_obj(ctx->out, (const char *const[]){"removed", addr, NULL});
+		oc_json_obj(ctx->out, (const char *const[]){"removed", addr, NULL});
 	else if (rc == 0)
 		fprintf(ctx->out, "removed %s.onion\n", addr);
 	msg_free(&m);
@@ -689,9 +705,9 @@ static void each_id(struct local_ctx *ctx, const char *v, size_t n, const char *
 		char id[ONION_ADDR_LEN + 8];
 		snprintf(id, sizeof(id), "%.*s", (int)(wl < ONION_ADDR_LEN ? wl : ONION_ADDR_LEN), w);
 		if (ctx->json)
-			json_obj(ctx->out, (const char *const[]){"address", id, "kind", kind, NULL});
+			oc_json_obj(ctx->out, (const char *const[]){"address", id, "kind", kind, NULL});
 		else {
-			tor_text(ctx->out, id, strlen(id));
+			oc_tor_text(ctx->out, id, strlen(id));
 			fprintf(ctx->out, ".onion  %s\n", what);
 		}
 	}
@@ -721,17 +737,17 @@ static void each_client(struct local_ctx *ctx, const struct tc_msg *m, bool show
 				snprintf(flags, sizeof(flags), "%.*s", (int)(n[k] - 6 < 60 ? n[k] - 6 : 60), w[k] + 6);
 		}
 		if (ctx->json) {
-			json_obj(ctx->out, (const char *const[]){"address", addr, "kind", "client_auth", "key", show ? key : NULL,
+			oc_json_obj(ctx->out, (const char *const[]){"address", addr, "kind", "client_auth", "key", show ? key : NULL,
 								  "client_name", name[0] ? name : NULL, "flags",
 								  flags[0] ? flags : NULL, NULL});
 			continue;
 		}
-		tor_text(ctx->out, addr, strlen(addr));
+		oc_tor_text(ctx->out, addr, strlen(addr));
 		fputs(".onion  client authorization", ctx->out);
 		if (name[0])
-			fputs(" ClientName=", ctx->out), tor_text(ctx->out, name, strlen(name));
+			fputs(" ClientName=", ctx->out), oc_tor_text(ctx->out, name, strlen(name));
 		if (flags[0])
-			fputs(" Flags=", ctx->out), tor_text(ctx->out, flags, strlen(flags));
+			fputs(" Flags=", ctx->out), oc_tor_text(ctx->out, flags, strlen(flags));
 		fputs(show ? " " : "\n", ctx->out);
 		if (show)
 			fprintf(ctx->out, "%s\n", key);
@@ -743,9 +759,9 @@ static int auth_view(struct local_ctx *ctx, const char *addr, bool show, const c
 	char line[100];
 	struct tc_msg m = {0};
 	snprintf(line, sizeof(line), "ONION_CLIENT_AUTH_VIEW%s%s", addr ? " " : "", addr ? addr : "");
-	int rc = call(ctx, line, &m, sub);
+	int rc = oc_call(ctx, line, &m, sub);
 	if (rc == 0 && !msg_ok(&m))
-		rc = refused(ctx, &m, sub, "ONION_CLIENT_AUTH_VIEW");
+		rc = oc_refused(ctx, &m, sub, "ONION_CLIENT_AUTH_VIEW");
 	if (rc == 0)
 		each_client(ctx, &m, show);
 	if (m.bytes.p)
@@ -758,19 +774,19 @@ static int onion_list(struct local_ctx *ctx, const struct local_args *a)
 {
 	struct words ws;
 	struct tc_msg m = {0};
-	if (split(a, &ws, "list", ctx->err) < 0)
+	if (oc_split(a, &ws, "list", ctx->err) < 0)
 		return -1;
-	bool show = is(&ws, 0, "--show-secrets");
+	bool show = oc_is(&ws, 0, "--show-secrets");
 	if (ws.count > (size_t)show)
-		return unknown_option(&ws, show, "list", "nothing, or --show-secrets", ctx->err);
-	int rc = call(ctx, "GETINFO onions/current onions/detached", &m, "list");
+		return oc_unknown_option(&ws, show, "list", "nothing, or --show-secrets", ctx->err);
+	int rc = oc_call(ctx, "GETINFO onions/current onions/detached", &m, "list");
 	if (rc == 0 && !msg_ok(&m))
-		rc = refused(ctx, &m, "list", "GETINFO onions/current");
+		rc = oc_refused(ctx, &m, "list", "GETINFO onions/current");
 	size_t n;
 	const char *v;
-	if (rc == 0 && (v = reply_value(&m, "onions/current", &n)) != NULL)
+	if (rc == 0 && (v = oc_reply_value(&m, "onions/current", &n)) != NULL)
 		each_id(ctx, v, n, "current", "this connection's (ADD_ONION)");
-	if (rc == 0 && (v = reply_value(&m, "onions/detached", &n)) != NULL)
+	if (rc == 0 && (v = oc_reply_value(&m, "onions/detached", &n)) != NULL)
 		each_id(ctx, v, n, "detached", "detached (ADD_ONION Flags=Detach)");
 	msg_free(&m);
 	return rc < 0 ? rc : auth_view(ctx, NULL, show, "list");
@@ -782,18 +798,18 @@ static int auth_add(struct local_ctx *ctx, const struct words *ws)
 	uint8_t k[32];
 	bool perm = false;
 	size_t i = 1, keyi;
-	if (ws->count >= 3 && ws->w[2][0] != '-' && addr_arg(ws, i++, addr, "auth add", ctx->err) < 0)
+	if (ws->count >= 3 && ws->w[2][0] != '-' && oc_addr_arg(ws, i++, addr, "auth add", ctx->err) < 0)
 		return -1;
 	keyi = i++;
-	if (keyi >= ws->count || x25519_arg(ws->w[keyi], ws->n[keyi], k, from_key, msg, sizeof(msg)) < 0) {
+	if (keyi >= ws->count || oc_x25519_arg(ws->w[keyi], ws->n[keyi], k, from_key, msg, sizeof(msg)) < 0) {
 		buf_printf(ctx->err, BUF_NOLIMIT, "/onion auth add: KEY: %s", keyi >= ws->count ? "missing: expected x25519:<base64>, base32 or an .auth_private file" : msg);
 		return -1;
 	}
 	for (; i < ws->count; i++) {
-		if (is(ws, i, "--permanent"))
+		if (oc_is(ws, i, "--permanent"))
 			perm = true;
-		else if (!is(ws, i, "--name") || opt_value(ws, i++, name, sizeof(name) - 3, "auth add", ctx->err) < 0)
-			return ctx->err->len ? -1 : unknown_option(ws, i, "auth add", "--name NAME or --permanent", ctx->err);
+		else if (!oc_is(ws, i, "--name") || oc_opt_value(ws, i++, name, sizeof(name) - 3, "auth add", ctx->err) < 0)
+			return ctx->err->len ? -1 : oc_unknown_option(ws, i, "auth add", "--name NAME or --permanent", ctx->err);
 	}
 	if (addr[0] == '\0')
 		memcpy(addr, from_key, sizeof(addr));
@@ -808,12 +824,12 @@ static int auth_add(struct local_ctx *ctx, const struct words *ws)
 	struct tc_msg m = {0};
 	int rc = command_prepare(line, strlen(line), NULL, 0, false, &wire, ctx->err);
 	if (rc == 0)
-		rc = call(ctx, line, &m, "auth add");
+		rc = oc_call(ctx, line, &m, "auth add");
 	if (rc == 0 && !msg_ok(&m))
-		rc = refused(ctx, &m, "auth add", "ONION_CLIENT_AUTH_ADD");
+		rc = oc_refused(ctx, &m, "auth add", "ONION_CLIENT_AUTH_ADD");
 	const char *note = m.code == 251 ? "replaced the key it had" : m.code == 252 ? "and decrypted its cached descriptor" : "";
 	if (rc == 0 && ctx->json)
-		json_obj(ctx->out, (const char *const[]){"added", addr, "note", note[0] ? note : NULL, NULL});
+		oc_json_obj(ctx->out, (const char *const[]){"added", addr, "note", note[0] ? note : NULL, NULL});
 	else if (rc == 0)
 		fprintf(ctx->out, "client key added for %s.onion%s%s\n", addr, note[0] ? ": " : "", note);
 	OPENSSL_cleanse(line, sizeof(line));
@@ -830,17 +846,17 @@ static int auth_remove(struct local_ctx *ctx, const struct words *ws)
 {
 	char addr[ONION_ADDR_LEN + 1], line[100];
 	struct tc_msg m = {0};
-	if (addr_arg(ws, 1, addr, "auth remove", ctx->err) < 0)
+	if (oc_addr_arg(ws, 1, addr, "auth remove", ctx->err) < 0)
 		return -1;
 	if (ws->count > 2)
-		return unknown_option(ws, 2, "auth remove", "only ADDR", ctx->err);
+		return oc_unknown_option(ws, 2, "auth remove", "only ADDR", ctx->err);
 	snprintf(line, sizeof(line), "ONION_CLIENT_AUTH_REMOVE %s", addr);
-	int rc = call(ctx, line, &m, "auth remove");
+	int rc = oc_call(ctx, line, &m, "auth remove");
 	if (rc == 0 && !msg_ok(&m))
-		rc = refused(ctx, &m, "auth remove", "ONION_CLIENT_AUTH_REMOVE");
+		rc = oc_refused(ctx, &m, "auth remove", "ONION_CLIENT_AUTH_REMOVE");
 	const char *note = m.code == 251 ? "it had none" : "";
 	if (rc == 0 && ctx->json)
-		json_obj(ctx->out, (const char *const[]){"removed", addr, "note", note[0] ? note : NULL, NULL});
+		oc_json_obj(ctx->out, (const char *const[]){"removed", addr, "note", note[0] ? note : NULL, NULL});
 	else if (rc == 0)
 		fprintf(ctx->out, "client key removed for %s.onion%s%s\n", addr, note[0] ? ": " : "", note);
 	msg_free(&m);
@@ -850,22 +866,22 @@ static int auth_remove(struct local_ctx *ctx, const struct words *ws)
 static int onion_auth(struct local_ctx *ctx, const struct local_args *a)
 {
 	struct words ws;
-	if (split(a, &ws, "auth", ctx->err) < 0)
+	if (oc_split(a, &ws, "auth", ctx->err) < 0)
 		return -1;
-	if (is(&ws, 0, "add"))
+	if (oc_is(&ws, 0, "add"))
 		return auth_add(ctx, &ws);
-	if (is(&ws, 0, "remove"))
+	if (oc_is(&ws, 0, "remove"))
 		return auth_remove(ctx, &ws);
-	if (is(&ws, 0, "list")) {
+	if (oc_is(&ws, 0, "list")) {
 		char addr[ONION_ADDR_LEN + 1];
 		bool show = false, have = false;
 		for (size_t i = 1; i < ws.count; i++) {
-			if (is(&ws, i, "--show-secrets"))
+			if (oc_is(&ws, i, "--show-secrets"))
 				show = true;
-			else if (!have && addr_arg(&ws, i, addr, "auth list", ctx->err) == 0)
+			else if (!have && oc_addr_arg(&ws, i, addr, "auth list", ctx->err) == 0)
 				have = true;
 			else
-				return ctx->err->len ? -1 : unknown_option(&ws, i, "auth list", "ADDR or --show-secrets", ctx->err);
+				return ctx->err->len ? -1 : oc_unknown_option(&ws, i, "auth list", "ADDR or --show-secrets", ctx->err);
 		}
 		return auth_view(ctx, have ? addr : NULL, show, "auth list");
 	}
@@ -888,21 +904,21 @@ struct decode {
 static int decode_args(struct local_ctx *ctx, const struct words *ws, struct decode *d)
 {
 	char msg[ONION_ADDR_MSG];
-	if (addr_arg(ws, 0, d->addr, "decode", ctx->err) < 0)
+	if (oc_addr_arg(ws, 0, d->addr, "decode", ctx->err) < 0)
 		return -1;
 	for (size_t i = 1; i < ws->count; i++) {
-		if (is(ws, i, "--file")) {
-			if (opt_value(ws, i++, d->file, sizeof(d->file), "decode", ctx->err) < 0)
+		if (oc_is(ws, i, "--file")) {
+			if (oc_opt_value(ws, i++, d->file, sizeof(d->file), "decode", ctx->err) < 0)
 				return -1;
-		} else if (is(ws, i, "--key") && i + 1 < ws->count && d->nkeys < DECODE_KEYS) {
+		} else if (oc_is(ws, i, "--key") && i + 1 < ws->count && d->nkeys < DECODE_KEYS) {
 			i++;
-			if (x25519_arg(ws->w[i], ws->n[i], d->keys[d->nkeys], NULL, msg, sizeof(msg)) < 0) {
+			if (oc_x25519_arg(ws->w[i], ws->n[i], d->keys[d->nkeys], NULL, msg, sizeof(msg)) < 0) {
 				buf_printf(ctx->err, BUF_NOLIMIT, "/onion decode: --key: %s", msg);
 				return -1;
 			}
 			d->nkeys++;
 		} else {
-			return unknown_option(ws, i, "decode", "--key KEY or --file FILE", ctx->err);
+			return oc_unknown_option(ws, i, "decode", "--key KEY or --file FILE", ctx->err);
 		}
 	}
 	return 0;
@@ -915,7 +931,7 @@ static int decode_fetch(struct local_ctx *ctx, struct decode *d)
 	static const char *const names[] = {"tor's client cache", "tor's own service"};
 	if (d->file[0]) {
 		d->text = malloc(200001);
-		ssize_t n = d->text ? read_file(d->file, (uint8_t *)d->text, 200000) : -1;
+		ssize_t n = d->text ? oc_read_file(d->file, (uint8_t *)d->text, 200000) : -1;
 		if (n < 0) {
 			buf_printf(ctx->err, BUF_NOLIMIT, "/onion decode: --file %s: %s", d->file,
 				   n == -2 ? "too big for a descriptor" : "not a readable file");
@@ -931,9 +947,9 @@ static int decode_fetch(struct local_ctx *ctx, struct decode *d)
 		size_t n;
 		const char *v;
 		snprintf(line, sizeof(line), "GETINFO %s%s", keys[i], d->addr);
-		if (call(ctx, line, &m, "decode") < 0)
+		if (oc_call(ctx, line, &m, "decode") < 0)
 			return -1;
-		if (msg_ok(&m) && (v = reply_value(&m, line + 8, &n)) != NULL && n > 0 && (d->text = malloc(n + 1))) {
+		if (msg_ok(&m) && (v = oc_reply_value(&m, line + 8, &n)) != NULL && n > 0 && (d->text = malloc(n + 1))) {
 			memcpy(d->text, v, n);
 			d->tlen = n;
 			d->source = names[i];
@@ -1020,7 +1036,7 @@ static void decode_show(struct local_ctx *ctx, const struct decode *d, const str
 		snprintf(rev, sizeof(rev), "\1%llu", (unsigned long long)o->revision);
 		snprintf(nintro, sizeof(nintro), "\1%zu", o->nintro);
 		bool need = o->auth_used || o->inner == ONION_INNER_AUTH_NEEDED || o->inner == ONION_INNER_AUTH_WRONG;
-		json_obj(ctx->out, (const char *const[]){"address", d->addr, "source", d->source, "lifetime_minutes", lt,
+		oc_json_obj(ctx->out, (const char *const[]){"address", d->addr, "source", d->source, "lifetime_minutes", lt,
 							  "revision", rev, "signing_cert_expires", expiry, "signature_valid",
 							  o->sig_ok ? "\1true" : "\1false", "client_auth_required",
 							  need ? "\1true" : "\1false", "client_auth", auth,
@@ -1037,7 +1053,7 @@ static void decode_show(struct local_ctx *ctx, const struct decode *d, const str
 			buf_append(&ls, "]", 2, BUF_NOLIMIT);
 			char idx[24];
 			snprintf(idx, sizeof(idx), "\1%zu", i + 1);
-			json_obj(ctx->out, (const char *const[]){"address", d->addr, "intro_point", idx, "link_specifiers", ls.p, NULL});
+			oc_json_obj(ctx->out, (const char *const[]){"address", d->addr, "intro_point", idx, "link_specifiers", ls.p, NULL});
 			buf_free(&ls);
 		}
 		return;
@@ -1062,7 +1078,7 @@ static int onion_decode(struct local_ctx *ctx, const struct local_args *a)
 	char msg[ONION_ADDR_MSG];
 	uint8_t pk[32];
 	int rc = -1;
-	if (d == NULL || o == NULL || split(a, &ws, "decode", ctx->err) < 0 || decode_args(ctx, &ws, d) < 0 ||
+	if (d == NULL || o == NULL || oc_split(a, &ws, "decode", ctx->err) < 0 || decode_args(ctx, &ws, d) < 0 ||
 	    decode_fetch(ctx, d) < 0)
 		goto out;
 	decode_known_keys(ctx, d);
@@ -1093,9 +1109,11 @@ static const struct cmd_sub onion_subs[] = {
 	{"address", "KEYFILE|PUBKEY", "the onion address of a key (tor's key files, base32/base64 public key)",
 	 onion_address, CMD_NO_TOR, {{.kind = HINT_PATH}}},
 	{"new", "PORT[,TARGET] ... [--key FILE] [--save-key FILE] [--detach] [--client-auth PUBKEY ...] "
-		"[--max-streams N] [--pow] [--show-secrets]",
-	 "create an onion service (ADD_ONION); the private key masked unless --show-secrets", onion_new, 0,
-	 {{.kind = HINT_NONE}}},
+		"[--max-streams N] [--pow] [--show-secrets] [--timeout S]",
+	 "create an onion service (ADD_ONION), then follow its descriptor uploads per HSDir (HS_DESC) until each "
+	 "answered or --timeout S (30; 0 skips); the private key masked unless --show-secrets", onion_new, 0,
+	 {{.kind = HINT_WORDS, .words = "--key --save-key --detach --client-auth --max-streams --pow --show-secrets "
+					"--timeout"}}},
 	{"del", "ADDR", "remove an onion service made by ADD_ONION (DEL_ONION)", onion_del, 0, {{.kind = HINT_ONION_ID}}},
 	{"list", "[--show-secrets]", "this tor's ADD_ONION services and client authorization keys", onion_list, 0,
 	 {{.kind = HINT_WORDS, .words = "--show-secrets"}}},
@@ -1105,6 +1123,11 @@ static const struct cmd_sub onion_subs[] = {
 	{"decode", "ADDR [--key KEY ...] [--file FILE]",
 	 "decrypt a descriptor tor has (client cache or own service) or a file: lifetime, revision, client auth, "
 	 "intro points", onion_decode, 0, {{.kind = HINT_CLIENT_AUTH}, {.kind = HINT_WORDS, .words = "--key --file"}}},
+	{"check", "ADDR [--port P] [--timeout S] [--key KEY ...]",
+	 "is the service reachable from this tor? descriptor per HSDir (HSFETCH), its decoding, and with --port "
+	 "introduction, rendezvous and the stream through the SocksPort; the verdict names the phase that failed "
+	 "(exit 0 reachable, 1 not, 3 no SocksPort)", onion_check, 0,
+	 {{.kind = HINT_CLIENT_AUTH}, {.kind = HINT_WORDS, .words = "--port --timeout --key"}}},
 	{NULL, NULL, NULL, NULL, 0, {{.kind = HINT_NONE}}},
 };
 
@@ -1113,8 +1136,8 @@ static int exec_onion(struct local_ctx *ctx, const struct local_args *a)
 	const char *p = a->args, *end = a->args + a->alen, *w;
 	size_t n;
 	if (!tok_word(&p, end, &w, &n)) {
-		buf_printf(ctx->err, BUF_NOLIMIT, "/onion: missing subcommand: keygen, address, new, del, list, auth or "
-			   "decode (/help /onion)");
+		buf_printf(ctx->err, BUF_NOLIMIT, "/onion: missing subcommand: keygen, address, new, del, list, auth, "
+			   "decode or check (/help /onion)");
 		return -1;
 	}
 	for (const struct cmd_sub *s = onion_subs; s->name; s++) {
@@ -1130,7 +1153,7 @@ static int exec_onion(struct local_ctx *ctx, const struct local_args *a)
 	char shown[80];
 	val_display(w, n, shown, sizeof(shown));
 	buf_printf(ctx->err, BUF_NOLIMIT, "/onion: unknown subcommand '%s': expected keygen, address, new, del, list, "
-		   "auth or decode", shown);
+		   "auth, decode or check", shown);
 	return -1;
 }
 
@@ -1171,6 +1194,6 @@ const struct cmd_def cmd_local_onion = {
 		"writes it to a file); files are written mode 0600 and never overwritten. --json: one object per\n"
 		"result.",
 	.example = "/onion new 80,127.0.0.1:8080 --save-key web.key",
-	.hints = {{.kind = HINT_WORDS, .words = "keygen address new del list auth decode"}},
+	.hints = {{.kind = HINT_WORDS, .words = "keygen address new del list auth decode check"}},
 	.subs = onion_subs,
 };

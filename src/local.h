@@ -52,6 +52,7 @@ struct local_ctx {
 	bool offline;              /* the connection is lost (CMD_OFFLINE commands run) */
 	bool json;                 /* --json / /format json: results as JSON objects */
 	bool leave;                /* set by /quit when offline: the front end leaves */
+	int status;                /* a verdict for the exit status (/onion check: 1 unreachable) */
 	FILE *out;
 	struct buf *err;           /* why exec returned -1 */
 	const struct local_front *front;

@@ -19,6 +19,7 @@
 #include "exitcode.h"
 #include "launch.h"
 #include "local.h"
+#include "onion_cmd.h"
 #include "repl.h"
 #include "script.h"
 #include "secret.h"
@@ -554,6 +555,7 @@ static int connect_and_run(struct options *o, const struct tor_proc *launched, b
 	ctl_init(&s.ctl, fd, CTL_DEFAULT_LIMIT, o->timeout_s * 1000 >= INT_MAX ? INT_MAX : (int)(o->timeout_s * 1000));
 	s.ctl.stop = &stop_requested;
 	session_init(&s, NULL, NULL, NULL);
+	onion_watch_install(&s);
 
 	struct reconnector recon = {.o = o, .ep = ep};
 	struct auth_result ar;

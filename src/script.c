@@ -219,8 +219,12 @@ static void submit(struct runner *r, const char *line, size_t len, const char *b
 	const struct cmd_def *d = local_find(line, len, body, blen, has_body, &a, &err);
 	struct local_ctx ctx = {.s = r->s, .wait = &r->wait, .now_ms = mono_ms(), .out = stdout, .err = &err,
 				.front = &script_front, .ud = r, .json = r->o->render.fmt == FMT_JSON};
-	if (d == NULL || local_exec(d, &ctx, &a) < 0)
+	if (d == NULL || local_exec(d, &ctx, &a) < 0) {
+		if (ctx.status != 0 && r->rc == EXIT_ALL_OK)
+			r->rc = ctx.status; /* /onion check: 3, no SocksPort */
 		refused(r, lineno, err.p ? err.p : "failed");
+	} else if (ctx.status != 0 && r->rc == EXIT_ALL_OK)
+		r->rc = ctx.status;
 	buf_free(&err);
 }
 

@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "command.h"
+#include "event.h"
 
 void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_event, void *ud)
 {
@@ -22,12 +23,21 @@ void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_
 	s->call_reply = NULL;
 	s->call_done = false;
 	s->dispatching = false;
+	s->events = 0;
+	s->tap = NULL;
+	s->tap_ud = NULL;
+	s->observe = NULL;
+	s->observe_ud = NULL;
+	s->observe_free = NULL;
 }
 
 void session_free(struct session *s)
 {
 	buf_free(&s->wire);
 	buf_free(&s->pending);
+	if (s->observe_free)
+		s->observe_free(s->observe_ud);
+	s->observe_ud = NULL;
 	ctl_close(&s->ctl);
 }
 
@@ -43,6 +53,7 @@ static void push_pending(struct session *s, const struct cmd_def *def, bool inte
 	buf_append(&s->pending, &pc, sizeof(pc), BUF_NOLIMIT);
 }
 
+#define SESSION_WAIT_TICK_MS 200
 #define SESSION_CALL_TAG "call"
 
 static struct pending_cmd *oldest(const struct session *s)
@@ -100,6 +111,22 @@ void session_reset(struct session *s, int fd)
 	s->quit_sent = s->closed_by_quit = false;
 	buf_reset(&s->pending);
 	s->answering = NULL;
+	s->events = 0; /* a new connection starts with none */
+}
+
+/* A parsed SETEVENTS: the set it asks for, taken when tor says OK. */
+static void note_setevents(struct session *s, const struct command *c)
+{
+	const struct cmd *p = &c->parsed;
+	if (p->def == NULL || !(p->def->flags & CMD_SETS_EVENTS) || npending(s) == 0)
+		return;
+	struct pending_cmd *pc = (struct pending_cmd *)(void *)(s->pending.p + s->pending.len) - 1;
+	pc->sets_events = true;
+	for (size_t i = 0; i < p->nitems; i++) {
+		const struct event_def *d = event_def_find(p->items[i].val, p->items[i].vlen);
+		if (d)
+			pc->events |= (uint64_t)1 << (d - event_defs);
+	}
 }
 
 int session_send(struct session *s, const struct command *c)
@@ -108,6 +135,7 @@ int session_send(struct session *s, const struct command *c)
 		return -1;
 	s->inflight++;
 	push_pending(s, c->def, false, c->word, c->label);
+	note_setevents(s, c);
 	/* tor closes after answering, whatever follows QUIT on the line */
 	if (c->def && (c->def->flags & CMD_CLOSES))
 		s->quit_sent = true;
@@ -146,6 +174,8 @@ static int dispatch_reply(struct session *s, const struct tc_msg *m)
 	} else {
 		if (s->inflight > 0)
 			s->inflight--;
+		if (pc.sets_events && msg_ok(m))
+			s->events = pc.events;
 		s->answering = &pc;
 		if (s->on_reply)
 			s->on_reply(s->ud, m);
@@ -163,6 +193,10 @@ static int dispatch(struct session *s)
 	s->dispatching = true;
 	while ((rc = ctl_next(&s->ctl, &m)) > 0) {
 		if (m->event) {
+			if (s->observe)
+				s->observe(s->observe_ud, m);
+			if (s->tap && s->tap(s->tap_ud, m))
+				continue;
 			if (s->on_event)
 				s->on_event(s->ud, m);
 		} else if (dispatch_reply(s, m) < 0) {
@@ -214,6 +248,37 @@ int session_call(struct session *s, const char *command, struct tc_msg *reply, s
 	s->call_reply = NULL;
 	if (s->call_done)
 		return 0;
+	buf_printf(err, BUF_NOLIMIT, "%s", s->ctl.state != CTL_OPEN ? s->ctl.err : "stopped");
+	return -1;
+}
+
+int session_wait(struct session *s, long deadline_ms, int extra_fd, short *extra_events,
+		 bool (*step)(void *ud, short revents), void *ud, struct buf *err)
+{
+	if (s->dispatching) {
+		buf_printf(err, BUF_NOLIMIT, "cannot wait now (a reply is being delivered)");
+		return -1;
+	}
+	if (step(ud, 0))
+		return 0;
+	while (s->ctl.state == CTL_OPEN && !(s->ctl.stop && *s->ctl.stop)) {
+		struct pollfd p[2] = {{.fd = s->ctl.fd, .events = POLLIN},
+				      {.fd = extra_fd, .events = extra_events ? *extra_events : 0}};
+		long now = mono_ms(), due = session_deadline(s);
+		if (now >= deadline_ms)
+			return 1;
+		if (due < 0 || due > deadline_ms)
+			due = deadline_ms;
+		if (due > now + SESSION_WAIT_TICK_MS)
+			due = now + SESSION_WAIT_TICK_MS; /* step sees time pass */
+		int n = poll(p, extra_fd >= 0 ? 2 : 1, due > now ? (int)(due - now) : 0);
+		if (n < 0 && errno != EINTR)
+			break;
+		if ((n > 0 && p[0].revents && session_pump(s) < 0) || session_timed_out(s, mono_ms()))
+			break;
+		if (step(ud, n > 0 && extra_fd >= 0 ? p[1].revents : 0))
+			return 0;
+	}
 	buf_printf(err, BUF_NOLIMIT, "%s", s->ctl.state != CTL_OPEN ? s->ctl.err : "stopped");
 	return -1;
 }

@@ -4,6 +4,7 @@
 #define TORSH_SESSION_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "cmd.h"
@@ -22,7 +23,13 @@ struct pending_cmd {
 				    * know the word (/raw) and for internal ones */
 	char word[33];             /* its command word as sent; for internal ones the tag */
 	char label[72];            /* how messages name it (struct command) */
+	bool sets_events;          /* a parsed SETEVENTS: `events` when tor says OK */
+	uint64_t events;
 };
+
+/* A torsh command watching events while it runs: sees every event first;
+ * returning true keeps it from on_event (one the user did not ask for). */
+typedef bool (*session_tap_fn)(void *ud, const struct tc_msg *m);
 
 struct session {
 	struct ctl ctl;
@@ -41,6 +48,16 @@ struct session {
 	/* session_call's reply, when it has come */
 	struct tc_msg *call_reply;
 	bool call_done;
+	/* the user's event subscription: a bit per event_defs[] index, as
+	 * the last SETEVENTS tor accepted set it (a /raw one is not parsed) */
+	uint64_t events;
+	session_tap_fn tap;
+	void *tap_ud;
+	/* a record kept for the whole session (what /onion status shows):
+	 * sees every event, hides none; observe_free(observe_ud) at the end */
+	session_tap_fn observe;
+	void *observe_ud;
+	void (*observe_free)(void *ud);
 };
 
 void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_event, void *ud);
@@ -66,6 +83,14 @@ int session_internal(struct session *s, const char *tag, const char *command);
  * reply is overdue (--timeout), or when called while delivering. The
  * command is trusted text, CRLF added here. */
 int session_call(struct session *s, const char *command, struct tc_msg *reply, struct buf *err);
+/* Deliver events and replies until step(ud, revents) returns true, the
+ * mono_ms deadline passes, the connection ends or a stop is asked. step
+ * runs after every wake-up; *extra_events on extra_fd (-1: none) are
+ * polled too and step gets their revents (0 when not ready); step may
+ * change *extra_events. 0 step said done, 1 deadline, -1 with err (the
+ * connection is gone, or stopped). */
+int session_wait(struct session *s, long deadline_ms, int extra_fd, short *extra_events,
+		 bool (*step)(void *ud, short revents), void *ud, struct buf *err);
 /* Read what the socket has and dispatch it. 0 fine, -1 connection gone
  * (check closed_by_quit: not an error then). A reply while no command
  * awaits one is a protocol error. */

@@ -48,6 +48,7 @@ static const struct {
 	{"src/shellcmd.c", "/circuits", "messages naming the command"},
 	{"src/shellcmd.c", "/streams", "messages naming the command"},
 	{"src/cmd_onion_local.c", "*", "/onion builds the ADD_ONION, DEL_ONION and ONION_CLIENT_AUTH_* requests it sends"},
+	{"src/cmd_onion_live.c", "*", "/onion check and the upload view send SETEVENTS and HSFETCH and follow the HS_DESC, HS_DESC_CONTENT, CIRC, CIRC_MINOR and STREAM events they name"},
 	{"src/onion.c", "HS_DESC", "the upload state reads HS_DESC event lines (onion.c is pure: no event table)"},
 };
 

@@ -331,7 +331,11 @@ static void completion(void)
 	struct completion out = {0};
 	char got[400];
 	static const char *const cases[][2] = {
-		{"/onion ", "address auth decode del keygen list new"}, /* sorted, as every list */
+		{"/onion ", "address auth check decode del keygen list new"}, /* sorted, as every list */
+		{"/onion ch", "check"},
+		{"/onion check ADDR --p", "--port"},
+		{"/onion check ADDR --port 80 --t", "--timeout"},
+		{"/onion new 80 --ti", "--timeout"},
 		{"/onion ke", "keygen"},
 		{"/onion auth ", "add list remove"},
 		{"/onion keygen ADDR --o", "--out"},
