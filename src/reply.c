@@ -42,11 +42,13 @@ bool msg_ok(const struct tc_msg *m)
 void msg_to_wire(const struct tc_msg *m, wire_piece_fn put, void *ud)
 {
 	for (size_t i = 0; i < m->nlines; i++) {
-		char head[8];
 		size_t len;
 		const char *t = msg_text(m, i, &len);
-		int hn = snprintf(head, sizeof(head), "%03d%c", m->lines[i].code, m->lines[i].sep);
-		put(ud, head, hn > 0 && (size_t)hn < sizeof(head) ? (size_t)hn : 0, false);
+		/* the reader took the code from three digits: it has three */
+		int code = m->lines[i].code;
+		char head[4] = {(char)('0' + code / 100 % 10), (char)('0' + code / 10 % 10), (char)('0' + code % 10),
+				m->lines[i].sep};
+		put(ud, head, code >= 100 && code <= 999 ? sizeof(head) : 0, false);
 		put(ud, t, len, true);
 		if (m->lines[i].sep != '+')
 			continue;
