@@ -223,15 +223,37 @@ const struct event_def *event_def_find(const char *name, size_t len)
 
 /* ---- the parser ---- */
 
-static const struct field_spec *kw_spec(const struct event_def *d, const char *k, size_t klen)
+/* Tor writes keywords in the schema's order: the search starts after the
+ * last one found, and the length and first byte rule out most names
+ * before a compare. */
+static const struct field_spec *kw_spec(struct event *ev, const char *k, size_t klen)
 {
-	if (d == NULL)
+	const struct event_def *d = ev->def;
+	if (d == NULL || d->nkw == 0)
 		return NULL;
-	/* the length and first byte rule out most names before a compare */
-	for (size_t i = 0; i < d->nkw; i++)
-		if (d->kw[i].len == klen && d->kw[i].name[0] == k[0] && memcmp(d->kw[i].name, k, klen) == 0)
-			return &d->kw[i];
+	size_t i = ev->kw_next < d->nkw ? ev->kw_next : 0;
+	for (size_t n = 0; n < d->nkw; n++, i = i + 1 == d->nkw ? 0 : i + 1) {
+		const struct field_spec *f = &d->kw[i];
+		if (f->len == klen && f->name[0] == k[0] && memcmp(f->name, k, klen) == 0) {
+			ev->kw_next = i + 1;
+			return f;
+		}
+	}
 	return NULL;
+}
+
+/* event_def_find through the event's memo of types seen. */
+static const struct event_def *def_lookup(struct event *ev, const char *t, size_t n)
+{
+	size_t h = (n * 7 + (unsigned char)t[0] + (unsigned char)t[n - 1] * 3) % (sizeof(ev->def_memo) / sizeof(ev->def_memo[0]));
+	const struct event_def *d = ev->def_memo[h];
+	if (d && strncmp(d->name, t, n) == 0 && d->name[n] == '\0')
+		return d;
+	d = event_def_find(t, n);
+	/* only a type as the schema spells it: a hit must be an exact match */
+	if (d && memcmp(d->name, t, n) == 0)
+		ev->def_memo[h] = d;
+	return d;
 }
 
 static struct ev_field *new_field(struct event *ev)
@@ -308,7 +330,7 @@ static size_t token_end(const char *p, size_t n, size_t i, bool q)
  * with KEY made of letters, digits and '_' (tor's keyword syntax; $FP=nick,
  * an old LongName form, is positional), else 0. One pass: the key, then
  * the plain bytes up to a space, and only a quote needs the slow way. */
-static size_t token_scan(const char *p, size_t n, size_t *klen)
+static inline size_t token_scan(const char *p, size_t n, size_t *klen)
 {
 	size_t i = 0;
 	while (i < n && key_char[(unsigned char)p[i]])
@@ -334,7 +356,7 @@ static int add_keyword(struct event *ev, const char *t, size_t tl, size_t k)
 	f->name = t;
 	f->name_len = k;
 	f->keyword = true;
-	set_type(f, kw_spec(ev->def, t, k));
+	set_type(f, kw_spec(ev, t, k));
 	set_value(ev, f, t + k + 1, tl - k - 1);
 	return 0;
 }
@@ -407,7 +429,7 @@ static int parse_more(struct event *ev, const char *t, size_t len)
 	f->keyword = true;
 	f->name = t;
 	f->name_len = eq ? (size_t)(eq - t) : len;
-	set_type(f, kw_spec(ev->def, t, f->name_len));
+	set_type(f, kw_spec(ev, t, f->name_len));
 	if (eq)
 		set_value(ev, f, eq + 1, len - f->name_len - 1);
 	else
@@ -465,12 +487,15 @@ static int message_from_data(struct event *ev)
 int event_parse(const struct tc_msg *m, struct event *ev)
 {
 	ev->nfields = 0;
+	ev->kw_next = 0;
 	ev->def = NULL;
 	ev->data = NULL;
 	ev->data_len = 0;
 	ev->message_in_data = false;
 	ev->type = NULL;
 	ev->type_len = 0;
+	ev->line = NULL;
+	ev->line_len = 0;
 	buf_reset(&ev->store);
 	if (!m->event || m->nlines == 0)
 		return -1;
@@ -485,9 +510,11 @@ int event_parse(const struct tc_msg *m, struct event *ev)
 		tl++;
 	if (tl == 0)
 		return -1;
+	ev->line = t;
+	ev->line_len = len;
 	ev->type = t;
 	ev->type_len = tl;
-	ev->def = event_def_find(t, tl);
+	ev->def = def_lookup(ev, t, tl);
 	if (parse_first(ev, t + tl, len - tl) < 0)
 		return -1;
 	size_t last = m->nlines;

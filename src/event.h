@@ -61,6 +61,8 @@ struct ev_field {
 };
 
 struct event {
+	const char *line;      /* the first line's text as sent: type, words and keywords point into it */
+	size_t line_len;
 	const char *type;      /* the event name as sent */
 	size_t type_len;
 	const struct event_def *def; /* NULL for an event type torsh does not know */
@@ -79,6 +81,9 @@ struct event {
 		unsigned char len;
 		char val[23];
 	} memo[64];
+	/* The same for event types: a def by the type's bytes as sent. */
+	const struct event_def *def_memo[16];
+	size_t kw_next;        /* the schema keyword after the last one found */
 };
 
 /* Parse an event message into `ev`, reusing its storage (so a flood costs no

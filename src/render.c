@@ -56,6 +56,9 @@ struct jout {
 	struct buf *b;
 	FILE *out;
 	struct json_names *names;
+	/* JSON: bytes known to need no escape (an event's first line, when
+	 * it is printable ASCII without '"' or '\\'); else an empty range */
+	uintptr_t plain_lo, plain_hi;
 };
 
 static void jflush(struct jout *w)
@@ -67,7 +70,7 @@ static void jflush(struct jout *w)
 
 /* Room for n more bytes at the buffer's end (what it holds goes to the
  * FILE first when it would pass OUT_CHUNK); NULL out of memory. */
-static char *jroom(struct jout *w, size_t n)
+static char *jroom_slow(struct jout *w, size_t n)
 {
 	struct buf *b = w->b;
 	if (b->len > 0 && b->len + n > OUT_CHUNK)
@@ -75,6 +78,14 @@ static char *jroom(struct jout *w, size_t n)
 	if (b->cap - b->len <= n && buf_reserve(b, n, BUF_NOLIMIT) < 0)
 		return NULL;
 	return b->p + b->len;
+}
+
+static inline char *jroom(struct jout *w, size_t n)
+{
+	struct buf *b = w->b;
+	if (b->len + n <= OUT_CHUNK && b->cap - b->len > n)
+		return b->p + b->len;
+	return jroom_slow(w, n);
 }
 
 static inline void jput(struct jout *w, const char *p, size_t n)
@@ -209,7 +220,13 @@ static void timestamp(struct renderer *r, struct buf *b, const struct render_opt
 {
 	if (at == 0) {
 		struct timespec ts;
+#ifdef CLOCK_REALTIME_COARSE
+		/* a few ms behind at most, and a fraction of the cost: the
+		 * timestamp shows whole seconds */
+		clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+#else
 		clock_gettime(CLOCK_REALTIME, &ts);
+#endif
 		at = ts.tv_sec;
 	}
 	if (!r->ts_valid || r->ts_sec != at) {
@@ -492,53 +509,99 @@ static inline uint64_t json_special8(uint64_t x)
  * is reserved at once. */
 #define JSON_SLICE 4096
 
-/* The inside of a JSON string: runs of plain bytes copied whole. A piece
- * may end inside a UTF-8 sequence only where the bytes themselves do
- * (callers cut at line ends); a slice never cuts one. */
-static void json_chars(struct jout *w, const char *s, size_t n)
+/* The JSON escaping of the sequences that start in s[0..take) (the last
+ * may run on, up to n) into o, which has room for 6 * (take + 3) bytes;
+ * *olen is what it wrote. Returns the input bytes it stands for. Runs of
+ * plain bytes are copied eight at a time; a run's last few bytes too, by
+ * one more (overlapping) word when what precedes them was copied as it
+ * is. */
+static size_t json_some(const char *s, size_t n, size_t take, char *o, size_t *olen)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k = 0, verbatim = 0; /* output from `verbatim` on is the input as it is */
+	while (i < take) {
+		uint64_t x;
+		for (; i + 8 <= take && !json_special8(x = swar_load(p + i)); i += 8, k += 8)
+			memcpy(o + k, &x, 8);
+		if (i + 8 > take && take >= 8 && take - 8 >= verbatim && !json_special8(x = swar_load(p + take - 8))) {
+			memcpy(o + k - (i - (take - 8)), &x, 8);
+			k += take - i;
+			i = take;
+			break;
+		}
+		while (i < take && json_plain[p[i]])
+			o[k++] = s[i++];
+		if (i >= take)
+			break;
+		char esc[8];
+		size_t skip = json_escape(p, n, i, esc), len;
+		if (skip == 0) {
+			/* UTF-8 that shows as what it is */
+			uint32_t cp;
+			size_t bad;
+			len = utf8_decode(p + i, n - i, &cp, &bad);
+			memcpy(o + k, s + i, len);
+			i += len;
+		} else {
+			len = strlen(esc);
+			memcpy(o + k, esc, len);
+			i += skip;
+			verbatim = i;
+		}
+		k += len;
+	}
+	*olen = k;
+	return i;
+}
+
+/* The inside of a JSON string, a slice at a time. A piece may end inside a
+ * UTF-8 sequence only where the bytes themselves do (callers cut at line
+ * ends); a slice never cuts one. */
+static void json_chars(struct jout *w, const char *s, size_t n)
+{
+	if ((uintptr_t)s >= w->plain_lo && (uintptr_t)s + n <= w->plain_hi) {
+		jput(w, s, n);
+		return;
+	}
 	while (n > 0) {
-		size_t take = n < JSON_SLICE ? n : JSON_SLICE, i = 0, k = 0;
+		size_t take = n < JSON_SLICE ? n : JSON_SLICE, k;
 		char *o = jroom(w, 6 * (take + 3));
 		if (o == NULL)
 			return;
-		while (i < take) {
-			/* eight plain bytes at a time (the room reserved
-			 * takes them), then byte by byte up to what is not */
-			for (uint64_t x; i + 8 <= take && !json_special8(x = swar_load(p + i)); i += 8, k += 8)
-				memcpy(o + k, &x, 8);
-			while (i < take && json_plain[p[i]])
-				o[k++] = s[i++];
-			if (i >= take)
-				break;
-			char esc[8];
-			size_t skip = json_escape(p, n, i, esc), len;
-			if (skip == 0) {
-				/* UTF-8 that shows as what it is */
-				uint32_t cp;
-				size_t bad;
-				len = utf8_decode(p + i, n - i, &cp, &bad);
-				memcpy(o + k, s + i, len);
-			} else {
-				len = strlen(esc);
-				memcpy(o + k, esc, len);
-			}
-			k += len;
-			i += skip ? skip : len;
-		}
+		size_t used = json_some(s, n, take, o, &k);
 		w->b->len += k;
-		s += i;
-		p += i;
-		n -= i;
+		s += used;
+		n -= used;
 	}
 }
 
+/* A JSON string; a short one (nearly all) in one reservation. */
 static void json_str(struct jout *w, const char *s, size_t n)
 {
-	jputc(w, '"');
-	json_chars(w, s, n);
-	jputc(w, '"');
+	if ((uintptr_t)s >= w->plain_lo && (uintptr_t)s + n <= w->plain_hi) {
+		char *o = jroom(w, n + 2);
+		if (o == NULL)
+			return;
+		o[0] = '"';
+		memcpy(o + 1, s, n);
+		o[n + 1] = '"';
+		w->b->len += n + 2;
+		return;
+	}
+	if (n > JSON_SLICE) {
+		jputc(w, '"');
+		json_chars(w, s, n);
+		jputc(w, '"');
+		return;
+	}
+	char *o = jroom(w, 6 * (n + 3) + 2);
+	if (o == NULL)
+		return;
+	size_t k;
+	o[0] = '"';
+	json_some(s, n, n, o + 1, &k);
+	o[k + 1] = '"';
+	w->b->len += k + 2;
 }
 
 struct json_wire {
@@ -643,7 +706,8 @@ static bool names_distinct(const struct event *ev)
 		const struct ev_field *a = &ev->fields[i];
 		for (size_t j = 0; j < i; j++) {
 			const struct ev_field *b = &ev->fields[j];
-			if (a->name_len == b->name_len && memcmp(a->name, b->name, a->name_len) == 0)
+			if (a->name_len == b->name_len && a->name[0] == b->name[0] &&
+			    memcmp(a->name, b->name, a->name_len) == 0)
 				return false;
 		}
 	}
@@ -704,6 +768,10 @@ static void render_json_event(struct renderer *r, struct jout *w, const struct t
 	jint(w, m->code);
 	if (event_parse(m, &r->ev) == 0) {
 		const struct event *ev = &r->ev;
+		if (swar_plain(ev->line, ev->line_len, true)) {
+			w->plain_lo = (uintptr_t)ev->line;
+			w->plain_hi = w->plain_lo + ev->line_len;
+		}
 		jput(w, ",\"event\":", 9);
 		json_str(w, ev->type, ev->type_len);
 		jput(w, ",\"fields\":{", 11);
@@ -1006,7 +1074,7 @@ static void render_json_reply(struct jout *w, const struct tc_msg *m, const stru
 
 void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def, const char *word)
 {
-	struct jout w = {&r->line, out, &r->names};
+	struct jout w = {.b = &r->line, .out = out, .names = &r->names};
 	buf_reset(w.b);
 	switch (r->o.fmt) {
 	case FMT_RAW:
@@ -1046,7 +1114,7 @@ static void render_partial(struct renderer *r, FILE *out, const char *p, size_t 
 		fputc('\n', out);
 		return;
 	}
-	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
+	struct jout jo = {.b = &r->line, .out = out, .names = &r->names}, *w = &jo;
 	buf_reset(w->b);
 	jputs(w, "{\"type\":\"event\",\"code\":");
 	jint(w, atoi(p));

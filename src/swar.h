@@ -5,6 +5,8 @@
  * byte at a time, so only "none" needs to be exact, and it is. */
 #ifndef TORSH_SWAR_H
 #define TORSH_SWAR_H
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -34,5 +36,23 @@ static inline uint64_t swar_has(uint64_t x, unsigned char c)
 static inline uint64_t swar_unprintable(uint64_t x)
 {
 	return (x & SWAR_HIGH) | swar_less(x, 0x20) | swar_has(x, 0x7f);
+}
+
+/* Whether p[0..n) is all printable ASCII; with `quotes`, also free of '"'
+ * and '\\' (what a JSON string can hold as it is). */
+static inline bool swar_plain(const char *p, size_t n, bool quotes)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x = swar_load(p + i);
+		if (swar_unprintable(x) || (quotes && (swar_has(x, '"') | swar_has(x, '\\'))))
+			return false;
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c < 0x20 || c > 0x7e || (quotes && (c == '"' || c == '\\')))
+			return false;
+	}
+	return true;
 }
 #endif
