@@ -614,7 +614,12 @@ static void json_wire_piece(void *ud, const char *p, size_t n, bool eol)
 	struct json_wire *j = ud;
 	if (j->eol)
 		jput(j->w, "\\n", 2);
-	json_chars(j->w, p, n);
+	/* a piece that does not end a line is a code and separator, or a
+	 * dot-stuffing '.' (reply.h): nothing to escape */
+	if (eol)
+		json_chars(j->w, p, n);
+	else
+		jput(j->w, p, n);
 	j->eol = eol;
 }
 
@@ -718,8 +723,20 @@ static void json_field(struct jout *w, const struct ev_field *f, bool first)
 {
 	if (!first)
 		jputc(w, ',');
-	json_str(w, f->name, f->name_len);
-	jputc(w, ':');
+	if (f->keyword) {
+		json_str(w, f->name, f->name_len);
+		jputc(w, ':');
+	} else {
+		/* a positional field's name is the schema's (or "arg"):
+		 * letters only, nothing to escape */
+		char *o = jroom(w, f->name_len + 3);
+		if (o == NULL)
+			return;
+		o[0] = '"';
+		memcpy(o + 1, f->name, f->name_len);
+		memcpy(o + 1 + f->name_len, "\":", 2);
+		w->b->len += f->name_len + 3;
+	}
 	json_field_value(w, f);
 }
 
