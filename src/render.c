@@ -205,11 +205,50 @@ static void raw_piece(void *ud, const char *p, size_t n, bool eol)
 		jputc(r->w, '\n');
 }
 
+/* A data block as tor sent it, unescaped: the reader keeps it with '\n'
+ * line ends, as raw shows it, so it goes out in spans as long as there is
+ * no line to dot-stuff, not a line at a time; then the closing ".". */
+static void raw_block(struct jout *w, const char *d, size_t len)
+{
+	const char *end = d + len;
+	while (d < end) {
+		if (d[0] == '.')
+			jputc(w, '.');
+		const char *next = d;
+		do {
+			const char *nl = memchr(next, '\n', (size_t)(end - next));
+			next = nl ? nl + 1 : end;
+		} while (next < end && next[0] != '.');
+		jput(w, d, (size_t)(next - d));
+		d = next;
+	}
+	if (len > 0 && end[-1] != '\n')
+		jputc(w, '\n');
+	jput(w, ".\n", 2);
+}
+
 /* The wire text, a line end for each CRLF. */
 static void render_raw(struct jout *w, const struct tc_msg *m, const struct render_opts *o)
 {
 	struct raw_out r = {w, o};
-	msg_to_wire(m, raw_piece, &r);
+	if (o->safe) {
+		msg_to_wire(m, raw_piece, &r);
+		return;
+	}
+	for (size_t i = 0; i < m->nlines; i++) {
+		size_t len;
+		const char *t = msg_text(m, i, &len);
+		int code = m->lines[i].code;
+		char head[4] = {(char)('0' + code / 100 % 10), (char)('0' + code / 10 % 10), (char)('0' + code % 10),
+				m->lines[i].sep};
+		jput(w, head, code >= 100 && code <= 999 ? sizeof(head) : 0);
+		jput(w, t, len);
+		jputc(w, '\n');
+		if (m->lines[i].sep == '+') {
+			const char *d = msg_data(m, i, &len);
+			raw_block(w, d, len);
+		}
+	}
 }
 
 /* ---- pretty ---- */
