@@ -245,7 +245,8 @@ static const struct field_spec *kw_spec(struct event *ev, const char *k, size_t 
 /* event_def_find through the event's memo of types seen. */
 static const struct event_def *def_lookup(struct event *ev, const char *t, size_t n)
 {
-	size_t h = (n * 7 + (unsigned char)t[0] + (unsigned char)t[n - 1] * 3) % (sizeof(ev->def_memo) / sizeof(ev->def_memo[0]));
+	size_t h = (n * 7 + (unsigned char)t[0] + (unsigned char)t[n - 1] * 3u) % 16;
+	_Static_assert(sizeof(ev->def_memo) / sizeof(ev->def_memo[0]) == 16, "the memo has 16 slots");
 	const struct event_def *d = ev->def_memo[h];
 	if (d && strncmp(d->name, t, n) == 0 && d->name[n] == '\0')
 		return d;
