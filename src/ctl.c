@@ -53,10 +53,14 @@ int ctl_send(struct ctl *c, const char *wire, size_t len)
 
 int ctl_fill(struct ctl *c)
 {
-	char chunk[65536];
 	if (c->state != CTL_OPEN)
 		return -1;
-	ssize_t n = recv(c->fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+	/* read straight into the reader's input: no copy of every byte */
+	size_t room;
+	char *chunk = reader_space(&c->rd, 65536, &room);
+	if (chunk == NULL)
+		return ctl_fail(c, CTL_PROTO_ERROR, "%s", c->rd.err);
+	ssize_t n = recv(c->fd, chunk, room, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return 0;
 	if (n < 0)
@@ -66,8 +70,7 @@ int ctl_fill(struct ctl *c)
 			    "tor closed the connection in the middle of a reply" : "tor closed the connection");
 	if (c->trace)
 		c->trace(c->trace_ud, '<', chunk, (size_t)n);
-	if (reader_feed(&c->rd, chunk, (size_t)n) < 0)
-		return ctl_fail(c, CTL_PROTO_ERROR, "%s", c->rd.err);
+	reader_commit(&c->rd, (size_t)n);
 	return 1;
 }
 

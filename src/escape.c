@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "swar.h"
+
 static const char hexdig[] = "0123456789ABCDEF";
 
 size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp, size_t *bad)
@@ -49,25 +51,7 @@ bool unicode_hidden_control(uint32_t cp)
 	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* The end of the run from p[i] on that may reach a terminal as it is. */
-static size_t term_safe_run(const unsigned char *p, size_t n, size_t i)
-{
-	for (;;) {
-		/* printable ASCII and tab, the bulk of what tor sends: one
-		 * compare a byte */
-		while (i < n && ((unsigned char)(p[i] - 0x20) < 0x5f || p[i] == '\t'))
-			i++;
-		if (i == n || p[i] < 0x80)
-			return i;
-		uint32_t cp;
-		size_t bad, len = utf8_decode(p + i, n - i, &cp, &bad);
-		if (len == 0 || unicode_hidden_control(cp))
-			return i;
-		i += len;
-	}
-}
-
-/* The visible escape of the byte or sequence at p[i] where term_safe_run
+/* The visible escape of the byte or sequence at p[i] where a safe run
  * stopped; returns how many input bytes it stands for. */
 static size_t term_escape(const unsigned char *p, size_t n, size_t i, char esc[8])
 {
@@ -95,36 +79,84 @@ static size_t term_escape(const unsigned char *p, size_t n, size_t i, char esc[8
 	return 1;
 }
 
-void term_safe_write(FILE *out, const char *s, size_t n)
+/* Bytes that may reach a terminal as they are, one lookup each: printable
+ * ASCII and tab. The rest (controls, DEL, everything from 0x80) is looked
+ * at more closely. */
+static const unsigned char ascii_safe[256] = {
+	['\t'] = 1,
+#define R4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+#define R16(c) R4(c), R4(c + 4), R4(c + 8), R4(c + 12)
+	R16(0x20), R16(0x30), R16(0x40), R16(0x50), R16(0x60), R4(0x70), R4(0x74), R4(0x78),
+	[0x7c] = 1, [0x7d] = 1, [0x7e] = 1,
+#undef R16
+#undef R4
+};
+
+size_t term_safe_some(const char *s, size_t n, size_t limit, char *o, size_t *olen)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		size_t end = term_safe_run(p, n, i);
-		if (end > i)
-			fwrite(s + i, 1, end - i, out);
-		if (end == n)
+	size_t i = 0, k = 0;
+	if (limit > n)
+		limit = n;
+	while (i < limit) {
+		/* a run of what passes, the bulk of what tor sends: one copy */
+		for (uint64_t x; i + 8 <= limit && !swar_unprintable(x = swar_load(p + i)); i += 8, k += 8)
+			memcpy(o + k, &x, 8);
+		while (i < limit && ascii_safe[p[i]])
+			o[k++] = s[i++];
+		if (i >= limit)
 			break;
+		if (p[i] >= 0x80) {
+			uint32_t cp;
+			size_t bad, len = utf8_decode(p + i, n - i, &cp, &bad);
+			if (len > 0 && !unicode_hidden_control(cp)) {
+				memcpy(o + k, s + i, len);
+				k += len;
+				i += len;
+				continue;
+			}
+		}
 		char esc[8];
-		i = end + term_escape(p, n, end, esc);
-		fputs(esc, out);
+		i += term_escape(p, n, i, esc);
+		size_t el = strlen(esc);
+		memcpy(o + k, esc, el);
+		k += el;
+	}
+	*olen = k;
+	return i;
+}
+
+/* Input escaped per step: its output (at most 4 bytes a byte) fits a
+ * stack buffer, and a big block never needs one big copy. */
+#define TERM_SLICE 4096
+
+void term_safe_write(FILE *out, const char *s, size_t n)
+{
+	char o[TERM_SAFE_ROOM(TERM_SLICE)];
+	while (n > 0) {
+		size_t olen, used = term_safe_some(s, n, TERM_SLICE, o, &olen);
+		fwrite(o, 1, olen, out);
+		s += used;
+		n -= used;
 	}
 }
 
 int term_safe_append(struct buf *b, const char *s, size_t n, size_t limit)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	for (;;) {
-		size_t end = term_safe_run(p, n, i);
-		/* even an empty run: buf_append leaves the buffer a C string */
-		if (buf_append(b, s + i, end - i, limit) < 0)
+	/* even for nothing: the buffer is left a C string */
+	if (buf_reserve(b, 0, limit) < 0)
+		return -1;
+	while (n > 0) {
+		size_t take = n < TERM_SLICE ? n : TERM_SLICE;
+		if (buf_reserve(b, TERM_SAFE_ROOM(take), BUF_NOLIMIT) < 0)
 			return -1;
-		if (end == n)
-			return 0;
-		char esc[8];
-		i = end + term_escape(p, n, end, esc);
-		if (buf_append(b, esc, strlen(esc), limit) < 0)
+		size_t olen, used = term_safe_some(s, n, take, b->p + b->len, &olen);
+		if (olen > limit || b->len > limit - olen)
 			return -1;
+		b->len += olen;
+		s += used;
+		n -= used;
 	}
+	b->p[b->len] = '\0';
+	return 0;
 }

@@ -28,6 +28,15 @@ bool unicode_hidden_control(uint32_t cp);
  * the code points above (\uXXXX). Printable ASCII and other UTF-8 pass
  * through unchanged. */
 void term_safe_write(FILE *out, const char *p, size_t n);
+/* The escaping of the sequences that start in s[0..limit) (limit <= n;
+ * the last may run on past it, up to n), into o, which has room for
+ * TERM_SAFE_ROOM(limit) bytes; *olen is what was written. Returns how
+ * many input bytes it stands for: callers escape a big text a slice at a
+ * time without cutting a UTF-8 sequence. */
+size_t term_safe_some(const char *s, size_t n, size_t limit, char *o, size_t *olen);
+/* Every input byte becomes at most 4 (\xNN); a sequence begun before
+ * `limit` may take 3 more. */
+#define TERM_SAFE_ROOM(limit) (4 * ((limit) + 3))
 /* Same escaping into a buffer (for messages built before printing). */
 int term_safe_append(struct buf *b, const char *p, size_t n, size_t limit);
 #endif

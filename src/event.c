@@ -4,14 +4,15 @@
 #include <string.h>
 
 #include "encode.h"
+#include "swar.h"
 
 /* ---- the schema: what tor 0.4.9.11 writes, per event type ---- */
 
-#define POS(n, t) { .name = n, .type = t }
-#define POSE(n, tab) { .name = n, .type = FT_ENUM, .table = tab }
-#define REST(n, t) { .name = n, .type = t, .rest = true }
-#define KW(n, t) { .name = n, .type = t }
-#define KWE(n, tab) { .name = n, .type = FT_ENUM, .table = tab }
+#define POS(n, t) { .name = n, .len = sizeof(n) - 1, .type = t }
+#define POSE(n, tab) { .name = n, .len = sizeof(n) - 1, .type = FT_ENUM, .table = tab }
+#define REST(n, t) { .name = n, .len = sizeof(n) - 1, .type = t, .rest = true }
+#define KW(n, t) { .name = n, .len = sizeof(n) - 1, .type = t }
+#define KWE(n, tab) { .name = n, .len = sizeof(n) - 1, .type = FT_ENUM, .table = tab }
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct field_spec circ_pos[] = {
@@ -22,7 +23,7 @@ static const struct field_spec circ_minor_pos[] = {
 };
 /* CIRC and CIRC_MINOR share their keywords; the OLD_ ones are CIRC_MINOR's. */
 static const struct field_spec circ_kw[] = {
-	{ .name = "BUILD_FLAGS", .type = FT_ENUM_LIST, .table = ET_CIRC_BUILD_FLAG },
+	{ .name = "BUILD_FLAGS", .len = 11, .type = FT_ENUM_LIST, .table = ET_CIRC_BUILD_FLAG },
 	KWE("PURPOSE", ET_CIRC_PURPOSE),
 	KWE("HS_STATE", ET_HS_STATE),
 	KW("REND_QUERY", FT_STRING),
@@ -197,21 +198,19 @@ const struct event_def event_defs[] = {
 const size_t event_def_count = N(event_defs);
 _Static_assert(N(event_defs) <= EVENT_DEFS_MAX, "event sets and flood counters have room for every type");
 
+static char upper(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+}
+
+/* a (alen bytes) equals the string b, ASCII case aside; stops at the
+ * first difference, so a scan of the table costs a byte or two a name. */
 static bool eq_ascii_n(const char *a, size_t alen, const char *b)
 {
-	size_t blen = strlen(b);
-	if (alen != blen)
-		return false;
-	for (size_t i = 0; i < alen; i++) {
-		char x = a[i], y = b[i];
-		if (x >= 'a' && x <= 'z')
-			x = (char)(x - 32);
-		if (y >= 'a' && y <= 'z')
-			y = (char)(y - 32);
-		if (x != y)
+	for (size_t i = 0; i < alen; i++)
+		if (b[i] == '\0' || upper(a[i]) != upper(b[i]))
 			return false;
-	}
-	return true;
+	return b[alen] == '\0';
 }
 
 const struct event_def *event_def_find(const char *name, size_t len)
@@ -224,15 +223,38 @@ const struct event_def *event_def_find(const char *name, size_t len)
 
 /* ---- the parser ---- */
 
-static const struct field_spec *kw_spec(const struct event_def *d, const char *k, size_t klen)
+/* Tor writes keywords in the schema's order: the search starts after the
+ * last one found, and the length and first byte rule out most names
+ * before a compare. */
+static const struct field_spec *kw_spec(struct event *ev, const char *k, size_t klen)
 {
-	if (d == NULL)
+	const struct event_def *d = ev->def;
+	if (d == NULL || d->nkw == 0)
 		return NULL;
-	/* the first byte rules out most names before any length is taken */
-	for (size_t i = 0; i < d->nkw; i++)
-		if (d->kw[i].name[0] == k[0] && strncmp(d->kw[i].name, k, klen) == 0 && d->kw[i].name[klen] == '\0')
-			return &d->kw[i];
+	size_t i = ev->kw_next < d->nkw ? ev->kw_next : 0;
+	for (size_t n = 0; n < d->nkw; n++, i = i + 1 == d->nkw ? 0 : i + 1) {
+		const struct field_spec *f = &d->kw[i];
+		if (f->len == klen && f->name[0] == k[0] && memcmp(f->name, k, klen) == 0) {
+			ev->kw_next = i + 1;
+			return f;
+		}
+	}
 	return NULL;
+}
+
+/* event_def_find through the event's memo of types seen. */
+static const struct event_def *def_lookup(struct event *ev, const char *t, size_t n)
+{
+	size_t h = (n * 7 + (unsigned char)t[0] + (unsigned char)t[n - 1] * 3u) % 16;
+	_Static_assert(sizeof(ev->def_memo) / sizeof(ev->def_memo[0]) == 16, "the memo has 16 slots");
+	const struct event_def *d = ev->def_memo[h];
+	if (d && strncmp(d->name, t, n) == 0 && d->name[n] == '\0')
+		return d;
+	d = event_def_find(t, n);
+	/* only a type as the schema spells it: a hit must be an exact match */
+	if (d && memcmp(d->name, t, n) == 0)
+		ev->def_memo[h] = d;
+	return d;
 }
 
 static struct ev_field *new_field(struct event *ev)
@@ -277,12 +299,19 @@ static void set_value(struct event *ev, struct ev_field *f, const char *v, size_
 	ev->store.len = start;
 }
 
-/* One token: up to a space outside quotes. An unterminated quote runs to the
- * end of the line. */
-static size_t token_len(const char *p, size_t n)
+/* Letters, digits and '_': what a KEY of KEY=VALUE is made of. */
+static const unsigned char key_char[256] = {
+#define R6(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, [c + 4] = 1, [c + 5] = 1
+#define R10(c) R6(c), [c + 6] = 1, [c + 7] = 1, [c + 8] = 1, [c + 9] = 1
+	R10('0'), R10('A'), R10('K'), R6('U'), ['_'] = 1, R10('a'), R10('k'), R6('u'),
+#undef R10
+#undef R6
+};
+
+/* The rest of a token from p[i], inside quotes when `q`: up to a space
+ * outside quotes. An unterminated quote runs to the end of the line. */
+static size_t token_end(const char *p, size_t n, size_t i, bool q)
 {
-	bool q = false;
-	size_t i = 0;
 	for (; i < n; i++) {
 		if (q) {
 			if (p[i] == '\\' && i + 1 < n)
@@ -298,25 +327,26 @@ static size_t token_len(const char *p, size_t n)
 	return i;
 }
 
-/* KEY=... with KEY made of letters, digits and '_': tor's keyword syntax.
- * $FP=nick (an old LongName form) is positional. */
-static size_t keyword_len(const char *p, size_t n)
+/* One token and, via *klen, the length of its KEY when it is KEY=...
+ * with KEY made of letters, digits and '_' (tor's keyword syntax; $FP=nick,
+ * an old LongName form, is positional), else 0. One pass: the key, then
+ * the plain bytes up to a space, and only a quote needs the slow way. */
+static inline size_t token_scan(const char *p, size_t n, size_t *klen)
 {
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
-		if (c == '=')
-			return i;
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
-			return 0;
-	}
-	return 0;
+	size_t i = 0;
+	while (i < n && key_char[(unsigned char)p[i]])
+		i++;
+	*klen = i > 0 && i < n && p[i] == '=' ? i : 0;
+	while (i + 8 <= n && !(swar_has(swar_load(p + i), ' ') | swar_has(swar_load(p + i), '"')))
+		i += 8;
+	while (i < n && p[i] != ' ' && p[i] != '"')
+		i++;
+	return i < n && p[i] == '"' ? token_end(p, n, i, false) : i;
 }
 
 size_t event_token(const char *p, size_t n, size_t *klen)
 {
-	size_t tl = token_len(p, n);
-	*klen = tl > 0 && p[0] != '$' ? keyword_len(p, tl) : 0;
-	return tl;
+	return token_scan(p, n, klen);
 }
 
 static int add_keyword(struct event *ev, const char *t, size_t tl, size_t k)
@@ -327,7 +357,7 @@ static int add_keyword(struct event *ev, const char *t, size_t tl, size_t k)
 	f->name = t;
 	f->name_len = k;
 	f->keyword = true;
-	set_type(f, kw_spec(ev->def, t, k));
+	set_type(f, kw_spec(ev, t, k));
 	set_value(ev, f, t + k + 1, tl - k - 1);
 	return 0;
 }
@@ -338,7 +368,7 @@ static int add_positional(struct event *ev, const struct field_spec *s, const ch
 	if (f == NULL)
 		return -1;
 	f->name = s ? s->name : "arg";
-	f->name_len = strlen(f->name);
+	f->name_len = s ? s->len : 3;
 	set_type(f, s);
 	set_value(ev, f, v, n);
 	return 0;
@@ -363,8 +393,7 @@ static int parse_first(struct event *ev, const char *t, size_t len)
 				return -1;
 			break;
 		}
-		size_t tl = token_len(t + i, len - i);
-		size_t k = t[i] == '$' ? 0 : keyword_len(t + i, tl);
+		size_t k, tl = token_scan(t + i, len - i, &k);
 		if (k > 0) {
 			kw_seen = true;
 			if (add_keyword(ev, t + i, tl, k) < 0)
@@ -401,7 +430,7 @@ static int parse_more(struct event *ev, const char *t, size_t len)
 	f->keyword = true;
 	f->name = t;
 	f->name_len = eq ? (size_t)(eq - t) : len;
-	set_type(f, kw_spec(ev->def, t, f->name_len));
+	set_type(f, kw_spec(ev, t, f->name_len));
 	if (eq)
 		set_value(ev, f, eq + 1, len - f->name_len - 1);
 	else
@@ -409,12 +438,29 @@ static int parse_more(struct event *ev, const char *t, size_t len)
 	return 0;
 }
 
+/* enum_lookup_n through the event's memo. */
+static const struct enum_value *lookup(struct event *ev, const struct enum_table *t, const char *v, size_t n)
+{
+	if (n == 0 || n > sizeof(ev->memo[0].val))
+		return enum_lookup_n(t, v, n);
+	size_t h = ((size_t)(t - enum_tables) * 7 + n * 5 + (unsigned char)v[0] + (unsigned char)v[n - 1] * 3) %
+		   (sizeof(ev->memo) / sizeof(ev->memo[0]));
+	struct enum_memo *m = &ev->memo[h];
+	if (m->table == t && m->len == n && memcmp(m->val, v, n) == 0)
+		return m->ev;
+	m->table = t;
+	m->len = (unsigned char)n;
+	memcpy(m->val, v, n);
+	m->ev = enum_lookup_n(t, v, n);
+	return m->ev;
+}
+
 static void resolve_enums(struct event *ev)
 {
 	for (size_t i = 0; i < ev->nfields; i++) {
 		struct ev_field *f = &ev->fields[i];
 		if (f->type == FT_ENUM && f->table && f->val)
-			f->ev = enum_lookup_n(f->table, f->val, f->val_len);
+			f->ev = lookup(ev, f->table, f->val, f->val_len);
 	}
 }
 
@@ -430,7 +476,7 @@ static int message_from_data(struct event *ev)
 	if (f == NULL)
 		return -1;
 	f->name = log_pos[0].name;
-	f->name_len = strlen(f->name);
+	f->name_len = log_pos[0].len;
 	set_type(f, &log_pos[0]);
 	/* as sent: no unquoting, a block line is not a quoted string */
 	f->val = ev->data;
@@ -442,12 +488,15 @@ static int message_from_data(struct event *ev)
 int event_parse(const struct tc_msg *m, struct event *ev)
 {
 	ev->nfields = 0;
+	ev->kw_next = 0;
 	ev->def = NULL;
 	ev->data = NULL;
 	ev->data_len = 0;
 	ev->message_in_data = false;
 	ev->type = NULL;
 	ev->type_len = 0;
+	ev->line = NULL;
+	ev->line_len = 0;
 	buf_reset(&ev->store);
 	if (!m->event || m->nlines == 0)
 		return -1;
@@ -462,9 +511,11 @@ int event_parse(const struct tc_msg *m, struct event *ev)
 		tl++;
 	if (tl == 0)
 		return -1;
+	ev->line = t;
+	ev->line_len = len;
 	ev->type = t;
 	ev->type_len = tl;
-	ev->def = event_def_find(t, tl);
+	ev->def = def_lookup(ev, t, tl);
 	if (parse_first(ev, t + tl, len - tl) < 0)
 		return -1;
 	size_t last = m->nlines;

@@ -30,6 +30,7 @@ enum field_type {
  * fields by name. */
 struct field_spec {
 	const char *name;
+	size_t len;           /* strlen(name) */
 	enum field_type type;
 	enum enum_id table;   /* FT_ENUM, FT_ENUM_LIST */
 	bool rest;            /* positional: takes the rest of the line verbatim */
@@ -60,6 +61,8 @@ struct ev_field {
 };
 
 struct event {
+	const char *line;      /* the first line's text as sent: type, words and keywords point into it */
+	size_t line_len;
 	const char *type;      /* the event name as sent */
 	size_t type_len;
 	const struct event_def *def; /* NULL for an event type torsh does not know */
@@ -69,6 +72,18 @@ struct event {
 	size_t data_len;
 	bool message_in_data;  /* a log event of several lines: its last field, Message, is the data block */
 	struct buf store;      /* unescaped values live here */
+	/* Enum values looked up before, by table and value as sent: a
+	 * flood repeats a handful of them (enum_lookup_n compares names one
+	 * by one). Only a cache: the result is the same without it. */
+	struct enum_memo {
+		const struct enum_table *table;
+		const struct enum_value *ev;
+		unsigned char len;
+		char val[23];
+	} memo[64];
+	/* The same for event types: a def by the type's bytes as sent. */
+	const struct event_def *def_memo[16];
+	size_t kw_next;        /* the schema keyword after the last one found */
 };
 
 /* Parse an event message into `ev`, reusing its storage (so a flood costs no

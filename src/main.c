@@ -602,6 +602,11 @@ int main(int argc, char **argv)
 	bool interactive = o.ncommands == 0 && isatty(STDIN_FILENO) && !(term && strcmp(term, "dumb") == 0);
 	if (interactive && tcgetattr(STDIN_FILENO, &saved_tty) == 0)
 		tty_saved = 1;
+	/* A script's output in large writes, even to a terminal (where stdio
+	 * would write each line): the script flushes whenever it waits for
+	 * tor, so nothing shown is held back while more is not coming. */
+	if (!interactive)
+		setvbuf(stdout, NULL, _IOFBF, (size_t)64 << 10);
 
 	struct tor_proc tor = {0};
 	if (o.launch) {

@@ -11,6 +11,7 @@
 #include "encode.h"
 #include "escape.h"
 #include "summary.h"
+#include "swar.h"
 
 
 void renderer_init(struct renderer *r, const struct render_opts *o)
@@ -42,31 +43,149 @@ const char *reply_error_name(int code)
 	}
 }
 
-static void put(FILE *out, const char *p, size_t n, const struct render_opts *o)
+/* ---- the output being built ----
+ * Every mode builds what it shows in the renderer's scratch buffer and
+ * hands it to the FILE in one fwrite per message, or whenever it holds
+ * OUT_CHUNK bytes: no stdio call per field, and a data block of 100 MB of
+ * control bytes (6 bytes each as \u0001) costs a chunk of memory, not
+ * 600 MB. Nothing stays in the buffer after render() returns, so what the
+ * callers print themselves comes in order. */
+#define OUT_CHUNK ((size_t)64 << 10)
+
+struct jout {
+	struct buf *b;
+	FILE *out;
+	struct json_names *names;
+	/* JSON: bytes known to need no escape (an event's first line, when
+	 * it is printable ASCII without '"' or '\\'); else an empty range */
+	uintptr_t plain_lo, plain_hi;
+};
+
+static void jflush(struct jout *w)
 {
-	if (o->safe)
-		term_safe_write(out, p, n);
-	else
-		fwrite(p, 1, n, out);
+	if (w->b->len)
+		fwrite(w->b->p, 1, w->b->len, w->out);
+	buf_reset(w->b);
 }
 
-static void color(FILE *out, const struct render_opts *o, const char *c)
+/* Room for n more bytes at the buffer's end (what it holds goes to the
+ * FILE first when it would pass OUT_CHUNK); NULL out of memory. */
+static char *jroom_slow(struct jout *w, size_t n)
+{
+	struct buf *b = w->b;
+	if (b->len > 0 && b->len + n > OUT_CHUNK)
+		jflush(w);
+	if (b->cap - b->len <= n && buf_reserve(b, n, BUF_NOLIMIT) < 0)
+		return NULL;
+	return b->p + b->len;
+}
+
+static inline char *jroom(struct jout *w, size_t n)
+{
+	struct buf *b = w->b;
+	if (b->len + n <= OUT_CHUNK && b->cap - b->len > n)
+		return b->p + b->len;
+	return jroom_slow(w, n);
+}
+
+static inline void jput(struct jout *w, const char *p, size_t n)
+{
+	struct buf *b = w->b;
+	if (b->len + n <= OUT_CHUNK && b->cap - b->len > n) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+		return;
+	}
+	if (n > OUT_CHUNK) {
+		jflush(w);
+		fwrite(p, 1, n, w->out);
+		return;
+	}
+	char *o = jroom(w, n);
+	if (o == NULL)
+		return;
+	memcpy(o, p, n);
+	w->b->len += n;
+}
+
+static inline void jputc(struct jout *w, char c)
+{
+	struct buf *b = w->b;
+	if (b->len < OUT_CHUNK && b->cap - b->len > 1) {
+		b->p[b->len++] = c;
+		return;
+	}
+	char *o = jroom(w, 1);
+	if (o == NULL)
+		return;
+	*o = c;
+	b->len++;
+}
+
+static void jputs(struct jout *w, const char *s)
+{
+	jput(w, s, strlen(s));
+}
+
+/* A decimal number, by hand. */
+static void jint(struct jout *w, int v)
+{
+	char d[12];
+	size_t i = sizeof(d);
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--i] = '-';
+	jput(w, d + i, sizeof(d) - i);
+}
+
+/* Escaped for a terminal (escape.h), a slice at a time. */
+#define TERM_SLICE 4096
+
+static void tput(struct jout *w, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t take = n < TERM_SLICE ? n : TERM_SLICE;
+		char *o = jroom(w, TERM_SAFE_ROOM(take));
+		if (o == NULL)
+			return;
+		size_t olen, used = term_safe_some(s, n, take, o, &olen);
+		w->b->len += olen;
+		s += used;
+		n -= used;
+	}
+}
+
+/* Text from tor: escaped when the options say so. */
+static void put(struct jout *w, const char *p, size_t n, const struct render_opts *o)
+{
+	if (o->safe)
+		tput(w, p, n);
+	else
+		jput(w, p, n);
+}
+
+static void color(struct jout *w, const struct render_opts *o, const char *c)
 {
 	if (o->color)
-		fputs(c, out);
+		jputs(w, c);
 }
 
 /* A data block as lines: each escaped, each ended by a newline (the last
  * too, so what follows starts on a line of its own), `indent` before each. */
-static void put_block(FILE *out, const char *d, size_t len, const struct render_opts *o, const char *indent)
+static void put_block(struct jout *w, const char *d, size_t len, const struct render_opts *o, const char *indent)
 {
 	const char *end = d + len;
+	size_t il = strlen(indent);
 	while (d < end) {
 		const char *nl = memchr(d, '\n', (size_t)(end - d));
 		size_t n = nl ? (size_t)(nl - d) : (size_t)(end - d);
-		fputs(indent, out);
-		put(out, d, n, o);
-		fputc('\n', out);
+		jput(w, indent, il);
+		put(w, d, n, o);
+		jputc(w, '\n');
 		d += n + 1;
 	}
 }
@@ -74,65 +193,116 @@ static void put_block(FILE *out, const char *d, size_t len, const struct render_
 /* ---- raw ---- */
 
 struct raw_out {
-	FILE *out;
+	struct jout *w;
 	const struct render_opts *o;
 };
 
 static void raw_piece(void *ud, const char *p, size_t n, bool eol)
 {
 	struct raw_out *r = ud;
-	put(r->out, p, n, r->o);
+	put(r->w, p, n, r->o);
 	if (eol)
-		fputc('\n', r->out);
+		jputc(r->w, '\n');
+}
+
+/* A data block as tor sent it, unescaped: the reader keeps it with '\n'
+ * line ends, as raw shows it, so it goes out in spans as long as there is
+ * no line to dot-stuff, not a line at a time; then the closing ".". */
+static void raw_block(struct jout *w, const char *d, size_t len)
+{
+	const char *end = d + len;
+	while (d < end) {
+		if (d[0] == '.')
+			jputc(w, '.');
+		const char *next = d;
+		do {
+			const char *nl = memchr(next, '\n', (size_t)(end - next));
+			next = nl ? nl + 1 : end;
+		} while (next < end && next[0] != '.');
+		jput(w, d, (size_t)(next - d));
+		d = next;
+	}
+	if (len > 0 && end[-1] != '\n')
+		jputc(w, '\n');
+	jput(w, ".\n", 2);
 }
 
 /* The wire text, a line end for each CRLF. */
-static void render_raw(FILE *out, const struct tc_msg *m, const struct render_opts *o)
+static void render_raw(struct jout *w, const struct tc_msg *m, const struct render_opts *o)
 {
-	struct raw_out r = {out, o};
-	msg_to_wire(m, raw_piece, &r);
+	struct raw_out r = {w, o};
+	if (o->safe) {
+		msg_to_wire(m, raw_piece, &r);
+		return;
+	}
+	for (size_t i = 0; i < m->nlines; i++) {
+		size_t len;
+		const char *t = msg_text(m, i, &len);
+		int code = m->lines[i].code;
+		char head[4] = {(char)('0' + code / 100 % 10), (char)('0' + code / 10 % 10), (char)('0' + code % 10),
+				m->lines[i].sep};
+		jput(w, head, code >= 100 && code <= 999 ? sizeof(head) : 0);
+		jput(w, t, len);
+		jputc(w, '\n');
+		if (m->lines[i].sep == '+') {
+			const char *d = msg_data(m, i, &len);
+			raw_block(w, d, len);
+		}
+	}
 }
 
 /* ---- pretty ---- */
 
-/* "HH:MM:SS " in local time, dim: `at`, or now when it is 0. */
-static void timestamp(struct buf *b, const struct render_opts *o, time_t at)
+/* "HH:MM:SS " in local time, dim: `at`, or now when it is 0. A flood
+ * brings many events a second: the clock is formatted once a second. */
+static void timestamp(struct renderer *r, struct buf *b, const struct render_opts *o, time_t at)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	localtime_r(at ? &at : &ts.tv_sec, &tm);
-	char t[9] = {(char)('0' + tm.tm_hour / 10), (char)('0' + tm.tm_hour % 10), ':',
-		     (char)('0' + tm.tm_min / 10), (char)('0' + tm.tm_min % 10), ':',
-		     (char)('0' + tm.tm_sec / 10 % 10), (char)('0' + tm.tm_sec % 10), ' '};
+	if (at == 0) {
+		struct timespec ts;
+#ifdef CLOCK_REALTIME_COARSE
+		/* a few ms behind at most, and a fraction of the cost: the
+		 * timestamp shows whole seconds */
+		clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+#else
+		clock_gettime(CLOCK_REALTIME, &ts);
+#endif
+		at = ts.tv_sec;
+	}
+	if (!r->ts_valid || r->ts_sec != at) {
+		struct tm tm;
+		localtime_r(&at, &tm);
+		char t[9] = {(char)('0' + tm.tm_hour / 10), (char)('0' + tm.tm_hour % 10), ':',
+			     (char)('0' + tm.tm_min / 10), (char)('0' + tm.tm_min % 10), ':',
+			     (char)('0' + tm.tm_sec / 10 % 10), (char)('0' + tm.tm_sec % 10), ' '};
+		memcpy(r->ts, t, sizeof(t));
+		r->ts_sec = at;
+		r->ts_valid = true;
+	}
 	if (o->color)
 		buf_append(b, C_DIM, strlen(C_DIM), BUF_NOLIMIT);
-	buf_append(b, t, sizeof(t), BUF_NOLIMIT);
+	buf_append(b, r->ts, sizeof(r->ts), BUF_NOLIMIT);
 	if (o->color)
 		buf_append(b, C_RESET, strlen(C_RESET), BUF_NOLIMIT);
 }
 
-/* The time, the event's one-line summary (summary.c), written at once; then
- * its data block, if any, one indented line per line. */
-static void render_pretty_event(struct renderer *r, FILE *out, const struct tc_msg *m,
+/* The time, the event's one-line summary (summary.c); then its data
+ * block, if any, one indented line per line. */
+static void render_pretty_event(struct renderer *r, struct jout *w, const struct tc_msg *m,
 				const struct render_opts *o)
 {
 	if (event_parse(m, &r->ev) < 0) {
-		render_raw(out, m, o);
+		render_raw(w, m, o);
 		return;
 	}
 	struct event *ev = &r->ev;
-	struct buf *b = &r->line;
-	buf_reset(b);
-	timestamp(b, o, r->at);
+	timestamp(r, w->b, o, r->at);
 	/* a log event's lines go under it, not onto its summary line */
 	if (ev->message_in_data)
 		ev->nfields--;
-	summary_write(b, ev, o);
-	buf_putc(b, '\n', BUF_NOLIMIT);
-	fwrite(b->p, 1, b->len, out);
+	summary_write(w->b, ev, o);
+	jputc(w, '\n');
 	if (ev->data)
-		put_block(out, ev->data, ev->data_len, o, "  ");
+		put_block(w, ev->data, ev->data_len, o, "  ");
 }
 
 /* Whether the command a reply answers has this shape of reply (cmd.h). */
@@ -142,35 +312,41 @@ static bool reply_has(const struct cmd_def *def, unsigned flag)
 }
 
 /* "KEY:" over the block's lines. */
-static void pretty_data(FILE *out, const struct tc_msg *m, size_t i, const struct render_opts *o)
+static void pretty_data(struct jout *w, const struct tc_msg *m, size_t i, const struct render_opts *o)
 {
 	size_t len;
 	const char *t = msg_text(m, i, &len);
-	color(out, o, C_BOLD);
-	put(out, t, len && t[len - 1] == '=' ? len - 1 : len, o);
-	color(out, o, C_RESET);
-	fputs(":\n", out);
+	color(w, o, C_BOLD);
+	put(w, t, len && t[len - 1] == '=' ? len - 1 : len, o);
+	color(w, o, C_RESET);
+	jputs(w, ":\n");
 	const char *d = msg_data(m, i, &len);
-	put_block(out, d, len, o, "");
+	put_block(w, d, len, o, "");
 }
 
-static void render_pretty_error(FILE *out, const struct tc_msg *m, const struct render_opts *o)
+static void render_pretty_error(struct jout *w, const struct tc_msg *m, const struct render_opts *o)
 {
 	for (size_t i = 0; i < m->nlines; i++) {
 		size_t len;
 		const char *t = msg_text(m, i, &len);
 		const char *name = reply_error_name(m->lines[i].code);
-		color(out, o, name ? C_RED : C_RESET);
-		if (name)
-			fprintf(out, "error %d (%s): ", m->lines[i].code, name);
-		else
-			fprintf(out, "%d ", m->lines[i].code);
-		color(out, o, C_RESET);
-		put(out, t, len, o);
-		fputc('\n', out);
+		color(w, o, name ? C_RED : C_RESET);
+		if (name) {
+			jputs(w, "error ");
+			jint(w, m->lines[i].code);
+			jputs(w, " (");
+			jputs(w, name);
+			jputs(w, "): ");
+		} else {
+			jint(w, m->lines[i].code);
+			jputc(w, ' ');
+		}
+		color(w, o, C_RESET);
+		put(w, t, len, o);
+		jputc(w, '\n');
 		if (m->lines[i].sep == '+') {
 			const char *d = msg_data(m, i, &len);
-			put_block(out, d, len, o, "  ");
+			put_block(w, d, len, o, "  ");
 		}
 	}
 }
@@ -186,16 +362,16 @@ static bool is_word(const char *p, size_t n)
 /* WORD ARGS... (PROTOCOLINFO's AUTH and VERSION, CLIENT): the word in bold,
  * the arguments as sent. A KEY=VALUE among them stays one piece: a value
  * may hold '=' (a base64 key's padding) and is copied, never re-spaced. */
-static void pretty_record(FILE *out, const char *t, size_t len, size_t wlen, const struct render_opts *o)
+static void pretty_record(struct jout *w, const char *t, size_t len, size_t wlen, const struct render_opts *o)
 {
-	color(out, o, C_BOLD);
-	put(out, t, wlen, o);
-	color(out, o, C_RESET);
-	put(out, t + wlen, len - wlen, o);
+	color(w, o, C_BOLD);
+	put(w, t, wlen, o);
+	color(w, o, C_RESET);
+	put(w, t + wlen, len - wlen, o);
 }
 
 /* One line of a successful reply. */
-static void pretty_line(FILE *out, const struct tc_msg *m, size_t i, const struct render_opts *o,
+static void pretty_line(struct jout *w, const struct tc_msg *m, size_t i, const struct render_opts *o,
 			const struct cmd_def *def)
 {
 	size_t len;
@@ -204,35 +380,35 @@ static void pretty_line(FILE *out, const struct tc_msg *m, size_t i, const struc
 	const char *eq = memchr(t, '=', len), *sp = memchr(t, ' ', len);
 	if (eq && eq != t && (sp == NULL || sp > eq)) {
 		/* KEY=VALUE: the value whole after the first '=' */
-		color(out, o, C_BOLD);
-		put(out, t, (size_t)(eq - t), o);
-		color(out, o, C_RESET);
-		fputs(" = ", out);
-		put(out, eq + 1, len - (size_t)(eq + 1 - t), o);
+		color(w, o, C_BOLD);
+		put(w, t, (size_t)(eq - t), o);
+		color(w, o, C_RESET);
+		jputs(w, " = ");
+		put(w, eq + 1, len - (size_t)(eq + 1 - t), o);
 	} else if (sp && is_word(t, (size_t)(sp - t))) {
-		pretty_record(out, t, len, (size_t)(sp - t), o);
+		pretty_record(w, t, len, (size_t)(sp - t), o);
 	} else if (reply_has(def, CMD_REPLY_KEYS) && sp == NULL && eq == NULL &&
 		   !(last && len == 2 && memcmp(t, "OK", 2) == 0)) {
 		/* GETCONF answers a bare KEY for an option with no value */
-		color(out, o, C_BOLD);
-		put(out, t, len, o);
-		color(out, o, C_RESET);
-		color(out, o, C_DIM);
-		fputs(" (unset)", out);
-		color(out, o, C_RESET);
+		color(w, o, C_BOLD);
+		put(w, t, len, o);
+		color(w, o, C_RESET);
+		color(w, o, C_DIM);
+		jputs(w, " (unset)");
+		color(w, o, C_RESET);
 	} else {
-		color(out, o, C_GREEN);
-		put(out, t, len, o);
-		color(out, o, C_RESET);
+		color(w, o, C_GREEN);
+		put(w, t, len, o);
+		color(w, o, C_RESET);
 	}
-	fputc('\n', out);
+	jputc(w, '\n');
 }
 
-static void render_pretty_reply(FILE *out, const struct tc_msg *m, const struct render_opts *o,
+static void render_pretty_reply(struct jout *w, const struct tc_msg *m, const struct render_opts *o,
 				const struct cmd_def *def)
 {
 	if (!msg_ok(m)) {
-		render_pretty_error(out, m, o);
+		render_pretty_error(w, m, o);
 		return;
 	}
 	for (size_t i = 0; i < m->nlines; i++) {
@@ -242,61 +418,13 @@ static void render_pretty_reply(FILE *out, const struct tc_msg *m, const struct 
 		if (i + 1 == m->nlines && m->nlines > 1 && len == 2 && memcmp(t, "OK", 2) == 0)
 			break;
 		if (m->lines[i].sep == '+')
-			pretty_data(out, m, i, o);
+			pretty_data(w, m, i, o);
 		else
-			pretty_line(out, m, i, o, def);
+			pretty_line(w, m, i, o, def);
 	}
 }
 
 /* ---- JSON Lines ---- */
-
-/* JSON goes out through the renderer's scratch buffer, handed to the FILE
- * whenever it holds JSON_CHUNK bytes: an event still costs one fwrite, and a
- * data block of 100 MB of control bytes (6 bytes each as \u0001) costs a
- * chunk of memory, not 600 MB twice over. */
-#define JSON_CHUNK ((size_t)64 << 10)
-
-struct jout {
-	struct buf *b;
-	FILE *out;
-	struct json_names *names;
-};
-
-static void jflush(struct jout *w)
-{
-	if (w->b->len)
-		fwrite(w->b->p, 1, w->b->len, w->out);
-	buf_reset(w->b);
-}
-
-static void jput(struct jout *w, const char *p, size_t n)
-{
-	if (w->b->len + n > JSON_CHUNK) {
-		jflush(w);
-		if (n > JSON_CHUNK) {
-			fwrite(p, 1, n, w->out);
-			return;
-		}
-	}
-	buf_append(w->b, p, n, BUF_NOLIMIT);
-}
-
-static void jputc(struct jout *w, char c)
-{
-	jput(w, &c, 1);
-}
-
-static void jputs(struct jout *w, const char *s)
-{
-	jput(w, s, strlen(s));
-}
-
-static void jint(struct jout *w, int v)
-{
-	char n[16];
-	snprintf(n, sizeof(n), "%d", v);
-	jputs(w, n);
-}
 
 /* ---- names given several times ----
  * A JSON object turns a name given several times into an array, in the
@@ -398,39 +526,121 @@ static size_t json_escape(const unsigned char *p, size_t n, size_t i, char esc[8
 	return len;
 }
 
-/* The inside of a JSON string. A piece may end inside a UTF-8 sequence only
- * where the bytes themselves do (callers cut at line ends). */
-static void json_chars(struct jout *w, const char *s, size_t n)
+/* Bytes that go into a JSON string as they are: printable ASCII but '"'
+ * and '\\'. Everything else is looked at by json_escape. */
+static const unsigned char json_plain[256] = {
+#define R4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+#define R16(c) R4(c), R4(c + 4), R4(c + 8), R4(c + 12)
+	[0x20] = 1, [0x21] = 1, R4(0x23), R4(0x27), R4(0x2b), [0x2f] = 1,
+	R16(0x30), R16(0x40), R4(0x50), R4(0x54), R4(0x58), [0x5d] = 1, [0x5e] = 1, [0x5f] = 1,
+	R16(0x60), R4(0x70), R4(0x74), R4(0x78), [0x7c] = 1, [0x7d] = 1, [0x7e] = 1,
+#undef R16
+#undef R4
+};
+
+/* Nonzero when one of 8 bytes is not plain. */
+static inline uint64_t json_special8(uint64_t x)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t start = 0, i = 0;
-	while (i < n) {
-		unsigned char c = p[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			i++;
-			continue;
-		}
-		char esc[8];
-		size_t skip = json_escape(p, n, i, esc);
-		if (skip == 0) {
-			uint32_t cp;
-			size_t bad;
-			i += utf8_decode(p + i, n - i, &cp, &bad);
-			continue;
-		}
-		jput(w, s + start, i - start);
-		jputs(w, esc);
-		i += skip;
-		start = i;
-	}
-	jput(w, s + start, n - start);
+	return swar_unprintable(x) | swar_has(x, '"') | swar_has(x, '\\');
 }
 
+/* Input escaped per step; its output, at most 6 bytes a byte (\u0001),
+ * is reserved at once. */
+#define JSON_SLICE 4096
+
+/* The JSON escaping of the sequences that start in s[0..take) (the last
+ * may run on, up to n) into o, which has room for 6 * (take + 3) bytes;
+ * *olen is what it wrote. Returns the input bytes it stands for. Runs of
+ * plain bytes are copied eight at a time; a run's last few bytes too, by
+ * one more (overlapping) word when what precedes them was copied as it
+ * is. */
+static size_t json_some(const char *s, size_t n, size_t take, char *o, size_t *olen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k = 0, verbatim = 0; /* output from `verbatim` on is the input as it is */
+	while (i < take) {
+		uint64_t x;
+		for (; i + 8 <= take && !json_special8(x = swar_load(p + i)); i += 8, k += 8)
+			memcpy(o + k, &x, 8);
+		if (i + 8 > take && take >= 8 && take - 8 >= verbatim && !json_special8(x = swar_load(p + take - 8))) {
+			memcpy(o + k - (i - (take - 8)), &x, 8);
+			k += take - i;
+			i = take;
+			break;
+		}
+		while (i < take && json_plain[p[i]])
+			o[k++] = s[i++];
+		if (i >= take)
+			break;
+		char esc[8];
+		size_t skip = json_escape(p, n, i, esc), len;
+		if (skip == 0) {
+			/* UTF-8 that shows as what it is */
+			uint32_t cp;
+			size_t bad;
+			len = utf8_decode(p + i, n - i, &cp, &bad);
+			memcpy(o + k, s + i, len);
+			i += len;
+		} else {
+			len = strlen(esc);
+			memcpy(o + k, esc, len);
+			i += skip;
+			verbatim = i;
+		}
+		k += len;
+	}
+	*olen = k;
+	return i;
+}
+
+/* The inside of a JSON string, a slice at a time. A piece may end inside a
+ * UTF-8 sequence only where the bytes themselves do (callers cut at line
+ * ends); a slice never cuts one. */
+static void json_chars(struct jout *w, const char *s, size_t n)
+{
+	if ((uintptr_t)s >= w->plain_lo && (uintptr_t)s + n <= w->plain_hi) {
+		jput(w, s, n);
+		return;
+	}
+	while (n > 0) {
+		size_t take = n < JSON_SLICE ? n : JSON_SLICE, k;
+		char *o = jroom(w, 6 * (take + 3));
+		if (o == NULL)
+			return;
+		size_t used = json_some(s, n, take, o, &k);
+		w->b->len += k;
+		s += used;
+		n -= used;
+	}
+}
+
+/* A JSON string; a short one (nearly all) in one reservation. */
 static void json_str(struct jout *w, const char *s, size_t n)
 {
-	jputc(w, '"');
-	json_chars(w, s, n);
-	jputc(w, '"');
+	if ((uintptr_t)s >= w->plain_lo && (uintptr_t)s + n <= w->plain_hi) {
+		char *o = jroom(w, n + 2);
+		if (o == NULL)
+			return;
+		o[0] = '"';
+		memcpy(o + 1, s, n);
+		o[n + 1] = '"';
+		w->b->len += n + 2;
+		return;
+	}
+	if (n > JSON_SLICE) {
+		jputc(w, '"');
+		json_chars(w, s, n);
+		jputc(w, '"');
+		return;
+	}
+	char *o = jroom(w, 6 * (n + 3) + 2);
+	if (o == NULL)
+		return;
+	size_t k;
+	o[0] = '"';
+	json_some(s, n, n, o + 1, &k);
+	o[k + 1] = '"';
+	w->b->len += k + 2;
 }
 
 struct json_wire {
@@ -443,7 +653,12 @@ static void json_wire_piece(void *ud, const char *p, size_t n, bool eol)
 	struct json_wire *j = ud;
 	if (j->eol)
 		jput(j->w, "\\n", 2);
-	json_chars(j->w, p, n);
+	/* a piece that does not end a line is a code and separator, or a
+	 * dot-stuffing '.' (reply.h): nothing to escape */
+	if (eol)
+		json_chars(j->w, p, n);
+	else
+		jput(j->w, p, n);
 	j->eol = eol;
 }
 
@@ -525,10 +740,64 @@ static void json_field_value(struct jout *w, const struct ev_field *f)
 	json_str(w, f->val, f->val_len);
 }
 
+/* Whether no two fields share a name, as in nearly every event: a bit
+ * per name's length and ends says which names may; only those are
+ * compared, and a sort is left for the rare event that has a repeat. */
+static bool names_distinct(const struct event *ev)
+{
+	if (ev->nfields > 16)
+		return false;
+	uint64_t seen = 0;
+	for (size_t i = 0; i < ev->nfields; i++) {
+		const struct ev_field *a = &ev->fields[i];
+		size_t n = a->name_len, h = n * 31;
+		if (n > 0)
+			h += (unsigned char)a->name[0] + (unsigned char)a->name[n - 1] * 7u;
+		uint64_t bit = UINT64_C(1) << (h & 63);
+		if (!(seen & bit)) {
+			seen |= bit;
+			continue;
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct ev_field *b = &ev->fields[j];
+			if (a->name_len == b->name_len && a->name[0] == b->name[0] &&
+			    memcmp(a->name, b->name, a->name_len) == 0)
+				return false;
+		}
+	}
+	return true;
+}
+
+static void json_field(struct jout *w, const struct ev_field *f, bool first)
+{
+	if (!first)
+		jputc(w, ',');
+	if (f->keyword) {
+		json_str(w, f->name, f->name_len);
+		jputc(w, ':');
+	} else {
+		/* a positional field's name is the schema's (or "arg"):
+		 * letters only, nothing to escape */
+		char *o = jroom(w, f->name_len + 3);
+		if (o == NULL)
+			return;
+		o[0] = '"';
+		memcpy(o + 1, f->name, f->name_len);
+		memcpy(o + 1 + f->name_len, "\":", 2);
+		w->b->len += f->name_len + 3;
+	}
+	json_field_value(w, f);
+}
+
 /* A name given several times (CONF_CHANGED of a list option, extra
  * positional words) becomes an array, so no key is lost to jq. */
 static void json_fields(struct jout *w, const struct event *ev)
 {
+	if (names_distinct(ev)) {
+		for (size_t i = 0; i < ev->nfields; i++)
+			json_field(w, &ev->fields[i], i == 0);
+		return;
+	}
 	struct json_names *g = w->names;
 	if (names_reserve(g, ev->nfields) < 0)
 		return;
@@ -540,31 +809,35 @@ static void json_fields(struct jout *w, const struct event *ev)
 		size_t n = names_first(g, ev->nfields, i);
 		if (n == 0)
 			continue;
+		if (n == 1) {
+			json_field(w, &ev->fields[i], first);
+			first = false;
+			continue;
+		}
 		if (!first)
 			jputc(w, ',');
 		first = false;
 		json_str(w, ev->fields[i].name, ev->fields[i].name_len);
-		jputc(w, ':');
-		if (n > 1)
-			jputc(w, '[');
+		jput(w, ":[", 2);
 		for (size_t k = 0, p = g->pos[i]; k < n; k++) {
 			if (k)
 				jputc(w, ',');
 			json_field_value(w, &ev->fields[g->v[p + k].idx]);
 		}
-		if (n > 1)
-			jputc(w, ']');
+		jputc(w, ']');
 	}
 }
 
-static void render_json_event(struct renderer *r, FILE *out, const struct tc_msg *m)
+static void render_json_event(struct renderer *r, struct jout *w, const struct tc_msg *m)
 {
-	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
-	buf_reset(w->b);
 	jput(w, "{\"type\":\"event\",\"code\":", 23);
 	jint(w, m->code);
 	if (event_parse(m, &r->ev) == 0) {
 		const struct event *ev = &r->ev;
+		if (swar_plain(ev->line, ev->line_len, true)) {
+			w->plain_lo = (uintptr_t)ev->line;
+			w->plain_hi = w->plain_lo + ev->line_len;
+		}
 		jput(w, ",\"event\":", 9);
 		json_str(w, ev->type, ev->type_len);
 		jput(w, ",\"fields\":{", 11);
@@ -578,7 +851,6 @@ static void render_json_event(struct renderer *r, FILE *out, const struct tc_msg
 	jput(w, ",\"raw\":", 7);
 	json_raw(w, m);
 	jput(w, "}\n", 2);
-	jflush(w);
 }
 
 /* How one reply line contributes to "values". */
@@ -832,11 +1104,8 @@ static void json_values(struct jout *w, const struct tc_msg *m, const struct cmd
 	}
 }
 
-static void render_json_reply(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def,
-			      const char *word)
+static void render_json_reply(struct jout *w, const struct tc_msg *m, const struct cmd_def *def, const char *word)
 {
-	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
-	buf_reset(w->b);
 	jput(w, "{\"type\":\"reply\"", 15);
 	if (word && word[0]) {
 		jput(w, ",\"command\":", 11);
@@ -867,14 +1136,15 @@ static void render_json_reply(struct renderer *r, FILE *out, const struct tc_msg
 	jput(w, "],\"raw\":", 8);
 	json_raw(w, m);
 	jput(w, "}\n", 2);
-	jflush(w);
 }
 
 void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def, const char *word)
 {
+	struct jout w = {.b = &r->line, .out = out, .names = &r->names};
+	buf_reset(w.b);
 	switch (r->o.fmt) {
 	case FMT_RAW:
-		render_raw(out, m, &r->o);
+		render_raw(&w, m, &r->o);
 		break;
 	case FMT_PRETTY: {
 		/* pretty is for people, whatever stdout is (a file read with
@@ -883,18 +1153,19 @@ void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct 
 		struct render_opts o = r->o;
 		o.safe = true;
 		if (m->event)
-			render_pretty_event(r, out, m, &o);
+			render_pretty_event(r, &w, m, &o);
 		else
-			render_pretty_reply(out, m, &o, def);
+			render_pretty_reply(&w, m, &o, def);
 		break;
 	}
 	case FMT_JSON:
 		if (m->event)
-			render_json_event(r, out, m);
+			render_json_event(r, &w, m);
 		else
-			render_json_reply(r, out, m, def, word);
+			render_json_reply(&w, m, def, word);
 		break;
 	}
+	jflush(&w);
 }
 
 /* What /scrollback shows when an event was too big to keep whole: the
@@ -909,7 +1180,7 @@ static void render_partial(struct renderer *r, FILE *out, const char *p, size_t 
 		fputc('\n', out);
 		return;
 	}
-	struct jout jo = {&r->line, out, &r->names}, *w = &jo;
+	struct jout jo = {.b = &r->line, .out = out, .names = &r->names}, *w = &jo;
 	buf_reset(w->b);
 	jputs(w, "{\"type\":\"event\",\"code\":");
 	jint(w, atoi(p));

@@ -34,6 +34,9 @@ struct renderer {
 	struct buf line;
 	struct json_names names;
 	time_t at;       /* pretty's timestamp: 0 is now (render_kept sets it) */
+	time_t ts_sec;   /* the second ts shows, when ts_valid */
+	char ts[9];      /* "HH:MM:SS " */
+	bool ts_valid;
 };
 
 void renderer_init(struct renderer *r, const struct render_opts *o);

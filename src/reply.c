@@ -42,11 +42,13 @@ bool msg_ok(const struct tc_msg *m)
 void msg_to_wire(const struct tc_msg *m, wire_piece_fn put, void *ud)
 {
 	for (size_t i = 0; i < m->nlines; i++) {
-		char head[8];
 		size_t len;
 		const char *t = msg_text(m, i, &len);
-		int hn = snprintf(head, sizeof(head), "%03d%c", m->lines[i].code, m->lines[i].sep);
-		put(ud, head, hn > 0 && (size_t)hn < sizeof(head) ? (size_t)hn : 0, false);
+		/* the reader took the code from three digits: it has three */
+		int code = m->lines[i].code;
+		char head[4] = {(char)('0' + code / 100 % 10), (char)('0' + code / 10 % 10), (char)('0' + code % 10),
+				m->lines[i].sep};
+		put(ud, head, code >= 100 && code <= 999 ? sizeof(head) : 0, false);
 		put(ud, t, len, true);
 		if (m->lines[i].sep != '+')
 			continue;
@@ -121,21 +123,52 @@ bool reader_midway(const struct reader *r)
 	       r->in.len > r->pos;
 }
 
-int reader_feed(struct reader *r, const char *p, size_t n)
+/* Compact once per read, not once per line: a multi-megabyte block
+ * arrives as thousands of lines per read. */
+static void compact(struct reader *r)
 {
-	/* Compact once per read, not once per line: a multi-megabyte block
-	 * arrives as thousands of lines per read. */
 	if (r->pos > 0) {
 		buf_consume(&r->in, r->pos);
 		r->scan -= r->pos;
 		r->pos = 0;
 	}
-	if (buf_append(&r->in, p, n, r->limit) < 0) {
-		snprintf(r->err, sizeof(r->err), "line %lu from tor exceeds %zu bytes without a line end",
-			 r->lineno + 1, r->limit);
-		return -1;
-	}
+}
+
+static int line_too_long(struct reader *r)
+{
+	snprintf(r->err, sizeof(r->err), "line %lu from tor exceeds %zu bytes without a line end", r->lineno + 1,
+		 r->limit);
+	return -1;
+}
+
+int reader_feed(struct reader *r, const char *p, size_t n)
+{
+	compact(r);
+	if (buf_append(&r->in, p, n, r->limit) < 0)
+		return line_too_long(r);
 	return 0;
+}
+
+char *reader_space(struct reader *r, size_t want, size_t *room)
+{
+	compact(r);
+	size_t left = r->in.len < r->limit ? r->limit - r->in.len : 0;
+	*room = want < left ? want : left;
+	if (*room == 0) {
+		line_too_long(r);
+		return NULL;
+	}
+	if (buf_reserve(&r->in, *room, r->limit) < 0) {
+		snprintf(r->err, sizeof(r->err), "out of memory for what tor sent");
+		return NULL;
+	}
+	return r->in.p + r->in.len;
+}
+
+void reader_commit(struct reader *r, size_t n)
+{
+	r->in.len += n;
+	r->in.p[r->in.len] = '\0';
 }
 
 static int fail(struct reader *r, const char *what, const char *line, size_t len)
@@ -170,8 +203,13 @@ static int add_line(struct reader *r, struct tc_msg *m, int code, char sep, cons
 	l->text_off = m->bytes.len;
 	l->text_len = len;
 	l->data_off = l->data_len = 0;
-	if (buf_append(&m->bytes, text, len, r->limit) < 0 || buf_putc(&m->bytes, '\0', r->limit) < 0)
+	/* the text and its NUL in one go */
+	if (buf_reserve(&m->bytes, len + 1, r->limit) < 0)
 		return too_big(r);
+	memcpy(m->bytes.p + m->bytes.len, text, len);
+	m->bytes.len += len + 1;
+	m->bytes.p[m->bytes.len - 1] = '\0';
+	m->bytes.p[m->bytes.len] = '\0';
 	m->nlines++;
 	if (sep == '+')
 		l->data_off = m->bytes.len;
@@ -190,8 +228,12 @@ static int data_line(struct reader *r, const char *line, size_t len)
 		line++;
 		len--;
 	}
-	if (buf_append(&m->bytes, line, len, r->limit) < 0 || buf_putc(&m->bytes, '\n', r->limit) < 0)
+	if (buf_reserve(&m->bytes, len + 1, r->limit) < 0)
 		return too_big(r);
+	memcpy(m->bytes.p + m->bytes.len, line, len);
+	m->bytes.len += len + 1;
+	m->bytes.p[m->bytes.len - 1] = '\n';
+	m->bytes.p[m->bytes.len] = '\0';
 	l->data_len += len + 1;
 	return 0;
 }

@@ -33,6 +33,8 @@ bool msg_ok(const struct tc_msg *m);
  * and ended by ".". Handed to `put` piece by piece, so a caller escapes as
  * it goes and a big message is never copied whole; `eol` marks the end of
  * a wire line (its CRLF is not passed). */
+/* A piece with !eol is only ever a line's code and separator ("650-") or
+ * a data line's stuffing ".": printable ASCII. */
 typedef void (*wire_piece_fn)(void *ud, const char *p, size_t n, bool eol);
 void msg_to_wire(const struct tc_msg *m, wire_piece_fn put, void *ud);
 /* A copy that owns its storage (dst's is reused): 0, or -1 out of memory. */
@@ -57,6 +59,12 @@ void reader_free(struct reader *r);
 /* Append bytes read from the socket. -1 when the unconsumed input would exceed
  * the limit (err set). */
 int reader_feed(struct reader *r, const char *p, size_t n);
+/* The same without a copy: room for up to `want` bytes at the end of the
+ * input (*room of them, within the limit), to read into and then
+ * reader_commit. NULL (err set) when the unconsumed input is at the limit
+ * already, or out of memory. */
+char *reader_space(struct reader *r, size_t want, size_t *room);
+void reader_commit(struct reader *r, size_t n);
 /* 1 with *out set to a complete message (valid until the next call), 0 when
  * more input is needed, -1 on a protocol error (err set; the stream cannot be
  * resynchronised after that). */

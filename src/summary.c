@@ -7,6 +7,7 @@
 #include "ansi.h"
 #include "enums.h"
 #include "escape.h"
+#include "swar.h"
 
 
 /* A summary being written: which fields it has used so far, so that the
@@ -18,6 +19,9 @@ struct sum {
 	const struct render_opts *o;
 	const char *tcolor; /* the type's colour, for summaries that extend it */
 	uint64_t used;
+	/* The first line when it is all printable ASCII, as it nearly always
+	 * is: text from inside it needs no look. Else an empty range. */
+	uintptr_t plain_lo, plain_hi;
 };
 
 /* ---- output: trusted text as it is, text from tor escaped ---- */
@@ -48,6 +52,10 @@ static inline void outc(struct sum *s, char c)
 
 static void text(struct sum *s, const char *p, size_t n)
 {
+	if ((uintptr_t)p >= s->plain_lo && (uintptr_t)p + n <= s->plain_hi) {
+		out(s, p, n);
+		return;
+	}
 	/* printable ASCII, what tor nearly always sends, needs no escape */
 	size_t i = 0;
 	while (i < n && (unsigned char)(p[i] - 0x20) < 0x5f)
@@ -206,7 +214,8 @@ static void enum_list(struct sum *s, const struct ev_field *f)
 		const char *c = memchr(p, ',', (size_t)(end - p));
 		size_t n = c ? (size_t)(c - p) : (size_t)(end - p);
 		text(s, p, n);
-		explain(s, f->table ? enum_lookup_n(f->table, p, n) : NULL);
+		if (s->o->explain && f->table)
+			explain(s, enum_lookup_n(f->table, p, n));
 		if (c)
 			outc(s, ',');
 		p += n + 1;
@@ -1007,6 +1016,10 @@ static void rest(struct sum *s)
 void summary_write(struct buf *b, const struct event *ev, const struct render_opts *o)
 {
 	struct sum s = {.b = b, .ev = ev, .o = o, .tcolor = ""};
+	if (ev->line && swar_plain(ev->line, ev->line_len, false)) {
+		s.plain_lo = (uintptr_t)ev->line;
+		s.plain_hi = s.plain_lo + ev->line_len;
+	}
 	buf_reserve(b, 512, BUF_NOLIMIT);
 	const struct summary_def *d = NULL;
 	if (ev->def) {

@@ -163,6 +163,43 @@ static void test_term(void)
 	buf_free(&fresh);
 }
 
+/* The escapers go by slices of 4096 bytes and words of 8: a UTF-8
+ * sequence across a slice's end stays whole, and a byte to escape is found
+ * wherever it falls in a word, the last few bytes of a run included. */
+static void test_slices(void)
+{
+	struct buf b = {0}, want = {0};
+	for (size_t k = 4088; k <= 4100; k++) {
+		char in[4200];
+		memset(in, 'a', k);
+		memcpy(in + k, "\xe2\x82\xac\xe2\x80\xae" "bbb", 9);
+		buf_reset(&want);
+		buf_append(&want, in, k + 3, BUF_NOLIMIT);
+		buf_append(&want, "\\u202E", 6, BUF_NOLIMIT);
+		buf_append(&want, "bbb", 3, BUF_NOLIMIT);
+		CHECK_STR(safe(in, k + 9, &b), want.p, "a sequence at %zu of a long text is kept whole", k);
+		char *w = safe_written(in, k + 9);
+		CHECK_STR(w, want.p, "term_safe_write agrees at %zu", k);
+		free(w);
+	}
+	for (size_t len = 1; len <= 20; len++) {
+		for (size_t j = 0; j < len; j++) {
+			char wire[64], text[24], want_j[128];
+			for (size_t i = 0; i < len; i++)
+				text[i] = (char)('a' + i);
+			text[j] = '"';
+			snprintf(wire, sizeof(wire), "650 NOTICE %.*s\r\n", (int)len, text);
+			snprintf(want_j, sizeof(want_j), "\"Message\":\"%.*s\\\"%.*s\"", (int)j, text, (int)(len - j - 1),
+				 text + j + 1);
+			char *js = json_of(wire, strlen(wire), NULL);
+			CHECK(js && strstr(js, want_j), "a quote at %zu of %zu is escaped: %s", j, len, js ? js : "(none)");
+			free(js);
+		}
+	}
+	buf_free(&b);
+	buf_free(&want);
+}
+
 static void test_decode(void)
 {
 	for (size_t i = 0; i < sizeof(decode_cases) / sizeof(decode_cases[0]); i++) {
@@ -269,6 +306,7 @@ int main(void)
 {
 	test_decode();
 	test_term();
+	test_slices();
 	test_json();
 	test_json_big_block();
 	test_json_names();
