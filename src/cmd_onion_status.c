@@ -280,9 +280,47 @@ static int service_desc(struct status *st, const char *addr, struct onion_desc *
 
 struct circs {
 	size_t est, connecting;
+	struct buf last_hops; /* the established intro circuits' last hops, "HEX\n" */
 	struct buf rend;    /* "ID STATE" lines */
 	size_t nrend;
 };
+
+/* The last hop of a circuit-status line's path ("ID STATUS $FP~n,...") */
+static void last_hop(const char *t, size_t n, struct buf *out)
+{
+	const char *p = t, *end = t + n, *w = NULL;
+	size_t wl = 0;
+	for (int i = 0; i < 3 && tok_word(&p, end, &w, &wl); i++)
+		;
+	if (w == NULL || w[0] != '$')
+		return;
+	const char *h = w + wl;
+	while (h > w && h[-1] != ',')
+		h--;
+	if (w + wl - h >= 41 && h[0] == '$')
+		buf_printf(out, BUF_NOLIMIT, "%.40s\n", h + 1);
+}
+
+/* How many of the descriptor's intro points have an established circuit
+ * (matched by their legacy-id link specifier): tor keeps a second set for
+ * the next time period's descriptor, not in this one. */
+static size_t intro_matched(const struct onion_desc *o, const struct buf *hops)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < o->nintro; i++) {
+		for (size_t j = 0; j < o->intro[i].nls; j++) {
+			const struct onion_lspec *l = &o->intro[i].ls[j];
+			char hex[41];
+			if (l->type != 2 || l->len != 20)
+				continue;
+			for (size_t b = 0; b < 20; b++)
+				snprintf(hex + 2 * b, 3, "%02X", l->data[b]);
+			k += hops->p && strstr(hops->p, hex) != NULL;
+			break;
+		}
+	}
+	return k;
+}
 
 static void count_circs(const struct status *st, const char *addr, struct circs *c)
 {
@@ -298,7 +336,10 @@ static void count_circs(const struct status *st, const char *addr, struct circs 
 			for (size_t k = 0; k < ln && k + 1 < sizeof(id) && p[k] >= '0' && p[k] <= '9'; k++)
 				id[k] = p[k], id[k + 1] = '\0';
 			if (strcmp(purpose, "HS_SERVICE_INTRO") == 0) {
-				c->est += strcmp(hs, "HSSI_ESTABLISHED") == 0;
+				bool est = strcmp(hs, "HSSI_ESTABLISHED") == 0;
+				c->est += est;
+				if (est)
+					last_hop(p, ln, &c->last_hops);
 				c->connecting += strcmp(hs, "HSSI_CONNECTING") == 0;
 			} else if (strcmp(purpose, "HS_SERVICE_REND") == 0) {
 				buf_printf(&c->rend, BUF_NOLIMIT, "%s %s\n", id, hs[0] ? hs : "?");
@@ -372,6 +413,8 @@ struct view {
 	struct onion_desc *o;
 	int have_desc;
 	unsigned want;
+	size_t matched; /* established intro points of the descriptor */
+	bool by_desc;   /* matched against the descriptor's intro points */
 	const struct onion_upload *up;
 	struct circs c;
 	struct onion_rend_fail fail[ONION_REND_FAILS];
@@ -446,9 +489,12 @@ static void text_view(struct status *st, const struct view *v)
 	else
 		fputs("  descriptor: none built yet (GETINFO hs/service/desc/id is empty)\n", out);
 	text_upload(out, v->up);
-	fprintf(out, "  intro points: %zu/%u established%s", v->c.est, v->want, v->c.connecting ? "" : "\n");
+	fprintf(out, "  intro points: %zu/%u established", v->matched, v->want);
 	if (v->c.connecting)
-		fprintf(out, ", %zu connecting\n", v->c.connecting);
+		fprintf(out, ", %zu circuit%s connecting", v->c.connecting, v->c.connecting == 1 ? "" : "s");
+	if (v->by_desc && v->c.est > v->matched)
+		fprintf(out, " (and %zu for the next time period's descriptor)", v->c.est - v->matched);
+	fputc('\n', out);
 	text_rend(out, v);
 }
 
@@ -526,14 +572,15 @@ static void fill_fails(FILE *f, const struct status *st, const struct view *v)
 static void json_view(struct status *st, const struct view *v)
 {
 	const struct svc *s = v->s;
-	char rev[32], lt[24], est[24], conn[24], want[24], sum[400] = "";
+	char rev[32], lt[24], est[24], all[24], conn[24], want[24], sum[400] = "";
 	char *ports = s->ports_known ? json_array(fill_ports, st, v) : NULL;
 	char *ups = v->up ? json_array(fill_uploads, st, v) : NULL;
 	char *rend = json_array(fill_rend, st, v), *fails = json_array(fill_fails, st, v);
 	bool desc = v->have_desc == 1, known = s->addr[0] != '\0';
 	snprintf(rev, sizeof(rev), "\1%llu", desc ? (unsigned long long)v->o->revision : 0ULL);
 	snprintf(lt, sizeof(lt), "\1%u", desc ? v->o->lifetime : 0);
-	snprintf(est, sizeof(est), "\1%zu", v->c.est);
+	snprintf(est, sizeof(est), "\1%zu", v->matched);
+	snprintf(all, sizeof(all), "\1%zu", v->c.est);
 	snprintf(conn, sizeof(conn), "\1%zu", v->c.connecting);
 	snprintf(want, sizeof(want), "\1%u", v->want);
 	if (v->up)
@@ -542,7 +589,7 @@ static void json_view(struct status *st, const struct view *v)
 		"address", known ? s->addr : NULL, "source", s->source, "directory", s->dir[0] ? s->dir : NULL,
 		"ports", ports ? ports : "\1null", "revision", desc ? rev : NULL, "lifetime_minutes", desc ? lt : NULL,
 		"uploads", ups ? ups : known ? "\1[]" : NULL, "uploads_summary", sum[0] ? sum : NULL,
-		"intro_established", known ? est : NULL, "intro_connecting", known ? conn : NULL,
+		"intro_established", known ? est : NULL, "intro_circuits_established", known ? all : NULL, "intro_connecting", known ? conn : NULL,
 		"intro_wanted", known ? want : NULL, "rendezvous_circuits", known ? rend : NULL,
 		"rendezvous_failures", known ? fails : NULL, NULL});
 	free(ports);
@@ -567,13 +614,15 @@ static int status_one(struct status *st, const struct svc *s)
 		count_circs(st, s->addr, &v.c);
 		v.nfail = onion_watch_fails(st->ctx->s, s->addr, v.fail, ONION_REND_FAILS);
 	}
-	v.want = v.have_desc == 1 && v.o->inner == ONION_INNER_OK ? (unsigned)v.o->nintro
-		 : s->want_intro ? s->want_intro : DEFAULT_INTRO;
+	v.by_desc = v.have_desc == 1 && v.o->inner == ONION_INNER_OK && v.o->nintro > 0;
+	v.want = v.by_desc ? (unsigned)v.o->nintro : s->want_intro ? s->want_intro : DEFAULT_INTRO;
+	v.matched = v.by_desc ? intro_matched(v.o, &v.c.last_hops) : v.c.est;
 	if (rc == 0 && st->ctx->json)
 		json_view(st, &v);
 	else if (rc == 0)
 		text_view(st, &v);
 	buf_free(&v.c.rend);
+	buf_free(&v.c.last_hops);
 	free(v.o);
 	return rc;
 }
