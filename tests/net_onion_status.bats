@@ -33,9 +33,9 @@ block() { awk -v a="$1.onion " 'index($0, a) == 1 { on = 1; print; next } /^[^ ]
 	wait_for 10 sh -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null || true
 	# one session: the uploads are those this torsh saw
 	run "$TORSH" -s "$client1_CTL" -c "/onion new 80,127.0.0.1:$port --detach --timeout 90" -c '/onion status'
-	assert_success
 	a="$(sed -n 's/^created \([a-z2-7]*\)\.onion$/\1/p' <<<"$output")"
 	echo "$a" >"$BATS_FILE_TMPDIR/addr"
+	assert_success
 	out="$(block "$a" "$output")"
 	echo "$out"
 	grep -qx "$a.onion (ADD_ONION, detached)" <<<"$out"
