@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -35,6 +36,8 @@ struct onion_watch {
 		char ports[400];
 	} made[WATCH_MADE];
 	size_t nmade;
+	struct onion_rend_fail fail[ONION_REND_FAILS]; /* a ring, the latest last */
+	size_t nfail, nextfail;
 };
 
 /* The address of an "HS_DESC UPLOAD ADDR ..." line, when it is one. */
@@ -48,12 +51,60 @@ static bool upload_addr(const char *t, size_t n, char addr[ONION_ADDR_LEN + 1])
 	return true;
 }
 
+/* "KEY=VALUE" among the words of a line: the value as a C string. */
+bool onion_line_kv(const char *t, size_t n, const char *key, char *out, size_t cap)
+{
+	const char *p = t, *end = t + n, *w;
+	size_t wl, kl = strlen(key);
+	out[0] = '\0';
+	while (tok_word(&p, end, &w, &wl)) {
+		if (wl > kl && strncmp(w, key, kl) == 0 && w[kl] == '=') {
+			snprintf(out, cap, "%.*s", (int)(wl - kl - 1), w + kl + 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A service's rendezvous circuit that failed or closed before its end:
+ * "CIRC ID FAILED|CLOSED ... PURPOSE=HS_SERVICE_REND ... REASON=R". */
+static void watch_circ(struct onion_watch *w, const char *t, size_t n)
+{
+	char purpose[32], status[16] = "", reason[32], remote[32], addr[ONION_ADDR_LEN + 8], id[24] = "";
+	if (!onion_line_kv(t, n, "PURPOSE", purpose, sizeof(purpose)) || strcmp(purpose, "HS_SERVICE_REND") != 0)
+		return;
+	const char *p = t, *end = t + n, *wd;
+	size_t wl;
+	if (tok_word(&p, end, &wd, &wl) && tok_word(&p, end, &wd, &wl)) {
+		snprintf(id, sizeof(id), "%.*s", (int)(wl < 23 ? wl : 23), wd);
+		if (tok_word(&p, end, &wd, &wl))
+			snprintf(status, sizeof(status), "%.*s", (int)(wl < 15 ? wl : 15), wd);
+	}
+	onion_line_kv(t, n, "REASON", reason, sizeof(reason));
+	onion_line_kv(t, n, "REMOTE_REASON", remote, sizeof(remote));
+	if ((strcmp(status, "FAILED") != 0 && strcmp(status, "CLOSED") != 0) || strcmp(reason, "FINISHED") == 0 ||
+	    (strcmp(status, "CLOSED") == 0 && reason[0] == '\0'))
+		return;
+	struct onion_rend_fail *f = &w->fail[w->nextfail];
+	w->nextfail = (w->nextfail + 1) % ONION_REND_FAILS;
+	if (w->nfail < ONION_REND_FAILS)
+		w->nfail++;
+	onion_line_kv(t, n, "REND_QUERY", addr, sizeof(addr));
+	snprintf(f->addr, sizeof(f->addr), "%.*s", ONION_ADDR_LEN, addr);
+	snprintf(f->circ, sizeof(f->circ), "%s", id);
+	snprintf(f->reason, sizeof(f->reason), "%s%s%s", reason[0] ? reason : status, remote[0] ? " REMOTE_REASON=" : "",
+		 remote);
+	f->wall = time(NULL);
+}
+
 static bool watch_observe(void *ud, const struct tc_msg *m)
 {
 	struct onion_watch *w = ud;
 	size_t n;
 	const char *t = msg_first(m, &n);
 	char addr[ONION_ADDR_LEN + 1];
+	if (n >= 5 && strncmp(t, "CIRC ", 5) == 0)
+		watch_circ(w, t, n);
 	if (n < 8 || strncmp(t, "HS_DESC ", 8) != 0)
 		return false;
 	if (upload_addr(t, n, addr)) {
@@ -100,7 +151,7 @@ void onion_watch_made(struct session *s, const char *addr, const char *ports)
 	snprintf(w->made[i].ports, sizeof(w->made[i].ports), "%s", ports ? ports : "");
 }
 
-__attribute__((unused)) static const struct onion_upload *watch_upload(struct session *s, const char *addr)
+const struct onion_upload *onion_watch_upload(struct session *s, const char *addr)
 {
 	struct onion_watch *w = watch_of(s);
 	for (size_t i = 0; w && i < w->nup; i++)
@@ -109,13 +160,26 @@ __attribute__((unused)) static const struct onion_upload *watch_upload(struct se
 	return NULL;
 }
 
-__attribute__((unused)) static const char *watch_ports(struct session *s, const char *addr)
+const char *onion_watch_ports(struct session *s, const char *addr)
 {
 	struct onion_watch *w = watch_of(s);
 	for (size_t i = w ? w->nmade : 0; i-- > 0;)
 		if (strcmp(w->made[i].addr, addr) == 0)
 			return w->made[i].ports;
 	return NULL;
+}
+
+size_t onion_watch_fails(struct session *s, const char *addr, struct onion_rend_fail *out, size_t max)
+{
+	struct onion_watch *w = watch_of(s);
+	size_t k = 0;
+	/* oldest first */
+	for (size_t i = 0; w && i < w->nfail && k < max; i++) {
+		const struct onion_rend_fail *f = &w->fail[(w->nextfail + ONION_REND_FAILS - w->nfail + i) % ONION_REND_FAILS];
+		if (strcmp(f->addr, addr) == 0)
+			out[k++] = *f;
+	}
+	return k;
 }
 
 /* ---- following events for a command ---- */

@@ -1128,6 +1128,11 @@ static const struct cmd_sub onion_subs[] = {
 	 "introduction, rendezvous and the stream through the SocksPort; the verdict names the phase that failed "
 	 "(exit 0 reachable, 1 not, 3 no SocksPort)", onion_check, 0,
 	 {{.kind = HINT_CLIENT_AUTH}, {.kind = HINT_WORDS, .words = "--port --timeout --key"}}},
+	{"status", "[ADDR]",
+	 "the service side, on the tor that hosts it: each service's ports and targets (and, with a control port "
+	 "on this machine, whether each loopback/Unix target accepts a connection), descriptor revision and "
+	 "lifetime, uploads per HSDir since torsh connected, intro circuits established/wanted, rendezvous "
+	 "circuits and failures seen", onion_status, 0, {{.kind = HINT_ONION_ID}}},
 	{NULL, NULL, NULL, NULL, 0, {{.kind = HINT_NONE}}},
 };
 
@@ -1137,7 +1142,7 @@ static int exec_onion(struct local_ctx *ctx, const struct local_args *a)
 	size_t n;
 	if (!tok_word(&p, end, &w, &n)) {
 		buf_printf(ctx->err, BUF_NOLIMIT, "/onion: missing subcommand: keygen, address, new, del, list, auth, "
-			   "decode or check (/help /onion)");
+			   "decode, check or status (/help /onion)");
 		return -1;
 	}
 	for (const struct cmd_sub *s = onion_subs; s->name; s++) {
@@ -1153,7 +1158,7 @@ static int exec_onion(struct local_ctx *ctx, const struct local_args *a)
 	char shown[80];
 	val_display(w, n, shown, sizeof(shown));
 	buf_printf(ctx->err, BUF_NOLIMIT, "/onion: unknown subcommand '%s': expected keygen, address, new, del, list, "
-		   "auth, decode or check", shown);
+		   "auth, decode, check or status", shown);
 	return -1;
 }
 
@@ -1194,6 +1199,6 @@ const struct cmd_def cmd_local_onion = {
 		"writes it to a file); files are written mode 0600 and never overwritten. --json: one object per\n"
 		"result.",
 	.example = "/onion new 80,127.0.0.1:8080 --save-key web.key",
-	.hints = {{.kind = HINT_WORDS, .words = "keygen address new del list auth decode check"}},
+	.hints = {{.kind = HINT_WORDS, .words = "keygen address new del list auth decode check status"}},
 	.subs = onion_subs,
 };

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "local.h"
 #include "onion.h"
@@ -54,4 +55,22 @@ void onion_watch_made(struct session *s, const char *addr, const char *ports);
  * answered or timeout_s. */
 int onion_upload_view(struct local_ctx *ctx, const char *addr, double timeout_s);
 int onion_check(struct local_ctx *ctx, const struct local_args *a);
+/* What the watch kept for addr: its upload per HSDir, the ports /onion new
+ * gave it ("80 -> 127.0.0.1:8080" lines); NULL when it saw none. */
+const struct onion_upload *onion_watch_upload(struct session *s, const char *addr);
+const char *onion_watch_ports(struct session *s, const char *addr);
+/* A service's rendezvous circuit that failed, as CIRC events showed it
+ * (only while the session is subscribed to CIRC). */
+#define ONION_REND_FAILS 16
+struct onion_rend_fail {
+	char addr[ONION_ADDR_LEN + 1], circ[24], reason[80];
+	time_t wall;
+};
+/* The failures seen for addr, oldest first, at most max. */
+size_t onion_watch_fails(struct session *s, const char *addr, struct onion_rend_fail *out, size_t max);
+/* "KEY=VALUE" among a line's words: true with the value in out. */
+bool onion_line_kv(const char *t, size_t n, const char *key, char *out, size_t cap);
+
+/* ---- cmd_onion_status.c ---- */
+int onion_status(struct local_ctx *ctx, const struct local_args *a);
 #endif

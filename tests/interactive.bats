@@ -313,12 +313,14 @@ at_cursor() {
 	at_cursor 'Flags=DiscardPK Port='
 }
 
-@test "completion: a live onion service ID for DEL_ONION, and the ambiguous case lists candidates with descriptions" {
+@test "completion: a live onion service ID for DEL_ONION and /onion status, and the ambiguous case lists candidates with descriptions" {
 	keys 'ADD_ONION NEW:ED25519-V3 Flags=DiscardPK Port=80' Enter
 	wait_screen 'ServiceID = '
 	local id
 	id="$(screen | sed -n 's/^ServiceID = //p')"
 	[ "${#id}" -eq 56 ]
+	complete_line '/onion status '
+	at_cursor "> /onion status $id "
 	complete_line 'DEL_ONION '
 	at_cursor "> DEL_ONION $id "
 	keys Enter

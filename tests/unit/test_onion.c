@@ -331,8 +331,9 @@ static void completion(void)
 	struct completion out = {0};
 	char got[400];
 	static const char *const cases[][2] = {
-		{"/onion ", "address auth check decode del keygen list new"}, /* sorted, as every list */
+		{"/onion ", "address auth check decode del keygen list new status"}, /* sorted, as every list */
 		{"/onion ch", "check"},
+		{"/onion st", "status"},
 		{"/onion check ADDR --p", "--port"},
 		{"/onion check ADDR --port 80 --t", "--timeout"},
 		{"/onion new 80 --ti", "--timeout"},
