@@ -145,6 +145,8 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	struct runner *r = ud;
 	const struct pending_cmd *to = r->s->answering;
 	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
+	if (m->partial)
+		return; /* a piece of a big reply: the rest is to come */
 	if (!m->event)
 		take_answered(r);
 	if (m->event) {
@@ -458,6 +460,7 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 			   .from_stdin = o->ncommands == 0, .input_done = o->ncommands > 0, .linger_until = -1};
 	renderer_init(&r.out, &o->render);
 	s->on_reply = s->on_event = on_msg;
+	s->stream_replies = true; /* on_msg renders a big reply piece by piece */
 	s->ud = &r;
 	for (;;) {
 		if (r.from_stdin)
