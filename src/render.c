@@ -766,7 +766,8 @@ static void spill_chunks(struct render_pieces *p, const struct spill_seg *g, boo
 		size_t n = g->len;
 		if (trim && n > 0 && p->mem.p[g->off + n - 1] == '\n')
 			n--;
-		fn(ud, p->mem.p + g->off, n);
+		if (n > 0)
+			fn(ud, p->mem.p + g->off, n);
 		return;
 	}
 	size_t left = g->len;
