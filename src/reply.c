@@ -151,6 +151,7 @@ static void compact(struct reader *r)
 	if (r->pos > 0) {
 		buf_consume(&r->in, r->pos);
 		r->scan -= r->pos;
+		r->clean = r->clean > r->pos ? r->clean - r->pos : 0;
 		r->pos = 0;
 	}
 }
@@ -162,11 +163,23 @@ static int line_too_long(struct reader *r)
 	return -1;
 }
 
+/* New bytes at the end of `in`: one look for a NUL per read, not one per
+ * line (a data block is thousands of short lines a read). */
+static void note_clean(struct reader *r, size_t n)
+{
+	size_t at = r->in.len - n;
+	if (r->clean != at)
+		return; /* a NUL before them: every line is looked at */
+	const char *nul = memchr(r->in.p + at, '\0', n);
+	r->clean = nul ? (size_t)(nul - r->in.p) : r->in.len;
+}
+
 int reader_feed(struct reader *r, const char *p, size_t n)
 {
 	compact(r);
 	if (buf_append(&r->in, p, n, r->limit) < 0)
 		return line_too_long(r);
+	note_clean(r, n);
 	return 0;
 }
 
@@ -190,6 +203,7 @@ void reader_commit(struct reader *r, size_t n)
 {
 	r->in.len += n;
 	r->in.p[r->in.len] = '\0';
+	note_clean(r, n);
 }
 
 static int fail(struct reader *r, const char *what, const char *line, size_t len)
@@ -337,7 +351,7 @@ int reader_next(struct reader *r, struct tc_msg **out)
 		/* Tor ends lines with CRLF but lets stray CRs through in data. */
 		while (len > 0 && start[len - 1] == '\r')
 			len--;
-		if (memchr(start, '\0', len))
+		if ((size_t)(start + len - r->in.p) > r->clean && memchr(start, '\0', len))
 			return fail(r, "NUL byte in line", start, len);
 		int rc = r->data_for ? data_line(r, start, len) : status_line(r, start, len, out);
 		if (rc < 0)

@@ -56,6 +56,7 @@ struct reader {
 	struct buf in;
 	size_t pos;            /* first unconsumed byte of `in` */
 	size_t scan;           /* where to resume looking for LF */
+	size_t clean;          /* `in` holds no NUL before this offset */
 	struct tc_msg reply, event;
 	struct tc_msg *data_for; /* message whose data block is open */
 	size_t data_line;      /* its line index */
