@@ -246,7 +246,13 @@ static void render_checked(struct sink *s, int kind, const struct tc_msg *m, con
 		abort();
 	const char *out = s->mem + s->checked;
 	size_t n = s->len - s->checked;
-	if (kind == R_JSON)
+	if (kind == R_JSON && m->partial) {
+		/* JSON keeps a reply's pieces until its end: nothing yet */
+		if (n != 0) {
+			fprintf(stderr, "JSON: output before a reply ended: %.*s\n", (int)n, out);
+			abort();
+		}
+	} else if (kind == R_JSON)
 		check_json(out, n);
 	else
 		check_text(out, n, "\n\t", kind == R_RAW ? "raw" : kind == R_PRETTY ? "pretty" : "explain");
