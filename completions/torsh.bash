@@ -10,6 +10,6 @@ _torsh() {
 	-i|--interface|-c|--command|--linger|--timeout|--connect-timeout|--tor-option)
 		return ;;
 	esac
-	COMPREPLY=($(compgen -W "-s --socket -i --interface -c --command -k --keep-going -y --yes --linger --launch --tor --tor-option --cookie --allow-plain-cookie --password-file --connect-timeout --timeout --raw --pretty --json --explain --no-color --list-commands -v --verbose -h --help -V --version" -- "$cur"))
+	COMPREPLY=($(compgen -W "-s --socket -i --interface -c --command -k --keep-going -y --yes --linger --launch --tor --tor-option --cookie --allow-plain-cookie --password-file --connect-timeout --timeout --raw --pretty --json --explain --color --no-color --list-commands -v --verbose -h --help -V --version" -- "$cur"))
 }
 complete -F _torsh torsh

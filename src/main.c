@@ -53,7 +53,7 @@ struct options {
 	size_t ncommands;
 	char *tor_opts[64];
 	size_t ntor_opts;
-	bool keep_going, launch, no_color, explain, verbose, yes, allow_plain_cookie;
+	bool keep_going, launch, no_color, force_color, explain, verbose, yes, allow_plain_cookie;
 	int fmt;                  /* -1: by whether stdout is a terminal */
 	double linger_s, connect_timeout_s, timeout_s;
 };
@@ -89,6 +89,8 @@ static void usage(FILE *f)
 	      "      --raw                  the text tor sent (default when not a terminal)\n"
 	      "      --json                 one JSON object per reply or event (JSON Lines)\n"
 	      "      --explain              follow enum values with their meaning (pretty)\n"
+	      "      --color                colours also when stdout is not a terminal\n"
+	      "                             (| less -R); --no-color and NO_COLOR win over it\n"
 	      "      --no-color             no colours (also NO_COLOR)\n"
 	      "  -v, --verbose              say where torsh connected and how it authenticated\n"
 	      "      --list-commands        print every command name, one per line\n"
@@ -126,7 +128,7 @@ static int parse_seconds(const char *opt, const char *v, double *out)
 }
 
 enum { OPT_COOKIE = 256, OPT_PWFILE, OPT_LINGER, OPT_LAUNCH, OPT_TOR, OPT_CTIMEOUT, OPT_TIMEOUT,
-       OPT_RAW, OPT_NOCOLOR, OPT_LIST, OPT_PRETTY, OPT_JSON, OPT_EXPLAIN, OPT_PLAIN_COOKIE,
+       OPT_RAW, OPT_NOCOLOR, OPT_COLOR, OPT_LIST, OPT_PRETTY, OPT_JSON, OPT_EXPLAIN, OPT_PLAIN_COOKIE,
        OPT_TOR_OPTION };
 
 static int add_tor_option(struct options *o, char *opt)
@@ -168,6 +170,7 @@ static const struct option longopts[] = {
 	{"json", no_argument, NULL, OPT_JSON},
 	{"explain", no_argument, NULL, OPT_EXPLAIN},
 	{"no-color", no_argument, NULL, OPT_NOCOLOR},
+	{"color", no_argument, NULL, OPT_COLOR},
 	{"list-commands", no_argument, NULL, OPT_LIST},
 	{NULL, 0, NULL, 0},
 };
@@ -208,6 +211,7 @@ static int take_option(int c, char **argv, struct options *o)
 	case OPT_JSON: o->fmt = FMT_JSON; break;
 	case OPT_EXPLAIN: o->explain = true; break;
 	case OPT_NOCOLOR: o->no_color = true; break;
+	case OPT_COLOR: o->force_color = true; break;
 	case 'y': o->yes = true; break;
 	case OPT_LIST: list_commands(stdout); exit(EXIT_ALL_OK);
 	case ':':
@@ -532,7 +536,10 @@ static int run_session(struct options *o, struct session *s, struct reconnector 
 	struct render_opts ro = {
 		.fmt = o->fmt >= 0 ? (enum out_format)o->fmt : out_tty ? FMT_PRETTY : FMT_RAW,
 		.safe = out_tty,
-		.color = out_tty && !o->no_color && (getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0'),
+		/* --color only widens where colour goes; saying no, by flag or
+		 * by NO_COLOR, is never overridden */
+		.color = (out_tty || o->force_color) && !o->no_color &&
+			 (getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0'),
 		.explain = o->explain,
 	};
 	if (interactive)

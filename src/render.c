@@ -26,6 +26,23 @@ void renderer_free(struct renderer *r)
 	buf_free(&r->line);
 	free(r->names.v);
 	free(r->names.pos);
+	render_pieces_drop(r);
+	buf_free(&r->pieces.mem);
+	buf_free(&r->pieces.segs);
+	buf_free(&r->pieces.chunk);
+}
+
+void render_pieces_drop(struct renderer *r)
+{
+	struct render_pieces *p = &r->pieces;
+	if (p->f)
+		fclose(p->f); /* unlinked: the file goes with it */
+	p->f = NULL;
+	p->on = p->failed = false;
+	p->end = 0;
+	buf_reset(&p->mem);
+	buf_reset(&p->segs);
+	buf_reset(&p->chunk);
 }
 
 const char *reply_error_name(int code)
@@ -59,6 +76,8 @@ struct jout {
 	/* JSON: bytes known to need no escape (an event's first line, when
 	 * it is printable ASCII without '"' or '\\'); else an empty range */
 	uintptr_t plain_lo, plain_hi;
+	/* JSON of a reply that came in pieces: its blocks are read from here */
+	struct render_pieces *spill;
 };
 
 static void jflush(struct jout *w)
@@ -208,7 +227,7 @@ static void raw_piece(void *ud, const char *p, size_t n, bool eol)
 /* A data block as tor sent it, unescaped: the reader keeps it with '\n'
  * line ends, as raw shows it, so it goes out in spans as long as there is
  * no line to dot-stuff, not a line at a time; then the closing ".". */
-static void raw_block(struct jout *w, const char *d, size_t len)
+static void raw_block(struct jout *w, const char *d, size_t len, bool close)
 {
 	const char *end = d + len;
 	while (d < end) {
@@ -224,7 +243,8 @@ static void raw_block(struct jout *w, const char *d, size_t len)
 	}
 	if (len > 0 && end[-1] != '\n')
 		jputc(w, '\n');
-	jput(w, ".\n", 2);
+	if (close)
+		jput(w, ".\n", 2);
 }
 
 /* The wire text, a line end for each CRLF. */
@@ -235,18 +255,21 @@ static void render_raw(struct jout *w, const struct tc_msg *m, const struct rend
 		msg_to_wire(m, raw_piece, &r);
 		return;
 	}
-	for (size_t i = 0; i < m->nlines; i++) {
+	/* a piece of a reply (reply.h): what is new in it */
+	for (size_t i = m->resume ? m->resume - 1 : 0; i < m->nlines; i++) {
 		size_t len;
 		const char *t = msg_text(m, i, &len);
 		int code = m->lines[i].code;
 		char head[4] = {(char)('0' + code / 100 % 10), (char)('0' + code / 10 % 10), (char)('0' + code % 10),
 				m->lines[i].sep};
-		jput(w, head, code >= 100 && code <= 999 ? sizeof(head) : 0);
-		jput(w, t, len);
-		jputc(w, '\n');
+		if (i + 1 != m->resume) {
+			jput(w, head, code >= 100 && code <= 999 ? sizeof(head) : 0);
+			jput(w, t, len);
+			jputc(w, '\n');
+		}
 		if (m->lines[i].sep == '+') {
 			const char *d = msg_data(m, i, &len);
-			raw_block(w, d, len);
+			raw_block(w, d, len, !(m->partial && i + 1 == m->nlines));
 		}
 	}
 }
@@ -324,12 +347,15 @@ static void pretty_data(struct jout *w, const struct tc_msg *m, size_t i, const 
 	put_block(w, d, len, o, "");
 }
 
-static void render_pretty_error(struct jout *w, const struct tc_msg *m, const struct render_opts *o)
+/* One line of an error reply; `head` false: only its block's data (a
+ * piece that continues it). */
+static void pretty_error_line(struct jout *w, const struct tc_msg *m, size_t i, const struct render_opts *o,
+			      bool head)
 {
-	for (size_t i = 0; i < m->nlines; i++) {
-		size_t len;
-		const char *t = msg_text(m, i, &len);
-		const char *name = reply_error_name(m->lines[i].code);
+	size_t len;
+	const char *t = msg_text(m, i, &len);
+	const char *name = reply_error_name(m->lines[i].code);
+	if (head) {
 		color(w, o, name ? C_RED : C_RESET);
 		if (name) {
 			jputs(w, "error ");
@@ -344,11 +370,17 @@ static void render_pretty_error(struct jout *w, const struct tc_msg *m, const st
 		color(w, o, C_RESET);
 		put(w, t, len, o);
 		jputc(w, '\n');
-		if (m->lines[i].sep == '+') {
-			const char *d = msg_data(m, i, &len);
-			put_block(w, d, len, o, "  ");
-		}
 	}
+	if (m->lines[i].sep == '+') {
+		const char *d = msg_data(m, i, &len);
+		put_block(w, d, len, o, "  ");
+	}
+}
+
+static void render_pretty_error(struct jout *w, const struct tc_msg *m, const struct render_opts *o)
+{
+	for (size_t i = 0; i < m->nlines; i++)
+		pretty_error_line(w, m, i, o, true);
 }
 
 static bool is_word(const char *p, size_t n)
@@ -404,6 +436,26 @@ static void pretty_line(struct jout *w, const struct tc_msg *m, size_t i, const 
 	jputc(w, '\n');
 }
 
+/* One line of a successful reply, or (`head` false) the rest of its
+ * block. */
+static void pretty_ok_line(struct jout *w, const struct tc_msg *m, size_t i, const struct render_opts *o,
+			   const struct cmd_def *def, bool head)
+{
+	size_t len;
+	const char *t = msg_text(m, i, &len);
+	/* the closing "OK" says nothing after the values it closes */
+	if (i + 1 == m->nlines && m->nlines > 1 && len == 2 && memcmp(t, "OK", 2) == 0 && !m->partial)
+		return;
+	if (!head) {
+		const char *d = msg_data(m, i, &len);
+		put_block(w, d, len, o, "");
+	} else if (m->lines[i].sep == '+') {
+		pretty_data(w, m, i, o);
+	} else {
+		pretty_line(w, m, i, o, def);
+	}
+}
+
 static void render_pretty_reply(struct jout *w, const struct tc_msg *m, const struct render_opts *o,
 				const struct cmd_def *def)
 {
@@ -411,16 +463,27 @@ static void render_pretty_reply(struct jout *w, const struct tc_msg *m, const st
 		render_pretty_error(w, m, o);
 		return;
 	}
-	for (size_t i = 0; i < m->nlines; i++) {
-		size_t len;
-		const char *t = msg_text(m, i, &len);
-		/* the closing "OK" says nothing after the values it closes */
-		if (i + 1 == m->nlines && m->nlines > 1 && len == 2 && memcmp(t, "OK", 2) == 0)
-			break;
-		if (m->lines[i].sep == '+')
-			pretty_data(w, m, i, o);
+	for (size_t i = 0; i < m->nlines; i++)
+		pretty_ok_line(w, m, i, o, def, true);
+}
+
+/* A piece of a reply (reply.h). Whether it is an error is known at its
+ * end line only: the pieces take the style of the line that opened the
+ * block (what tor sends has one code throughout), and the lines after it
+ * in the last piece that of the end line. */
+static void render_pretty_piece(struct render_pieces *pc, struct jout *w, const struct tc_msg *m,
+				const struct render_opts *o, const struct cmd_def *def)
+{
+	size_t from = m->resume ? m->resume - 1 : 0;
+	if (m->resume == 0)
+		pc->ok_style = m->lines[m->nlines - 1].code >= 200 && m->lines[m->nlines - 1].code < 300;
+	for (size_t i = from; i < m->nlines; i++) {
+		bool head = i + 1 != m->resume;
+		bool ok = m->partial || !head ? pc->ok_style : msg_ok(m);
+		if (ok)
+			pretty_ok_line(w, m, i, o, def, head);
 		else
-			pretty_line(w, m, i, o, def);
+			pretty_error_line(w, m, i, o, head);
 	}
 }
 
@@ -643,6 +706,118 @@ static void json_str(struct jout *w, const char *s, size_t n)
 	w->b->len += k + 2;
 }
 
+/* ---- a reply in pieces, for JSON (render.h) ----
+ * Each line's block is one stretch of the file: a block's pieces come in
+ * order, one block after another. */
+struct spill_seg {
+	size_t line, off, len;
+};
+
+#define SPILL_CHUNK ((size_t)64 << 10)
+
+static struct spill_seg *spill_find(const struct render_pieces *p, size_t line)
+{
+	struct spill_seg *s = (struct spill_seg *)(void *)p->segs.p;
+	size_t n = p->segs.len / sizeof(*s);
+	for (size_t k = n; k-- > 0;)
+		if (s[k].line == line)
+			return &s[k];
+	return NULL;
+}
+
+static void spill_add(struct render_pieces *p, size_t line, const char *d, size_t len)
+{
+	struct spill_seg *s = spill_find(p, line);
+	if (s == NULL) {
+		struct spill_seg g = {line, p->end, 0};
+		if (buf_append(&p->segs, &g, sizeof(g), BUF_NOLIMIT) < 0) {
+			p->failed = true;
+			return;
+		}
+		s = spill_find(p, line);
+	}
+	if (len == 0)
+		return;
+	if (p->f ? fwrite(d, 1, len, p->f) != len : buf_append(&p->mem, d, len, BUF_NOLIMIT) < 0)
+		p->failed = true;
+	s->len += len;
+	p->end += len;
+}
+
+/* Every block of a piece: the rest of the one it continues, and those
+ * that open in it. */
+static void spill_piece(struct render_pieces *p, const struct tc_msg *m)
+{
+	if (m->resume == 0)
+		p->f = tmpfile();
+	for (size_t i = m->resume ? m->resume - 1 : 0; i < m->nlines; i++) {
+		size_t len;
+		const char *d = msg_data(m, i, &len);
+		if (d)
+			spill_add(p, i, d, len);
+	}
+}
+
+typedef void (*chunk_fn)(void *ud, const char *p, size_t n);
+
+static void spill_chunks(struct render_pieces *p, const struct spill_seg *g, bool trim, chunk_fn fn, void *ud)
+{
+	if (p->f == NULL) {
+		size_t n = g->len;
+		if (trim && n > 0 && p->mem.p[g->off + n - 1] == '\n')
+			n--;
+		if (n > 0)
+			fn(ud, p->mem.p + g->off, n);
+		return;
+	}
+	size_t left = g->len;
+	buf_reset(&p->chunk);
+	if (fflush(p->f) != 0 || fseek(p->f, (long)g->off, SEEK_SET) != 0)
+		left = 0;
+	while (left > 0 || p->chunk.len > 0) {
+		size_t want = left < SPILL_CHUNK ? left : SPILL_CHUNK;
+		if (want && buf_reserve(&p->chunk, want, BUF_NOLIMIT) < 0)
+			return;
+		size_t got = want ? fread(p->chunk.p + p->chunk.len, 1, want, p->f) : 0;
+		left = got < want ? 0 : left - got;
+		p->chunk.len += got;
+		size_t n = p->chunk.len, emit = n;
+		if (left > 0) {
+			/* whole lines only: a UTF-8 sequence never spans two */
+			while (n > 0 && p->chunk.p[n - 1] != '\n')
+				n--;
+			if (n == 0)
+				continue; /* a line longer than a chunk: read on */
+			emit = n;
+		} else if (trim && n > 0 && p->chunk.p[n - 1] == '\n') {
+			emit = n - 1;
+		}
+		fn(ud, p->chunk.p, emit);
+		buf_consume(&p->chunk, n);
+	}
+	/* reading moved the position: appends go to the end */
+	fseek(p->f, 0, SEEK_END);
+}
+
+static void chars_chunk(void *ud, const char *p, size_t n)
+{
+	json_chars(ud, p, n);
+}
+
+/* The inside of a JSON string: line i's block, from memory or from the
+ * file; `trim` leaves its last line end out. */
+static void json_block_chars(struct jout *w, const struct tc_msg *m, size_t i, bool trim)
+{
+	const struct spill_seg *g = w->spill ? spill_find(w->spill, i) : NULL;
+	if (g) {
+		spill_chunks(w->spill, g, trim, chars_chunk, w);
+		return;
+	}
+	size_t len;
+	const char *d = msg_data(m, i, &len);
+	json_chars(w, d, trim && len && d[len - 1] == '\n' ? len - 1 : len);
+}
+
 struct json_wire {
 	struct jout *w;
 	bool eol;              /* a line ended: \n before the next piece */
@@ -662,13 +837,51 @@ static void json_wire_piece(void *ud, const char *p, size_t n, bool eol)
 	j->eol = eol;
 }
 
+/* Block lines as on the wire: dot-stuffed. */
+static void wire_chunk(void *ud, const char *d, size_t len)
+{
+	const char *end = d + len;
+	while (d < end) {
+		const char *nl = memchr(d, '\n', (size_t)(end - d));
+		size_t k = nl ? (size_t)(nl - d) : (size_t)(end - d);
+		if (k > 0 && d[0] == '.')
+			json_wire_piece(ud, ".", 1, false);
+		json_wire_piece(ud, d, k, true);
+		d += k + 1;
+	}
+}
+
+/* msg_to_wire's text for a reply that came in pieces: every line, the
+ * blocks read back from the file. */
+static void spilled_wire(struct jout *w, const struct tc_msg *m, struct json_wire *j)
+{
+	for (size_t i = 0; i < m->nlines; i++) {
+		size_t len;
+		const char *t = msg_text(m, i, &len);
+		int code = m->lines[i].code;
+		char head[4] = {(char)('0' + code / 100 % 10), (char)('0' + code / 10 % 10), (char)('0' + code % 10),
+				m->lines[i].sep};
+		json_wire_piece(j, head, code >= 100 && code <= 999 ? sizeof(head) : 0, false);
+		json_wire_piece(j, t, len, true);
+		if (m->lines[i].sep != '+')
+			continue;
+		const struct spill_seg *g = spill_find(w->spill, i);
+		if (g)
+			spill_chunks(w->spill, g, false, wire_chunk, j);
+		json_wire_piece(j, ".", 1, true);
+	}
+}
+
 /* The wire text, minus CRLF, lines joined by \n; written piece by piece, as
  * a copy of it would be as big as the message. */
 static void json_raw(struct jout *w, const struct tc_msg *m)
 {
 	struct json_wire j = {.w = w};
 	jputc(w, '"');
-	msg_to_wire(m, json_wire_piece, &j);
+	if (w->spill)
+		spilled_wire(w, m, &j);
+	else
+		msg_to_wire(m, json_wire_piece, &j);
 	jputc(w, '"');
 }
 
@@ -1010,9 +1223,8 @@ static void json_text_data_chars(struct jout *w, const struct tc_msg *m, size_t 
 	json_chars(w, t, len);
 	if (m->lines[i].sep != '+')
 		return;
-	const char *d = msg_data(m, i, &len);
 	jput(w, "\\n", 2);
-	json_chars(w, d, len && d[len - 1] == '\n' ? len - 1 : len);
+	json_block_chars(w, m, i, true);
 }
 
 static void json_text_data(struct jout *w, const struct tc_msg *m, size_t i)
@@ -1042,7 +1254,11 @@ static void json_line_value(struct jout *w, const struct tc_msg *m, size_t i, co
 	const char *t = msg_text(m, i, &len);
 	switch (k->kind) {
 	case L_KV:
-		if (m->lines[i].sep == '+') {
+		if (m->lines[i].sep == '+' && w->spill) {
+			jputc(w, '"');
+			json_block_chars(w, m, i, false);
+			jputc(w, '"');
+		} else if (m->lines[i].sep == '+') {
 			const char *d = msg_data(m, i, &len);
 			json_str(w, d, len);
 		} else if (reply_has(def, CMD_REPLY_KEYS)) {
@@ -1142,6 +1358,17 @@ void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct 
 {
 	struct jout w = {.b = &r->line, .out = out, .names = &r->names};
 	buf_reset(w.b);
+	bool piece = !m->event && (m->partial || m->resume);
+	if (!m->event && m->resume == 0 && r->pieces.on)
+		render_pieces_drop(r); /* one that never ended */
+	if (piece)
+		r->pieces.on = true;
+	if (piece && r->o.fmt == FMT_JSON) {
+		spill_piece(&r->pieces, m);
+		if (m->partial)
+			return;
+		w.spill = &r->pieces;
+	}
 	switch (r->o.fmt) {
 	case FMT_RAW:
 		render_raw(&w, m, &r->o);
@@ -1154,6 +1381,8 @@ void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct 
 		o.safe = true;
 		if (m->event)
 			render_pretty_event(r, &w, m, &o);
+		else if (piece)
+			render_pretty_piece(&r->pieces, &w, m, &o, def);
 		else
 			render_pretty_reply(&w, m, &o, def);
 		break;
@@ -1166,6 +1395,8 @@ void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct 
 		break;
 	}
 	jflush(&w);
+	if (piece && !m->partial)
+		render_pieces_drop(r);
 }
 
 /* What /scrollback shows when an event was too big to keep whole: the

@@ -27,6 +27,22 @@ struct json_names {
 	size_t *pos, cap;
 };
 
+/* A reply while it comes in pieces (reply.h). Raw and pretty write each
+ * piece as it comes. JSON shows the data blocks after "ok" (known at the
+ * end) and twice ("values" and "raw"): they are kept in an unlinked
+ * temporary file as they come, not in memory, and read back twice when
+ * the reply has ended. */
+struct render_pieces {
+	bool on;            /* a reply is in pieces */
+	bool ok_style;      /* pretty: its first piece's style (the block line's code) */
+	FILE *f;            /* JSON: tmpfile(); NULL with `on`: none could be made, `mem` holds them */
+	struct buf mem;
+	struct buf segs;    /* JSON: where each line's block is (render.c) */
+	struct buf chunk;   /* JSON: reading back */
+	size_t end;
+	bool failed;        /* JSON: a write to the file failed */
+};
+
 /* Scratch kept between calls so that rendering a flood allocates nothing. */
 struct renderer {
 	struct render_opts o;
@@ -37,6 +53,7 @@ struct renderer {
 	time_t ts_sec;   /* the second ts shows, when ts_valid */
 	char ts[9];      /* "HH:MM:SS " */
 	bool ts_valid;
+	struct render_pieces pieces;
 };
 
 void renderer_init(struct renderer *r, const struct render_opts *o);
@@ -46,6 +63,10 @@ void renderer_free(struct renderer *r);
  * ONION_CLIENT_AUTH_VIEW's CLIENT records; `word` is that command's word as
  * sent, for JSON's "command" (NULL or "": none). */
 void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def, const char *word);
+/* A reply in pieces (tc_msg.partial) is rendered piece by piece, each
+ * piece passed to render() as it comes; one that never ends (the
+ * connection lost) is dropped by the next reply's first piece, or here. */
+void render_pieces_drop(struct renderer *r);
 
 /* An event flood.c kept for /scrollback (flood.h: the wire text, or a
  * partial line for one too big to keep), rendered in the current mode as

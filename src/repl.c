@@ -213,15 +213,17 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	if (m->event && !flood_admit(&r->flood, mono_ms(), m))
 		return;
 	const struct pending_cmd *to = r->s->answering;
-	if (!m->event) {
+	if (!m->event && !m->partial) {
 		uint64_t before = r->sh.events;
 		shell_on_reply(&r->sh, to ? to->def : NULL, m);
 		if (r->sh.events != before)
 			tell_following(r);
 	}
 	editor_print_begin(r->ed);
+	/* a big reply comes in pieces (reply.h), each shown as it comes */
 	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
-	typo_print(r, m, to ? to->def : NULL);
+	if (!m->partial)
+		typo_print(r, m, to ? to->def : NULL);
 	editor_print_end(r->ed);
 }
 
@@ -780,6 +782,7 @@ int repl_run(struct session *s, const struct repl_opts *o, volatile sig_atomic_t
 		return EXIT_USAGE;
 	}
 	s->on_reply = s->on_event = on_msg;
+	s->stream_replies = true; /* on_msg renders a big reply piece by piece */
 	s->on_internal = on_internal;
 	s->ud = &r;
 	/* the small name lists; the rest when a Tab needs it */

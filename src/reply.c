@@ -41,15 +41,17 @@ bool msg_ok(const struct tc_msg *m)
 
 void msg_to_wire(const struct tc_msg *m, wire_piece_fn put, void *ud)
 {
-	for (size_t i = 0; i < m->nlines; i++) {
+	for (size_t i = m->resume ? m->resume - 1 : 0; i < m->nlines; i++) {
 		size_t len;
 		const char *t = msg_text(m, i, &len);
 		/* the reader took the code from three digits: it has three */
 		int code = m->lines[i].code;
 		char head[4] = {(char)('0' + code / 100 % 10), (char)('0' + code / 10 % 10), (char)('0' + code % 10),
 				m->lines[i].sep};
-		put(ud, head, code >= 100 && code <= 999 ? sizeof(head) : 0, false);
-		put(ud, t, len, true);
+		if (i + 1 != m->resume) {
+			put(ud, head, code >= 100 && code <= 999 ? sizeof(head) : 0, false);
+			put(ud, t, len, true);
+		}
 		if (m->lines[i].sep != '+')
 			continue;
 		const char *d = msg_data(m, i, &len), *end = d + len;
@@ -61,7 +63,8 @@ void msg_to_wire(const struct tc_msg *m, wire_piece_fn put, void *ud)
 			put(ud, d, k, true);
 			d += k + 1;
 		}
-		put(ud, ".", 1, true);
+		if (!(m->partial && i + 1 == m->nlines))
+			put(ud, ".", 1, true);
 	}
 }
 
@@ -79,6 +82,8 @@ int msg_copy(struct tc_msg *dst, const struct tc_msg *src)
 	dst->nlines = src->nlines;
 	dst->event = src->event;
 	dst->code = src->code;
+	dst->partial = src->partial;
+	dst->resume = src->resume;
 	buf_reset(&dst->bytes);
 	/* the bytes hold NULs between pieces: copied as they are, offsets stay */
 	if (buf_append(&dst->bytes, src->bytes.p ? src->bytes.p : "", src->bytes.len, BUF_NOLIMIT) < 0) {
@@ -92,7 +97,22 @@ static void msg_reset(struct tc_msg *m)
 {
 	m->nlines = 0;
 	m->code = 0;
+	m->partial = false;
+	m->resume = 0;
 	buf_reset(&m->bytes);
+}
+
+/* After a piece went out: keep the headers (the final piece is typed by
+ * them), drop the open block's data handed out with it. */
+static void msg_keep_headers(struct reader *r, struct tc_msg *m)
+{
+	struct tc_line *open = &m->lines[m->nlines - 1];
+	r->streamed += open->data_len;
+	m->bytes.len = open->data_off;
+	m->bytes.p[m->bytes.len] = '\0';
+	open->data_len = 0;
+	m->partial = false;
+	m->resume = m->nlines;
 }
 
 void msg_free(struct tc_msg *m)
@@ -119,7 +139,8 @@ void reader_free(struct reader *r)
 
 bool reader_midway(const struct reader *r)
 {
-	return (r->reply.nlines > 0 && r->done != &r->reply) || (r->event.nlines > 0 && r->done != &r->event) ||
+	return (r->reply.nlines > 0 && (r->done != &r->reply || r->reply.partial)) ||
+	       (r->event.nlines > 0 && r->done != &r->event) ||
 	       r->in.len > r->pos;
 }
 
@@ -130,6 +151,7 @@ static void compact(struct reader *r)
 	if (r->pos > 0) {
 		buf_consume(&r->in, r->pos);
 		r->scan -= r->pos;
+		r->clean = r->clean > r->pos ? r->clean - r->pos : 0;
 		r->pos = 0;
 	}
 }
@@ -141,11 +163,23 @@ static int line_too_long(struct reader *r)
 	return -1;
 }
 
+/* New bytes at the end of `in`: one look for a NUL per read, not one per
+ * line (a data block is thousands of short lines a read). */
+static void note_clean(struct reader *r, size_t n)
+{
+	size_t at = r->in.len - n;
+	if (r->clean != at)
+		return; /* a NUL before them: every line is looked at */
+	const char *nul = memchr(r->in.p + at, '\0', n);
+	r->clean = nul ? (size_t)(nul - r->in.p) : r->in.len;
+}
+
 int reader_feed(struct reader *r, const char *p, size_t n)
 {
 	compact(r);
 	if (buf_append(&r->in, p, n, r->limit) < 0)
 		return line_too_long(r);
+	note_clean(r, n);
 	return 0;
 }
 
@@ -169,6 +203,7 @@ void reader_commit(struct reader *r, size_t n)
 {
 	r->in.len += n;
 	r->in.p[r->in.len] = '\0';
+	note_clean(r, n);
 }
 
 static int fail(struct reader *r, const char *what, const char *line, size_t len)
@@ -185,6 +220,14 @@ static int too_big(struct reader *r)
 {
 	snprintf(r->err, sizeof(r->err), "protocol error: a message from tor exceeds %zu bytes", r->limit);
 	return -1;
+}
+
+/* What a message may still take: the limit counts a reply's pieces
+ * together. */
+static size_t room_for(const struct reader *r, const struct tc_msg *m)
+{
+	size_t used = m == &r->reply ? r->streamed : 0;
+	return used < r->limit ? r->limit - used : 0;
 }
 
 static int add_line(struct reader *r, struct tc_msg *m, int code, char sep, const char *text, size_t len)
@@ -204,7 +247,7 @@ static int add_line(struct reader *r, struct tc_msg *m, int code, char sep, cons
 	l->text_len = len;
 	l->data_off = l->data_len = 0;
 	/* the text and its NUL in one go */
-	if (buf_reserve(&m->bytes, len + 1, r->limit) < 0)
+	if (buf_reserve(&m->bytes, len + 1, room_for(r, m)) < 0)
 		return too_big(r);
 	memcpy(m->bytes.p + m->bytes.len, text, len);
 	m->bytes.len += len + 1;
@@ -222,13 +265,13 @@ static int data_line(struct reader *r, const char *line, size_t len)
 	struct tc_line *l = &m->lines[r->data_line];
 	if (len == 1 && line[0] == '.') {
 		r->data_for = NULL;
-		return buf_putc(&m->bytes, '\0', r->limit) < 0 ? too_big(r) : 0;
+		return buf_putc(&m->bytes, '\0', room_for(r, m)) < 0 ? too_big(r) : 0;
 	}
 	if (len > 0 && line[0] == '.') {
 		line++;
 		len--;
 	}
-	if (buf_reserve(&m->bytes, len + 1, r->limit) < 0)
+	if (buf_reserve(&m->bytes, len + 1, room_for(r, m)) < 0)
 		return too_big(r);
 	memcpy(m->bytes.p + m->bytes.len, line, len);
 	m->bytes.len += len + 1;
@@ -269,10 +312,28 @@ static int status_line(struct reader *r, const char *line, size_t len, struct tc
 	return 1;
 }
 
+/* Out of whole lines: 1 with the reply so far when its open block is
+ * worth a piece, else 0. */
+static int stream_piece(struct reader *r, struct tc_msg **out)
+{
+	struct tc_msg *m = &r->reply;
+	if (r->stream_min == 0 || r->data_for != m || m->lines[r->data_line].data_len < r->stream_min)
+		return 0;
+	m->partial = true;
+	*out = r->done = m;
+	return 1;
+}
+
 int reader_next(struct reader *r, struct tc_msg **out)
 {
 	if (r->done) {
-		msg_reset(r->done);
+		if (r->done->partial) {
+			msg_keep_headers(r, r->done);
+		} else {
+			if (r->done == &r->reply)
+				r->streamed = 0;
+			msg_reset(r->done);
+		}
 		r->done = NULL;
 	}
 	if (r->in.p == NULL)
@@ -282,7 +343,7 @@ int reader_next(struct reader *r, struct tc_msg **out)
 		char *lf = r->scan < r->in.len ? memchr(r->in.p + r->scan, '\n', r->in.len - r->scan) : NULL;
 		if (lf == NULL) {
 			r->scan = r->in.len;
-			return 0;
+			return stream_piece(r, out);
 		}
 		size_t len = (size_t)(lf - start);
 		r->pos = r->scan = (size_t)(lf - r->in.p) + 1;
@@ -290,7 +351,7 @@ int reader_next(struct reader *r, struct tc_msg **out)
 		/* Tor ends lines with CRLF but lets stray CRs through in data. */
 		while (len > 0 && start[len - 1] == '\r')
 			len--;
-		if (memchr(start, '\0', len))
+		if ((size_t)(start + len - r->in.p) > r->clean && memchr(start, '\0', len))
 			return fail(r, "NUL byte in line", start, len);
 		int rc = r->data_for ? data_line(r, start, len) : status_line(r, start, len, out);
 		if (rc < 0)

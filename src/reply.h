@@ -22,6 +22,16 @@ struct tc_msg {
 	struct tc_line *lines;
 	size_t nlines, cap;
 	struct buf bytes;
+	/* A reply handed out in pieces (reader.stream_min): `partial` says
+	 * more follows; a piece holds the lines received so far, the last an
+	 * open data block with only the data lines that came since the
+	 * previous piece. `resume` is 0 on the first piece (and on a message
+	 * handed out whole); on a later one, lines before resume - 1 and the
+	 * header of line resume - 1, whose data block continues, came in an
+	 * earlier piece. The final piece (!partial) has every line's header
+	 * and the end line's code. */
+	bool partial;
+	size_t resume;
 };
 
 const char *msg_text(const struct tc_msg *m, size_t i, size_t *len);
@@ -33,7 +43,8 @@ bool msg_ok(const struct tc_msg *m);
  * and ended by ".". Handed to `put` piece by piece, so a caller escapes as
  * it goes and a big message is never copied whole; `eol` marks the end of
  * a wire line (its CRLF is not passed). */
-/* A piece with !eol is only ever a line's code and separator ("650-") or
+/* A piece of a reply in pieces gives only what is new in it (tc_msg).
+ * A piece with !eol is only ever a line's code and separator ("650-") or
  * a data line's stuffing ".": printable ASCII. */
 typedef void (*wire_piece_fn)(void *ud, const char *p, size_t n, bool eol);
 void msg_to_wire(const struct tc_msg *m, wire_piece_fn put, void *ud);
@@ -45,11 +56,18 @@ struct reader {
 	struct buf in;
 	size_t pos;            /* first unconsumed byte of `in` */
 	size_t scan;           /* where to resume looking for LF */
+	size_t clean;          /* `in` holds no NUL before this offset */
 	struct tc_msg reply, event;
 	struct tc_msg *data_for; /* message whose data block is open */
 	size_t data_line;      /* its line index */
 	struct tc_msg *done;   /* handed out by the previous reader_next */
 	size_t limit;          /* max bytes of one message or pending line */
+	/* >0: a reply's data block is handed out in pieces once it holds this
+	 * many bytes and the input has no more whole lines (tc_msg.partial);
+	 * the caller decides per reply (session.c). The limit holds for the
+	 * pieces together. */
+	size_t stream_min;
+	size_t streamed;       /* bytes of the current reply handed out in pieces */
 	unsigned long lineno;
 	char err[256];
 };

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -71,6 +72,9 @@ struct runner {
 	struct lines in;          /* stdin, when there are no -c commands */
 	struct linestate ls;      /* its lines into commands */
 	bool from_stdin, input_done;
+	/* a /wait may come: events are kept for it (commands from -c are
+	 * known; stdin's are not) */
+	bool may_wait;
 	size_t next_cmd;          /* the next -c command */
 	long linger_until;        /* --linger: when to stop; -1 not yet */
 	struct renderer out;
@@ -145,10 +149,13 @@ static void on_msg(void *ud, const struct tc_msg *m)
 	struct runner *r = ud;
 	const struct pending_cmd *to = r->s->answering;
 	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
+	if (m->partial)
+		return; /* a piece of a big reply: the rest is to come */
 	if (!m->event)
 		take_answered(r);
 	if (m->event) {
-		waiter_remember(&r->wait, m);
+		if (r->may_wait)
+			waiter_remember(&r->wait, m);
 		waiter_match(&r->wait, m);
 	}
 	if (!m->event && !msg_ok(m)) {
@@ -452,12 +459,26 @@ static void end_session(struct runner *r, bool stopped)
 	session_quit(s, stopped ? SESSION_QUIT_STOP_MS : SESSION_QUIT_MS);
 }
 
+/* Whether a command line may be a /wait (any case): cheap and on the safe
+ * side, a mention anywhere counts. */
+static bool mentions_wait(const char *s)
+{
+	for (const char *p = strchr(s, '/'); p; p = strchr(p + 1, '/'))
+		if (strncasecmp(p + 1, "wait", 4) == 0)
+			return true;
+	return false;
+}
+
 int script_run(struct session *s, const struct script_opts *o, volatile sig_atomic_t *stop_flag)
 {
 	struct runner r = {.o = o, .s = s, .rc = EXIT_ALL_OK, .in = {.fd = 0}, .ls = {.comments = true},
 			   .from_stdin = o->ncommands == 0, .input_done = o->ncommands > 0, .linger_until = -1};
 	renderer_init(&r.out, &o->render);
+	r.may_wait = r.from_stdin;
+	for (size_t i = 0; i < o->ncommands && !r.may_wait; i++)
+		r.may_wait = mentions_wait(o->commands[i]);
 	s->on_reply = s->on_event = on_msg;
+	s->stream_replies = true; /* on_msg renders a big reply piece by piece */
 	s->ud = &r;
 	for (;;) {
 		if (r.from_stdin)

@@ -23,6 +23,7 @@ void session_init(struct session *s, session_msg_fn on_reply, session_msg_fn on_
 	s->call_reply = NULL;
 	s->call_done = false;
 	s->dispatching = false;
+	s->stream_replies = false;
 	s->events = 0;
 	s->tap = NULL;
 	s->tap_ud = NULL;
@@ -165,6 +166,14 @@ static int dispatch_reply(struct session *s, const struct tc_msg *m)
 				m->code);
 	/* a copy: a callback that sends a command may move the queue */
 	struct pending_cmd pc = *oldest(s);
+	if (m->partial) {
+		/* a piece of the user's reply: more of it follows */
+		s->answering = &pc;
+		if (s->on_reply)
+			s->on_reply(s->ud, m);
+		s->answering = NULL;
+		return 0;
+	}
 	if (pc.internal && strcmp(pc.word, SESSION_CALL_TAG) == 0) {
 		if (s->call_reply && msg_copy(s->call_reply, m) == 0)
 			s->call_done = true;
@@ -191,7 +200,12 @@ static int dispatch(struct session *s)
 	struct tc_msg *m;
 	int rc;
 	s->dispatching = true;
-	while ((rc = ctl_next(&s->ctl, &m)) > 0) {
+	for (;;) {
+		/* replies come in order: the oldest command's is the one arriving */
+		const struct pending_cmd *to = oldest(s);
+		s->ctl.rd.stream_min = s->stream_replies && to && !to->internal ? SESSION_STREAM_MIN : 0;
+		if ((rc = ctl_next(&s->ctl, &m)) <= 0)
+			break;
 		if (m->event) {
 			if (s->observe)
 				s->observe(s->observe_ud, m);

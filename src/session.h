@@ -12,6 +12,8 @@
 
 struct session;
 typedef void (*session_msg_fn)(void *ud, const struct tc_msg *m);
+/* A reply's data block goes to on_reply in pieces of about this much. */
+#define SESSION_STREAM_MIN ((size_t)64 << 10)
 
 struct command;
 
@@ -51,6 +53,10 @@ struct session {
 	/* the user's event subscription: a bit per event_defs[] index, as
 	 * the last SETEVENTS tor accepted set it (a /raw one is not parsed) */
 	uint64_t events;
+	/* on_reply takes a reply's big data block in pieces (tc_msg.partial;
+	 * render() does): set by the front end. torsh's own requests always
+	 * get their reply whole. */
+	bool stream_replies;
 	session_tap_fn tap;
 	void *tap_ud;
 	/* a record kept for the whole session (what /onion status shows):

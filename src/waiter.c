@@ -141,8 +141,9 @@ void waiter_remember(struct waiter *w, const struct tc_msg *m)
 	if (w->recent_bytes + m->bytes.len > WAIT_RECENT_BYTES)
 		return;
 	w->next[ty] = (unsigned char)((w->next[ty] + 1) % WAIT_RECENT_PER_TYPE);
-	if (msg_copy(&s->msg, m) == 0 && event_parse(&s->msg, &s->ev) == 0) {
+	if (msg_copy(&s->msg, m) == 0) {
 		s->live = true;
+		s->parsed = false;
 		s->seq = ++w->seq;
 		w->recent_bytes += s->msg.bytes.len;
 	}
@@ -154,6 +155,17 @@ void waiter_forget(struct waiter *w)
 		drop(w, &w->recent[i]);
 }
 
+/* A kept event, parsed now; one that does not parse no longer counts. */
+static bool seen_parsed(struct waiter *w, struct wait_seen *s)
+{
+	if (!s->parsed && event_parse(&s->msg, &s->ev) < 0) {
+		drop(w, s);
+		return false;
+	}
+	s->parsed = true;
+	return true;
+}
+
 bool waiter_match_recent(struct waiter *w)
 {
 	if (!w->active)
@@ -162,7 +174,7 @@ bool waiter_match_recent(struct waiter *w)
 	int t = type_slot(w->def);
 	for (size_t i = 0; i < WAIT_RECENT_PER_TYPE; i++) {
 		struct wait_seen *s = &w->recent[(size_t)t * WAIT_RECENT_PER_TYPE + i];
-		if (s->live && (best == NULL || s->seq < best->seq) && matches(w, &s->ev))
+		if (s->live && (best == NULL || s->seq < best->seq) && seen_parsed(w, s) && matches(w, &s->ev))
 			best = s;
 	}
 	if (best == NULL)

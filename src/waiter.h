@@ -23,9 +23,12 @@ struct wait_cond {
 	char val[256];
 };
 
-/* An event kept as parsed: `ev` points into `msg`, a copy it owns. */
+/* An event kept: `msg`, a copy it owns; `ev`, once parsed, points into
+ * it. Parsed only when a /wait looks: a flood of events nobody waits for
+ * costs a copy each, not a parse. */
 struct wait_seen {
 	bool live;                   /* holds an event not yet matched by a /wait */
+	bool parsed;                 /* `ev` is msg's */
 	unsigned long seq;           /* arrival order */
 	struct tc_msg msg;
 	struct event ev;

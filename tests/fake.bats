@@ -586,3 +586,74 @@ EOT
 	run bash -c "LC_ALL=C grep -c \$'\\e]0;PWNED\\|\\a\\|\\e\\\\[2J\\|\\e\\\\[31m\\|\\x9b' '$bytes'"
 	assert_output 0
 }
+
+# A block of 3,000 lines (about 330 KB), then a pause before its end.
+stalled_block() {
+	start_fake "$(fake_script <<EOT
+auth-null
+expect GETINFO ns/all
+line $1+ns/all=
+repeat 3000 r relay\x1b[31mRED AAAA 2026-12-03 10.0.0.1 9001 0\r\n
+sleep 2500
+line .
+line $2
+drain
+EOT
+)"
+}
+
+@test "a big data block is shown as it comes, not held until its end" {
+	stalled_block 250 '250 OK'
+	"$TORSH" -s "$FAKE_SOCK" --raw -c 'GETINFO ns/all' >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	local pid=$!
+	# while tor has not ended the block, most of it is out already
+	wait_for 2 bash -c "[ \$(grep -c '^r relay' '$BATS_TEST_TMPDIR/out') -ge 2500 ]"
+	run grep -c '^250 OK' "$BATS_TEST_TMPDIR/out"
+	assert_output 0
+	wait "$pid"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --index 0 '250+ns/all='
+	assert_line --index 3001 '.'
+	assert_line --index 3002 '250 OK'
+	[ "${#lines[@]}" -eq 3003 ]
+	[ "$(grep -c $'^r relay\033\\[31mRED AAAA' "$BATS_TEST_TMPDIR/out")" -eq 3000 ]
+}
+
+@test "a big block in pieces: pretty escapes each piece, JSON still comes whole and right" {
+	stalled_block 250 '250 OK'
+	"$TORSH" -s "$FAKE_SOCK" --pretty --color -c 'GETINFO ns/all' >"$BATS_TEST_TMPDIR/out" &
+	local pid=$!
+	wait_for 2 bash -c "[ \$(grep -c '^r relay' '$BATS_TEST_TMPDIR/out') -ge 2500 ]"
+	wait "$pid"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --index 0 $'\033[1mns/all\033[0m:'
+	[ "$(grep -cF 'r relay\e[31mRED AAAA' "$BATS_TEST_TMPDIR/out")" -eq 3000 ]
+	[ "${#lines[@]}" -eq 3001 ]
+	refute_output --partial $'\033[31m'
+	stop_fake
+	stalled_block 250 '250 OK'
+	run bash -c "'$TORSH' -s '$FAKE_SOCK' --json -c 'GETINFO ns/all' | jq -r '[.ok, .code, (.values[\"ns/all\"] | split(\"\n\") | length), (.raw | split(\"\n\") | length), (.raw | split(\"\n\")[-2:] | join(\"|\"))] | @tsv'"
+	assert_success
+	assert_output $'true\t250\t3001\t3003\t.|250 OK'
+}
+
+@test "a big error block in pieces: error style and status; one that never ends: exit 5" {
+	stalled_block 552 '552 No such thing'
+	run "$TORSH" -s "$FAKE_SOCK" --pretty --no-color -c 'GETINFO ns/all'
+	assert_failure 1
+	assert_line --index 0 'error 552 (InvalidArguments): ns/all='
+	assert_line --index 1 '  r relay\e[31mRED AAAA 2026-12-03 10.0.0.1 9001 0'
+	assert_line --index 3001 'error 552 (InvalidArguments): No such thing'
+	stop_fake
+	start_fake "$(fake_script <<'EOT'
+auth-null
+expect GETINFO ns/all
+line 250+ns/all=
+repeat 3000 r relay AAAA 2026-12-03 10.0.0.1 9001 0\r\n
+close
+EOT
+)"
+	run "$TORSH" -s "$FAKE_SOCK" --raw -c 'GETINFO ns/all'
+	assert_failure 5
+	assert_output --partial 'tor closed the connection in the middle of a reply'
+}

@@ -472,3 +472,18 @@ real_events() {
 	run bash -c "$cmd --pretty"
 	assert_output 'error 552 (InvalidArguments): Unrecognized key "no-such-key"'
 }
+
+@test "--color colours into a pipe too; --no-color and NO_COLOR win over it" {
+	local cmd="'$TORSH' ${TORSH_CONNECT[*]} -c 'GETINFO no-such-key'"
+	run bash -c "$cmd --pretty --color"
+	assert_output $'\033[31merror 552 (InvalidArguments): \033[0mUnrecognized key "no-such-key"'
+	# pretty by default only on a terminal: --color alone leaves raw raw
+	run bash -c "$cmd --color"
+	assert_output '552 Unrecognized key "no-such-key"'
+	run bash -c "$cmd --pretty --color --no-color"
+	refute_output --partial $'\033'
+	run bash -c "$cmd --pretty --no-color --color"
+	refute_output --partial $'\033'
+	run bash -c "NO_COLOR=1 $cmd --pretty --color"
+	assert_output 'error 552 (InvalidArguments): Unrecognized key "no-such-key"'
+}

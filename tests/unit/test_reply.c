@@ -214,6 +214,84 @@ int main(void)
 		buf_free(&in);
 		reader_free(&r);
 	}
+	/* In pieces (stream_min): every piece's new wire text, put together,
+	 * is the input; the message never holds much; an event between two
+	 * blocks comes whole, apart. */
+	{
+		struct reader r;
+		reader_init(&r, (size_t)64 << 20);
+		r.stream_min = 65536;
+		struct buf in = {0}, out = {0}, events = {0};
+		buf_append(&in, "250+ns/all=\r\n", 13, BUF_NOLIMIT);
+		for (size_t i = 0; i < 40000; i++)
+			buf_printf(&in, BUF_NOLIMIT, "%s%099zu\r\n", i % 7 == 0 ? ".." : "", i);
+		buf_append(&in, ".\r\n", 3, BUF_NOLIMIT);
+		size_t ev_at = in.len;
+		buf_append(&in, "650 BW 1 2\r\n250+md/all=\r\n", 25, BUF_NOLIMIT);
+		for (size_t i = 0; i < 30000; i++)
+			buf_printf(&in, BUF_NOLIMIT, "m%099zu\r\n", i);
+		buf_append(&in, ".\r\n250 OK\r\n", 11, BUF_NOLIMIT);
+		size_t pieces = 0, most = 0, finals = 0;
+		bool midway = true, ordered = true, whole_headers = false;
+		struct tc_msg *m;
+		for (size_t off = 0; off < in.len; off += 65536) {
+			size_t n = in.len - off < 65536 ? in.len - off : 65536;
+			reader_feed(&r, in.p + off, n);
+			while (reader_next(&r, &m) > 0) {
+				if (m->event) {
+					msg_to_wire(m, wire_piece, &events);
+					ordered = ordered && off + n > ev_at;
+					continue;
+				}
+				pieces++;
+				finals += !m->partial;
+				if (!m->partial)
+					whole_headers = m->code == 250 && m->nlines == 3 && m->resume == 2;
+				most = m->bytes.len > most ? m->bytes.len : most;
+				msg_to_wire(m, wire_piece, &out);
+				if (m->partial)
+					midway = midway && reader_midway(&r);
+			}
+		}
+		/* the event is not part of the reply's text */
+		struct buf want = {0};
+		buf_append(&want, in.p, ev_at, BUF_NOLIMIT);
+		buf_append(&want, in.p + ev_at + 12, in.len - ev_at - 12, BUF_NOLIMIT);
+		CHECK(pieces > 20 && finals == 1, "a 7 MB reply comes in pieces (%zu), one final", pieces);
+		CHECK(out.len == want.len && memcmp(out.p, want.p, want.len) == 0, "the pieces make the wire text (%zu of %zu)",
+		      out.len, want.len);
+		CHECK(most < (size_t)256 << 10, "a piece holds little (at most %zu bytes)", most);
+		CHECK_STR(events.p, "650 BW 1 2\r\n", "the event between the blocks comes apart");
+		CHECK(ordered && midway, "the event in its place; midway between pieces");
+		CHECK(whole_headers, "the final piece has every header and the code");
+		buf_free(&in);
+		buf_free(&out);
+		buf_free(&want);
+		buf_free(&events);
+		reader_free(&r);
+	}
+	/* The limit holds for the pieces together. */
+	{
+		struct reader r;
+		reader_init(&r, 1000);
+		r.stream_min = 200;
+		reader_feed(&r, "250+k=\r\n", 8);
+		struct tc_msg *m;
+		int rc = 0;
+		size_t pieces = 0;
+		char line[102];
+		memset(line, 'y', 100);
+		line[100] = '\r';
+		line[101] = '\n';
+		for (int i = 0; i < 20 && rc >= 0; i++) {
+			reader_feed(&r, line, sizeof(line));
+			while ((rc = reader_next(&r, &m)) > 0)
+				pieces++;
+		}
+		CHECK(pieces > 0 && rc < 0 && strstr(r.err, "exceeds 1000 bytes") != NULL,
+		      "a block in pieces larger than the limit fails (%zu pieces first): %s", pieces, r.err);
+		reader_free(&r);
+	}
 	/* midway: EOF after a partial reply is detectable. */
 	{
 		struct reader r;
