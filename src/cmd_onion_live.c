@@ -68,9 +68,26 @@ bool onion_line_kv(const char *t, size_t n, const char *key, char *out, size_t c
 
 /* A service's rendezvous circuit that failed or closed before its end:
  * "CIRC ID FAILED|CLOSED ... PURPOSE=HS_SERVICE_REND ... REASON=R". */
+static bool contains(const char *t, size_t n, const char *lit)
+{
+	size_t ln = strlen(lit);
+	for (const char *p = t, *end = t + n; (size_t)(end - p) >= ln; p++) {
+		p = memchr(p, lit[0], (size_t)(end - p) - ln + 1);
+		if (p == NULL)
+			return false;
+		if (memcmp(p, lit, ln) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void watch_circ(struct onion_watch *w, const char *t, size_t n)
 {
 	char purpose[32], status[16] = "", reason[32], remote[32], addr[ONION_ADDR_LEN + 8], id[24] = "";
+	/* every CIRC event of a flood comes here: one scan turns the rest
+	 * away before any tokenizing */
+	if (!contains(t, n, "HS_SERVICE_REND"))
+		return;
 	if (!onion_line_kv(t, n, "PURPOSE", purpose, sizeof(purpose)) || strcmp(purpose, "HS_SERVICE_REND") != 0)
 		return;
 	const char *p = t, *end = t + n, *wd;
