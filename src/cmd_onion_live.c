@@ -136,8 +136,20 @@ static bool watch_observe(void *ud, const struct tc_msg *m)
 				w->nup++;
 		}
 	}
+	/* the address word picks the one record an event is about (UPLOADED
+	 * may say UNKNOWN: then every record looks); a flood of other
+	 * services' HS_DESC events costs one scan each, not one per record */
+	const char *p = t, *end = t + n, *wd = NULL;
+	size_t wl = 0;
+	int k = 0;
+	while (k < 3 && tok_word(&p, end, &wd, &wl))
+		k++;
+	if (k < 3)
+		return false;
+	bool unknown = wl == 7 && memcmp(wd, "UNKNOWN", 7) == 0;
 	for (size_t i = 0; i < w->nup; i++)
-		onion_upload_feed(&w->up[i], t, n);
+		if (unknown || (wl == ONION_ADDR_LEN && strncasecmp(wd, w->up[i].addr, ONION_ADDR_LEN) == 0))
+			onion_upload_feed(&w->up[i], t, n);
 	return false;
 }
 
