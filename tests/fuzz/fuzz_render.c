@@ -269,7 +269,7 @@ static void check_protocolinfo(const struct tc_msg *m)
 		abort();
 	/* the error is shown to the user as it is: it must be terminal-safe */
 	if (err.len)
-		check_text(err.p, err.len, "\n", "protocolinfo error");
+		check_text(err.p, err.len, "\n\t", "protocolinfo error"); /* tab: as every terminal text */
 	buf_free(&err);
 }
 
