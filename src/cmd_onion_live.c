@@ -67,15 +67,20 @@ bool onion_line_kv(const char *t, size_t n, const char *key, char *out, size_t c
 }
 
 /* A service's rendezvous circuit that failed or closed before its end:
- * "CIRC ID FAILED|CLOSED ... PURPOSE=HS_SERVICE_REND ... REASON=R". */
-static bool contains(const char *t, size_t n, const char *lit)
+ * "CIRC ID FAILED|CLOSED ... PURPOSE=HS_SERVICE_REND ... REASON=R".
+ * Every CIRC event of a flood is looked at: the scan is for a 'V', which
+ * hex fingerprints, numbers, times and tor's other purposes and flags
+ * lack, not for the 'H' that starts a dozen words of each event. */
+static bool names_service_rend(const char *t, size_t n)
 {
-	size_t ln = strlen(lit);
-	for (const char *p = t, *end = t + n; (size_t)(end - p) >= ln; p++) {
-		p = memchr(p, lit[0], (size_t)(end - p) - ln + 1);
+	static const char lit[] = "HS_SERVICE_REND";
+	const size_t at = (size_t)(strchr(lit, 'V') - lit);
+	const char *end = t + n;
+	for (const char *p = t + at; p < end; p++) {
+		p = memchr(p, 'V', (size_t)(end - p));
 		if (p == NULL)
 			return false;
-		if (memcmp(p, lit, ln) == 0)
+		if ((size_t)(end - (p - at)) >= sizeof(lit) - 1 && memcmp(p - at, lit, sizeof(lit) - 1) == 0)
 			return true;
 	}
 	return false;
@@ -86,7 +91,7 @@ static void watch_circ(struct onion_watch *w, const char *t, size_t n)
 	char purpose[32], status[16] = "", reason[32], remote[32], addr[ONION_ADDR_LEN + 8], id[24] = "";
 	/* every CIRC event of a flood comes here: one scan turns the rest
 	 * away before any tokenizing */
-	if (!contains(t, n, "HS_SERVICE_REND"))
+	if (!names_service_rend(t, n))
 		return;
 	if (!onion_line_kv(t, n, "PURPOSE", purpose, sizeof(purpose)) || strcmp(purpose, "HS_SERVICE_REND") != 0)
 		return;
@@ -120,9 +125,9 @@ static bool watch_observe(void *ud, const struct tc_msg *m)
 	size_t n;
 	const char *t = msg_first(m, &n);
 	char addr[ONION_ADDR_LEN + 1];
-	if (n >= 5 && strncmp(t, "CIRC ", 5) == 0)
+	if (n >= 5 && memcmp(t, "CIRC ", 5) == 0)
 		watch_circ(w, t, n);
-	if (n < 8 || strncmp(t, "HS_DESC ", 8) != 0)
+	if (n < 8 || memcmp(t, "HS_DESC ", 8) != 0)
 		return false;
 	if (upload_addr(t, n, addr)) {
 		bool known = false;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "encode.h"
+#include "scan.h"
 #include "swar.h"
 
 /* ---- the schema: what tor 0.4.9.11 writes, per event type ---- */
@@ -155,10 +156,10 @@ static const struct field_spec liveness_pos[] = {
 	POS("Status", FT_STRING),
 };
 
-#define DEF(n, c, s, sum, p, k) { .name = n, .cls = c, .since = s, .summary = sum, .pos = p, .npos = N(p), .kw = k, .nkw = N(k) }
-#define DEFP(n, c, s, sum, p) { .name = n, .cls = c, .since = s, .summary = sum, .pos = p, .npos = N(p) }
-#define DEFK(n, c, s, sum, k) { .name = n, .cls = c, .since = s, .summary = sum, .kw = k, .nkw = N(k) }
-#define DEF0(n, c, s, sum) { .name = n, .cls = c, .since = s, .summary = sum }
+#define DEF(n, c, s, sum, p, k) { .name = n, .name_len = sizeof(n) - 1, .cls = c, .since = s, .summary = sum, .pos = p, .npos = N(p), .kw = k, .nkw = N(k) }
+#define DEFP(n, c, s, sum, p) { .name = n, .name_len = sizeof(n) - 1, .cls = c, .since = s, .summary = sum, .pos = p, .npos = N(p) }
+#define DEFK(n, c, s, sum, k) { .name = n, .name_len = sizeof(n) - 1, .cls = c, .since = s, .summary = sum, .kw = k, .nkw = N(k) }
+#define DEF0(n, c, s, sum) { .name = n, .name_len = sizeof(n) - 1, .cls = c, .since = s, .summary = sum }
 
 /* In the order of tor's `GETINFO events/names`. */
 const struct event_def event_defs[] = {
@@ -223,6 +224,27 @@ const struct event_def *event_def_find(const char *name, size_t len)
 
 /* ---- the parser ---- */
 
+/* a[0..n) == b[0..n), for the short names of keywords: a word or two
+ * compared, overlapping at the end, without a call. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if (swar_load(a + i) != swar_load(b + i))
+				return false;
+		return swar_load(a + n - 8) == swar_load(b + n - 8);
+	}
+	if (n >= 4) {
+		uint32_t x, y, z, w;
+		memcpy(&x, a, 4), memcpy(&y, b, 4), memcpy(&z, a + n - 4, 4), memcpy(&w, b + n - 4, 4);
+		return x == y && z == w;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 /* Tor writes keywords in the schema's order: the search starts after the
  * last one found, and the length and first byte rule out most names
  * before a compare. */
@@ -234,7 +256,7 @@ static const struct field_spec *kw_spec(struct event *ev, const char *k, size_t 
 	size_t i = ev->kw_next < d->nkw ? ev->kw_next : 0;
 	for (size_t n = 0; n < d->nkw; n++, i = i + 1 == d->nkw ? 0 : i + 1) {
 		const struct field_spec *f = &d->kw[i];
-		if (f->len == klen && f->name[0] == k[0] && memcmp(f->name, k, klen) == 0) {
+		if (f->len == klen && f->name[0] == k[0] && same_bytes(f->name, k, klen)) {
 			ev->kw_next = i + 1;
 			return f;
 		}
@@ -248,7 +270,7 @@ static const struct event_def *def_lookup(struct event *ev, const char *t, size_
 	size_t h = (n * 7 + (unsigned char)t[0] + (unsigned char)t[n - 1] * 3u) % 16;
 	_Static_assert(sizeof(ev->def_memo) / sizeof(ev->def_memo[0]) == 16, "the memo has 16 slots");
 	const struct event_def *d = ev->def_memo[h];
-	if (d && strncmp(d->name, t, n) == 0 && d->name[n] == '\0')
+	if (d && d->name_len == n && same_bytes(d->name, t, n))
 		return d;
 	d = event_def_find(t, n);
 	/* only a type as the schema spells it: a hit must be an exact match */
@@ -349,7 +371,7 @@ size_t event_token(const char *p, size_t n, size_t *klen)
 	return token_scan(p, n, klen);
 }
 
-static int add_keyword(struct event *ev, const char *t, size_t tl, size_t k)
+static int add_keyword(struct event *ev, const char *t, size_t tl, size_t k, const struct field_spec *spec)
 {
 	struct ev_field *f = new_field(ev);
 	if (f == NULL)
@@ -357,7 +379,7 @@ static int add_keyword(struct event *ev, const char *t, size_t tl, size_t k)
 	f->name = t;
 	f->name_len = k;
 	f->keyword = true;
-	set_type(f, kw_spec(ev, t, k));
+	set_type(f, spec);
 	set_value(ev, f, t + k + 1, tl - k - 1);
 	return 0;
 }
@@ -374,6 +396,27 @@ static int add_positional(struct event *ev, const struct field_spec *s, const ch
 	return 0;
 }
 
+static bool all_key_chars(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!key_char[(unsigned char)p[i]])
+			return false;
+	return true;
+}
+
+/* token_scan at t[i], the scanner (' ', '"' and '=') finding the ends:
+ * the same token in a jump or two instead of a look at each byte. *klen
+ * is what may be its KEY: the bytes before an '=' that comes before any
+ * space or quote (the caller checks they are a KEY's). */
+static size_t token_at(struct scan *sc, const char *t, size_t len, size_t i, size_t *klen)
+{
+	size_t j = scan_next(sc, i);
+	*klen = j < len && t[j] == '=' && j > i ? j - i : 0;
+	while (j < len && t[j] == '=')
+		j = scan_next(sc, j + 1);
+	return (j < len && t[j] == '"' ? token_end(t, len, j, false) : j) - i;
+}
+
 /* The first line: the type, then positional fields in the schema's order,
  * then KEY=VALUE fields in any order. */
 static int parse_first(struct event *ev, const char *t, size_t len)
@@ -381,6 +424,8 @@ static int parse_first(struct event *ev, const char *t, size_t len)
 	size_t i = 0, npos = 0;
 	bool kw_seen = false;
 	const struct event_def *d = ev->def;
+	struct scan sc;
+	scan_init(&sc, t, len, ' ', '"', '=');
 	while (i < len) {
 		while (i < len && t[i] == ' ')
 			i++;
@@ -393,10 +438,14 @@ static int parse_first(struct event *ev, const char *t, size_t len)
 				return -1;
 			break;
 		}
-		size_t k, tl = token_scan(t + i, len - i, &k);
+		size_t k, tl = token_at(&sc, t, len, i, &k);
+		/* a name the schema has is a KEY: only others are looked at */
+		const struct field_spec *ks = k > 0 ? kw_spec(ev, t + i, k) : NULL;
+		if (k > 0 && ks == NULL && !all_key_chars(t + i, k))
+			k = 0;
 		if (k > 0) {
 			kw_seen = true;
-			if (add_keyword(ev, t + i, tl, k) < 0)
+			if (add_keyword(ev, t + i, tl, k, ks) < 0)
 				return -1;
 		} else if (kw_seen) {
 			/* tor's quirks: "REASON= UNKNOWN_7" and CLOCK_SKEW's unquoted
@@ -497,6 +546,7 @@ int event_parse(const struct tc_msg *m, struct event *ev)
 	ev->type_len = 0;
 	ev->line = NULL;
 	ev->line_len = 0;
+	ev->line_plain = 0;
 	buf_reset(&ev->store);
 	if (!m->event || m->nlines == 0)
 		return -1;
@@ -513,6 +563,10 @@ int event_parse(const struct tc_msg *m, struct event *ev)
 		return -1;
 	ev->line = t;
 	ev->line_len = len;
+	unsigned kinds = scan_kinds(t, len);
+	ev->line_plain = kinds & SCAN_UNPRINTABLE ? 0
+			 : kinds & SCAN_QUOTES	  ? EVENT_LINE_PRINTABLE
+						  : EVENT_LINE_PRINTABLE | EVENT_LINE_JSON_PLAIN;
 	ev->type = t;
 	ev->type_len = tl;
 	ev->def = def_lookup(ev, t, tl);

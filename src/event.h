@@ -38,6 +38,7 @@ struct field_spec {
 
 struct event_def {
 	const char *name;      /* as in SETEVENTS */
+	size_t name_len;
 	const char *cls;       /* colour class: circ, stream, conn, bw, log, status, hs, dir, conf, misc */
 	const char *since;     /* tor version that introduced it */
 	const char *summary;   /* one line, for /help and listings */
@@ -63,6 +64,11 @@ struct ev_field {
 struct event {
 	const char *line;      /* the first line's text as sent: type, words and keywords point into it */
 	size_t line_len;
+	/* What the first line is known to be free of, looked at once here for
+	 * the renderers: EVENT_LINE_PRINTABLE (all printable ASCII: pretty
+	 * copies text from it as it is), EVENT_LINE_JSON_PLAIN (that, and no
+	 * '"' or '\\': JSON does too). 0 knows nothing. */
+	unsigned line_plain;
 	const char *type;      /* the event name as sent */
 	size_t type_len;
 	const struct event_def *def; /* NULL for an event type torsh does not know */
@@ -85,6 +91,9 @@ struct event {
 	const struct event_def *def_memo[16];
 	size_t kw_next;        /* the schema keyword after the last one found */
 };
+
+#define EVENT_LINE_PRINTABLE 1u
+#define EVENT_LINE_JSON_PLAIN 2u
 
 /* Parse an event message into `ev`, reusing its storage (so a flood costs no
  * allocations once warm). Names and values point into `m` or ev->store: the

@@ -228,7 +228,16 @@ static void enum_list(struct sum *s, const struct ev_field *f)
 static void relay(struct sum *s, const char *p, size_t n, bool none_unnamed)
 {
 	if (n > 1 && p[0] == '$') {
-		for (size_t i = 1; i + 1 < n; i++) {
+		/* tor's $ and 40 hex digits: the separator is nearly always
+		 * right after them; the 40 are looked at a word at a time */
+		size_t from = 1;
+		if (n > 42 && (p[41] == '~' || p[41] == '=')) {
+			uint64_t sep = 0;
+			for (size_t i = 1; i < 41; i += 8)
+				sep |= swar_has(swar_load(p + i), '~') | swar_has(swar_load(p + i), '=');
+			from = sep ? 1 : 41;
+		}
+		for (size_t i = from; i + 1 < n; i++) {
 			if (p[i] != '~' && p[i] != '=')
 				continue;
 			if (none_unnamed && n - i - 1 == 4 && memcmp(p + i + 1, "None", 4) == 0)
@@ -1016,7 +1025,7 @@ static void rest(struct sum *s)
 void summary_write(struct buf *b, const struct event *ev, const struct render_opts *o)
 {
 	struct sum s = {.b = b, .ev = ev, .o = o, .tcolor = ""};
-	if (ev->line && swar_plain(ev->line, ev->line_len, false)) {
+	if (ev->line && (ev->line_plain & EVENT_LINE_PRINTABLE)) {
 		s.plain_lo = (uintptr_t)ev->line;
 		s.plain_hi = s.plain_lo + ev->line_len;
 	}
