@@ -419,13 +419,12 @@ static size_t token_at(struct scan *sc, const char *t, size_t len, size_t i, siz
 
 /* The first line: the type, then positional fields in the schema's order,
  * then KEY=VALUE fields in any order. */
-static int parse_first(struct event *ev, const char *t, size_t len)
+static int parse_first(struct event *ev, struct scan *sc, size_t from)
 {
-	size_t i = 0, npos = 0;
+	const char *t = sc->p;
+	size_t i = from, npos = 0, len = sc->n;
 	bool kw_seen = false;
 	const struct event_def *d = ev->def;
-	struct scan sc;
-	scan_init(&sc, t, len, ' ', '"', '=');
 	while (i < len) {
 		while (i < len && t[i] == ' ')
 			i++;
@@ -438,7 +437,7 @@ static int parse_first(struct event *ev, const char *t, size_t len)
 				return -1;
 			break;
 		}
-		size_t k, tl = token_at(&sc, t, len, i, &k);
+		size_t k, tl = token_at(sc, t, len, i, &k);
 		/* a name the schema has is a KEY: only others are looked at */
 		const struct field_spec *ks = k > 0 ? kw_spec(ev, t + i, k) : NULL;
 		if (k > 0 && ks == NULL && !all_key_chars(t + i, k))
@@ -556,21 +555,23 @@ int event_parse(const struct tc_msg *m, struct event *ev)
 		return -1;
 	size_t len;
 	const char *t = msg_text(m, 0, &len);
-	size_t tl = 0;
+	struct scan sc;
+	scan_init(&sc, t, len, ' ', '"', '=');
+	size_t tl = scan_next(&sc, 0);
 	while (tl < len && t[tl] != ' ')
-		tl++;
+		tl = scan_next(&sc, tl + 1);
 	if (tl == 0)
 		return -1;
 	ev->line = t;
 	ev->line_len = len;
-	unsigned kinds = scan_kinds(t, len);
+	unsigned kinds = sc.eager ? sc.kinds : scan_kinds(t, len);
 	ev->line_plain = kinds & SCAN_UNPRINTABLE ? 0
 			 : kinds & SCAN_QUOTES	  ? EVENT_LINE_PRINTABLE
 						  : EVENT_LINE_PRINTABLE | EVENT_LINE_JSON_PLAIN;
 	ev->type = t;
 	ev->type_len = tl;
 	ev->def = def_lookup(ev, t, tl);
-	if (parse_first(ev, t + tl, len - tl) < 0)
+	if (parse_first(ev, &sc, tl) < 0)
 		return -1;
 	size_t last = m->nlines;
 	if (last > 1) {

@@ -293,21 +293,30 @@ static void timestamp(struct renderer *r, struct buf *b, const struct render_opt
 #endif
 		at = ts.tv_sec;
 	}
-	if (!r->ts_valid || r->ts_sec != at) {
+	if (!r->ts_valid || r->ts_sec != at || r->ts_color != o->color) {
 		struct tm tm;
 		localtime_r(&at, &tm);
 		char t[9] = {(char)('0' + tm.tm_hour / 10), (char)('0' + tm.tm_hour % 10), ':',
 			     (char)('0' + tm.tm_min / 10), (char)('0' + tm.tm_min % 10), ':',
 			     (char)('0' + tm.tm_sec / 10 % 10), (char)('0' + tm.tm_sec % 10), ' '};
-		memcpy(r->ts, t, sizeof(t));
+		/* with its colour around it, ready to copy */
+		size_t k = 0;
+		if (o->color) {
+			memcpy(r->ts, C_DIM, strlen(C_DIM));
+			k = strlen(C_DIM);
+		}
+		memcpy(r->ts + k, t, sizeof(t));
+		k += sizeof(t);
+		if (o->color) {
+			memcpy(r->ts + k, C_RESET, strlen(C_RESET));
+			k += strlen(C_RESET);
+		}
+		r->ts_len = k;
 		r->ts_sec = at;
+		r->ts_color = o->color;
 		r->ts_valid = true;
 	}
-	if (o->color)
-		buf_append(b, C_DIM, strlen(C_DIM), BUF_NOLIMIT);
-	buf_append(b, r->ts, sizeof(r->ts), BUF_NOLIMIT);
-	if (o->color)
-		buf_append(b, C_RESET, strlen(C_RESET), BUF_NOLIMIT);
+	buf_append(b, r->ts, r->ts_len, BUF_NOLIMIT);
 }
 
 /* The time, the event's one-line summary (summary.c); then its data

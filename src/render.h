@@ -51,8 +51,9 @@ struct renderer {
 	struct json_names names;
 	time_t at;       /* pretty's timestamp: 0 is now (render_kept sets it) */
 	time_t ts_sec;   /* the second ts shows, when ts_valid */
-	char ts[9];      /* "HH:MM:SS " */
-	bool ts_valid;
+	char ts[24];     /* "HH:MM:SS ", dim when ts_color */
+	size_t ts_len;
+	bool ts_valid, ts_color;
 	struct render_pieces pieces;
 };
 

@@ -1,25 +1,70 @@
 /* Where in a line the bytes of a small set are (a space, a quote, an
- * '='), 64 bytes at a time as a bit mask, so that a tokenizer goes from
- * one such byte to the next instead of looking at every byte between
- * them: an event's fields are mostly long runs of plain text (paths of
- * fingerprints, times, addresses). SSE2 where the compiler has it, a byte
- * at a time elsewhere: the masks are the same either way. Nothing is read
- * outside p[0..n). */
+ * '='), as bit masks, so that a tokenizer goes from one such byte to the
+ * next instead of looking at every byte between them: an event's fields
+ * are mostly long runs of plain text (paths of fingerprints, times,
+ * addresses). A line of up to SCAN_EAGER bytes, nearly every event, is
+ * looked at in one pass that also tells what kinds of bytes it holds (for
+ * the renderers); a longer one 64 bytes at a time as the tokenizer goes.
+ * SSE2 where the compiler has it, a byte at a time elsewhere: the masks
+ * are the same either way. Nothing is read outside p[0..n). */
 #ifndef TORSH_SCAN_H
 #define TORSH_SCAN_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#define SCAN_EAGER 512
+
+/* What kinds of bytes a line holds: SCAN_UNPRINTABLE for a byte outside
+ * printable ASCII (0x20..0x7e), SCAN_QUOTES for '"' or '\\'. */
+#define SCAN_UNPRINTABLE 1u
+#define SCAN_QUOTES 2u
+
 struct scan {
 	const char *p;
 	size_t n;
-	size_t base;   /* the window's first byte: a multiple of 64 */
-	uint64_t mask; /* bit i: p[base + i] is one of c[] */
 	unsigned char c[3];
+	bool eager;
+	unsigned kinds;            /* eager: the line's kinds of bytes */
+	size_t base;               /* lazy: the window's first byte, a multiple of 64 */
+	uint64_t mask;             /* lazy: bit i: p[base + i] is one of c[] */
+	uint64_t w[SCAN_EAGER / 64]; /* eager: bit i of w[k]: p[64k + i] is */
 };
+
+static inline unsigned scan_kinds_byte(unsigned char x)
+{
+	return (x < 0x20 || x > 0x7e ? SCAN_UNPRINTABLE : 0u) | (x == '"' || x == '\\' ? SCAN_QUOTES : 0u);
+}
+
+static inline uint32_t scan_bits_byte(const struct scan *s, size_t at)
+{
+	uint32_t bits = 0;
+	for (size_t j = 0; j < 16 && at + j < s->n; j++) {
+		unsigned char x = (unsigned char)s->p[at + j];
+		if (x == s->c[0] || x == s->c[1] || x == s->c[2])
+			bits |= UINT32_C(1) << j;
+	}
+	return bits;
+}
+
+#ifdef __SSE2__
+static inline __m128i scan_load(const struct scan *s, size_t at)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)(s->p + at));
+}
+
+static inline uint32_t scan_bits_sse(const struct scan *s, __m128i v)
+{
+	__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)s->c[0])),
+					      _mm_cmpeq_epi8(v, _mm_set1_epi8((char)s->c[1]))),
+				 _mm_cmpeq_epi8(v, _mm_set1_epi8((char)s->c[2])));
+	return (uint32_t)_mm_movemask_epi8(m);
+}
+#endif
 
 /* The bits for p[at..at+16) (fewer at the end), at < n. */
 static inline uint32_t scan_chunk(const struct scan *s, size_t at)
@@ -28,20 +73,10 @@ static inline uint32_t scan_chunk(const struct scan *s, size_t at)
 	if (s->n >= 16) {
 		/* the last chunk is loaded ending at p[n-1] and shifted */
 		size_t ld = at + 16 <= s->n ? at : s->n - 16;
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s->p + ld));
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)s->c[0])),
-						      _mm_cmpeq_epi8(v, _mm_set1_epi8((char)s->c[1]))),
-					 _mm_cmpeq_epi8(v, _mm_set1_epi8((char)s->c[2])));
-		return (uint32_t)_mm_movemask_epi8(m) >> (at - ld);
+		return scan_bits_sse(s, scan_load(s, ld)) >> (at - ld);
 	}
 #endif
-	uint32_t bits = 0;
-	for (size_t j = 0; j < 16 && at + j < s->n; j++) {
-		unsigned char x = (unsigned char)s->p[at + j];
-		if (x == s->c[0] || x == s->c[1] || x == s->c[2])
-			bits |= UINT32_C(1) << j;
-	}
-	return bits;
+	return scan_bits_byte(s, at);
 }
 
 static inline void scan_fill(struct scan *s, size_t base)
@@ -53,6 +88,49 @@ static inline void scan_fill(struct scan *s, size_t base)
 	s->mask = m;
 }
 
+/* The whole line in one pass: its masks and its kinds of bytes. Locals
+ * throughout: stores to w[] could alias the struct's other members. */
+static inline void scan_eager(struct scan *s)
+{
+	const char *p = s->p;
+	const size_t n = s->n;
+	uint64_t w[SCAN_EAGER / 64] = {0};
+	size_t at = 0;
+#ifdef __SSE2__
+	if (n >= 16) {
+		const __m128i c0 = _mm_set1_epi8((char)s->c[0]), c1 = _mm_set1_epi8((char)s->c[1]),
+			      c2 = _mm_set1_epi8((char)s->c[2]);
+		__m128i u = _mm_setzero_si128(), q = _mm_setzero_si128();
+		for (;; at += 16) {
+			/* the last 16 bytes are loaded ending at p[n-1]: no
+			 * tail loop; their bits are shifted into place */
+			size_t ld = at + 16 <= n ? at : n - 16;
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + ld));
+			/* signed: 0x80..0xff are below 0x20 too */
+			u = _mm_or_si128(u, _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+							 _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
+			q = _mm_or_si128(q, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+							 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+			__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
+						 _mm_cmpeq_epi8(v, c2));
+			w[at / 64] |= (uint64_t)((uint32_t)_mm_movemask_epi8(m) >> (at - ld)) << (at % 64);
+			if (ld + 16 >= n)
+				break;
+		}
+		memcpy(s->w, w, sizeof(w));
+		s->kinds = (_mm_movemask_epi8(u) ? SCAN_UNPRINTABLE : 0u) | (_mm_movemask_epi8(q) ? SCAN_QUOTES : 0u);
+		return;
+	}
+#endif
+	unsigned kinds = 0;
+	for (; at < n; at += 16)
+		w[at / 64] |= (uint64_t)scan_bits_byte(s, at) << (at % 64);
+	for (size_t i = 0; i < n; i++)
+		kinds |= scan_kinds_byte((unsigned char)p[i]);
+	memcpy(s->w, w, sizeof(w));
+	s->kinds = kinds;
+}
+
 static inline void scan_init(struct scan *s, const char *p, size_t n, char a, char b, char c)
 {
 	s->p = p;
@@ -60,7 +138,12 @@ static inline void scan_init(struct scan *s, const char *p, size_t n, char a, ch
 	s->c[0] = (unsigned char)a;
 	s->c[1] = (unsigned char)b;
 	s->c[2] = (unsigned char)c;
-	scan_fill(s, 0);
+	s->eager = n <= SCAN_EAGER;
+	s->kinds = SCAN_UNPRINTABLE | SCAN_QUOTES;
+	if (s->eager)
+		scan_eager(s);
+	else
+		scan_fill(s, 0);
 }
 
 /* The first index >= from that holds one of the bytes, or n. */
@@ -68,6 +151,16 @@ static inline size_t scan_next(struct scan *s, size_t from)
 {
 	if (from >= s->n)
 		return s->n;
+	if (s->eager) {
+		size_t k = from / 64;
+		uint64_t m = s->w[k] & (~UINT64_C(0) << (from % 64));
+		while (m == 0) {
+			if (++k >= (s->n + 63) / 64)
+				return s->n;
+			m = s->w[k];
+		}
+		return k * 64 + (size_t)__builtin_ctzll(m);
+	}
 	if (from - s->base >= 64) /* before the window wraps round too */
 		scan_fill(s, from & ~(size_t)63);
 	uint64_t m = s->mask & (~UINT64_C(0) << (from - s->base));
@@ -79,40 +172,12 @@ static inline size_t scan_next(struct scan *s, size_t from)
 	}
 	return s->base + (size_t)__builtin_ctzll(m);
 }
-/* What kinds of bytes p[0..n) holds, in one pass: SCAN_UNPRINTABLE for a
- * byte outside printable ASCII (0x20..0x7e), SCAN_QUOTES for '"' or '\\'.
- * 0 is text the pretty and JSON writers copy as it is. */
-#define SCAN_UNPRINTABLE 1u
-#define SCAN_QUOTES 2u
 
-static inline unsigned scan_kinds_byte(unsigned char x)
-{
-	return (x < 0x20 || x > 0x7e ? SCAN_UNPRINTABLE : 0u) | (x == '"' || x == '\\' ? SCAN_QUOTES : 0u);
-}
-
+/* The kinds of bytes in p[0..n), for a line too long to scan eagerly. */
 static inline unsigned scan_kinds(const char *p, size_t n)
 {
 	unsigned k = 0;
-	size_t i = 0;
-#ifdef __SSE2__
-	if (n >= 16) {
-		__m128i u = _mm_setzero_si128(), q = _mm_setzero_si128();
-		for (;; i += 16) {
-			/* the last 16 bytes once more, overlapping: no tail loop */
-			size_t at = i + 16 <= n ? i : n - 16;
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + at));
-			/* signed: 0x80..0xff are below 0x20 too */
-			u = _mm_or_si128(u, _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-							 _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
-			q = _mm_or_si128(q, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-							 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-			if (at + 16 >= n)
-				break;
-		}
-		return (_mm_movemask_epi8(u) ? SCAN_UNPRINTABLE : 0u) | (_mm_movemask_epi8(q) ? SCAN_QUOTES : 0u);
-	}
-#endif
-	for (; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		k |= scan_kinds_byte((unsigned char)p[i]);
 	return k;
 }

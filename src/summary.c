@@ -19,6 +19,7 @@ struct sum {
 	const struct render_opts *o;
 	const char *tcolor; /* the type's colour, for summaries that extend it */
 	uint64_t used;
+	uint64_t names; /* name_bit() of every field's name */
 	/* The first line when it is all printable ASCII, as it nearly always
 	 * is: text from inside it needs no look. Else an empty range. */
 	uintptr_t plain_lo, plain_hi;
@@ -66,7 +67,7 @@ static void text(struct sum *s, const char *p, size_t n)
 		term_safe_append(s->b, p, n, BUF_NOLIMIT);
 }
 
-static void color(struct sum *s, const char *c)
+static inline void color(struct sum *s, const char *c)
 {
 	if (s->o->color && c[0])
 		outs(s, c);
@@ -102,7 +103,19 @@ static bool used(const struct sum *s, size_t i)
 #define find(s, name, keyword) find_n(s, name, sizeof(name) - 1, keyword)
 #define kw(s, name) kw_n(s, name, sizeof(name) - 1)
 
-static const struct ev_field *find_n(const struct sum *s, const char *name, size_t n, bool keyword)
+/* A bit per name's length, ends and kind: the names an event has set
+ * theirs in sum.names, and a name whose bit is clear is not there. For a
+ * literal the bit is known at compile time: most names a summary asks
+ * for (REASON, HS_STATE, ...) are absent, and cost a test, not a scan. */
+static inline unsigned name_bit(const char *name, size_t n, bool keyword)
+{
+	size_t h = n * 7 + (keyword ? 1 : 0);
+	if (n > 0)
+		h += (unsigned char)name[0] + (unsigned char)name[n - 1] * 3u;
+	return (unsigned)(h & 63);
+}
+
+static const struct ev_field *find_scan(const struct sum *s, const char *name, size_t n, bool keyword)
 {
 	const struct event *ev = s->ev;
 	for (size_t i = 0; i < ev->nfields && i < 64; i++) {
@@ -111,6 +124,13 @@ static const struct ev_field *find_n(const struct sum *s, const char *name, size
 			return f;
 	}
 	return NULL;
+}
+
+static inline const struct ev_field *find_n(const struct sum *s, const char *name, size_t n, bool keyword)
+{
+	if (!(s->names >> name_bit(name, n, keyword) & 1))
+		return NULL;
+	return find_scan(s, name, n, keyword);
 }
 
 static const struct ev_field *use(struct sum *s, const struct ev_field *f)
@@ -122,7 +142,7 @@ static const struct ev_field *use(struct sum *s, const struct ev_field *f)
 
 /* The keyword field of this name, now used; NULL when tor did not send it
  * (or sent it empty, as in tor's "REASON=": then it follows as sent). */
-static const struct ev_field *kw_n(struct sum *s, const char *name, size_t n)
+static inline const struct ev_field *kw_n(struct sum *s, const char *name, size_t n)
 {
 	const struct ev_field *f = find_n(s, name, n, true);
 	return f && f->val_len > 0 ? use(s, f) : NULL;
@@ -164,28 +184,44 @@ static bool parse_u64(const struct ev_field *f, uint64_t *v)
 
 /* ---- values ---- */
 
-/* Red for failure, green for success, yellow for in-between states. */
+static inline char upper_ascii(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
+/* up (upper case) equals v[0..n), ASCII case aside. */
+static bool same_nocase(const char *up, const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (up[i] != upper_ascii(v[i]))
+			return false;
+	return true;
+}
+
+/* v[0..n) is the word w (upper case; a literal), ASCII case aside. */
+#define IS(w) same_nocase(w, v, sizeof(w) - 1)
+
+/* Red for failure, green for success, yellow for in-between states. Every
+ * enum value of a coloured flood comes here: the length picks the one to
+ * three words it can be. */
 static const char *value_color(const char *v, size_t n)
 {
-#define W(w, c) {w, sizeof(w) - 1, c}
-	static const struct {
-		const char *w;
-		size_t n;
-		const char *c;
-	} words[] = {
-		W("FAILED", C_RED), W("CLOSED", C_RED), W("DETACHED", C_RED), W("DOWN", C_RED), W("BAD", C_RED),
-		W("BAD_L2", C_RED), W("DROPPED", C_RED), W("ERR", C_RED), W("UNREACHABLE", C_RED),
-		W("NOT_FOUND", C_RED), W("TIMEOUT", C_RED),
-		W("BUILT", C_GREEN), W("SUCCEEDED", C_GREEN), W("CONNECTED", C_GREEN), W("UP", C_GREEN),
-		W("UPLOADED", C_GREEN), W("RECEIVED", C_GREEN), W("GOOD", C_GREEN), W("GOOD_L2", C_GREEN),
-		W("NEW", C_GREEN), W("DONE", C_GREEN), W("OK", C_GREEN),
-	};
-#undef W
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (words[i].n == n && strncasecmp(words[i].w, v, n) == 0)
-			return words[i].c;
-	return C_YELLOW;
+	bool red = false, green = false;
+	switch (n) {
+	case 2: green = IS("UP") || IS("OK"); break;
+	case 3: red = IS("BAD") || IS("ERR"); green = IS("NEW"); break;
+	case 4: red = IS("DOWN"); green = IS("GOOD") || IS("DONE"); break;
+	case 5: green = IS("BUILT"); break;
+	case 6: red = IS("FAILED") || IS("CLOSED") || IS("BAD_L2"); break;
+	case 7: red = IS("DROPPED") || IS("TIMEOUT"); green = IS("GOOD_L2"); break;
+	case 8: red = IS("DETACHED"); green = IS("UPLOADED") || IS("RECEIVED"); break;
+	case 9: red = IS("NOT_FOUND"); green = IS("SUCCEEDED") || IS("CONNECTED"); break;
+	case 11: red = IS("UNREACHABLE"); break;
+	default: break;
+	}
+	return red ? C_RED : green ? C_GREEN : C_YELLOW;
 }
+#undef IS
 
 static void explain(struct sum *s, const struct enum_value *v)
 {
@@ -995,19 +1031,47 @@ static const char *class_color(const char *cls)
 	return C_BOLD;
 }
 
+/* Whether `f` shows as tor wrote it, KEY=VALUE, when there is no colour
+ * nor explanation: a keyword whose value follows its '=' in plain text,
+ * neither quoted (shown quoted again, its escapes redone) nor a path
+ * (shown by nickname). */
+static bool as_sent(const struct sum *s, const struct ev_field *f)
+{
+	return f->keyword && !f->unset && !f->quoted && f->type != FT_PATH && f->val == f->name + f->name_len + 1 &&
+	       (uintptr_t)f->name >= s->plain_lo && (uintptr_t)(f->val + f->val_len) <= s->plain_hi;
+}
+
 /* The fields no summary used, in tor's order: KEY=VALUE, a positional one
  * by its schema name; the words of a type torsh does not know as sent. */
 static void rest(struct sum *s)
 {
 	const struct event *ev = s->ev;
 	size_t npos = ev->def ? ev->def->npos : 0;
+	bool verbatim = !s->o->color && !s->o->explain;
 	for (size_t i = 0; i < ev->nfields; i++) {
 		if (used(s, i))
 			continue;
 		const struct ev_field *f = &ev->fields[i];
-		outc(s, ' ');
-		if (f->keyword || i < npos) {
-			color(s, C_DIM);
+		if (verbatim && as_sent(s, f)) {
+			/* and the ones after it, one space apart in the line
+			 * and as sent too: one copy */
+			const char *start = f->name, *end = f->val + f->val_len;
+			while (i + 1 < ev->nfields && !used(s, i + 1) && ev->fields[i + 1].name == end + 1 &&
+			       as_sent(s, &ev->fields[i + 1])) {
+				f = &ev->fields[++i];
+				end = f->val + f->val_len;
+			}
+			outc(s, ' ');
+			out(s, start, (size_t)(end - start));
+			continue;
+		}
+		if (!(f->keyword || i < npos)) {
+			outc(s, ' ');
+		} else {
+			if (s->o->color)
+				out(s, " " C_DIM, sizeof(" " C_DIM) - 1);
+			else
+				outc(s, ' ');
 			text(s, f->name, f->name_len);
 			color(s, C_RESET);
 			if (f->unset) {
@@ -1029,6 +1093,8 @@ void summary_write(struct buf *b, const struct event *ev, const struct render_op
 		s.plain_lo = (uintptr_t)ev->line;
 		s.plain_hi = s.plain_lo + ev->line_len;
 	}
+	for (size_t i = 0; i < ev->nfields; i++)
+		s.names |= UINT64_C(1) << name_bit(ev->fields[i].name, ev->fields[i].name_len, ev->fields[i].keyword);
 	buf_reserve(b, 512, BUF_NOLIMIT);
 	const struct summary_def *d = NULL;
 	if (ev->def) {
