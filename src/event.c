@@ -494,7 +494,7 @@ static const struct enum_value *lookup(struct event *ev, const struct enum_table
 	size_t h = ((size_t)(t - enum_tables) * 7 + n * 5 + (unsigned char)v[0] + (unsigned char)v[n - 1] * 3) %
 		   (sizeof(ev->memo) / sizeof(ev->memo[0]));
 	struct enum_memo *m = &ev->memo[h];
-	if (m->table == t && m->len == n && memcmp(m->val, v, n) == 0)
+	if (m->table == t && m->len == n && same_bytes(m->val, v, n))
 		return m->ev;
 	m->table = t;
 	m->len = (unsigned char)n;

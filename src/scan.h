@@ -101,22 +101,31 @@ static inline void scan_eager(struct scan *s)
 		const __m128i c0 = _mm_set1_epi8((char)s->c[0]), c1 = _mm_set1_epi8((char)s->c[1]),
 			      c2 = _mm_set1_epi8((char)s->c[2]);
 		__m128i u = _mm_setzero_si128(), q = _mm_setzero_si128();
-		for (;; at += 16) {
-			/* the last 16 bytes are loaded ending at p[n-1]: no
-			 * tail loop; their bits are shifted into place */
+#define SCAN_SSE_BITS(v)                                                                                    \
+	(u = _mm_or_si128(u, _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),                             \
+					  _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)))),                            \
+	 q = _mm_or_si128(q, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),                              \
+					  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))),                          \
+	 (uint64_t)(uint32_t)_mm_movemask_epi8(                                                               \
+		 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)), _mm_cmpeq_epi8(v, c2))))
+		/* whole 64-byte words first, their four masks put together
+		 * in a register; signed compares: 0x80..0xff are below 0x20 */
+		for (; at + 64 <= n; at += 64) {
+			uint64_t m = 0;
+			for (size_t k = 0; k < 64; k += 16) {
+				__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + at + k));
+				m |= SCAN_SSE_BITS(v) << k;
+			}
+			w[at / 64] = m;
+		}
+		/* then 16 bytes at a time, the last 16 loaded ending at p[n-1]
+		 * (no tail loop) and their bits shifted into place */
+		for (; at < n; at += 16) {
 			size_t ld = at + 16 <= n ? at : n - 16;
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + ld));
-			/* signed: 0x80..0xff are below 0x20 too */
-			u = _mm_or_si128(u, _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-							 _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
-			q = _mm_or_si128(q, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-							 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-			__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
-						 _mm_cmpeq_epi8(v, c2));
-			w[at / 64] |= (uint64_t)((uint32_t)_mm_movemask_epi8(m) >> (at - ld)) << (at % 64);
-			if (ld + 16 >= n)
-				break;
+			w[at / 64] |= SCAN_SSE_BITS(v) >> (at - ld) << (at % 64);
 		}
+#undef SCAN_SSE_BITS
 		memcpy(s->w, w, sizeof(w));
 		s->kinds = (_mm_movemask_epi8(u) ? SCAN_UNPRINTABLE : 0u) | (_mm_movemask_epi8(q) ? SCAN_QUOTES : 0u);
 		return;
