@@ -86,12 +86,25 @@ static bool names_service_rend(const char *t, size_t n)
 	return false;
 }
 
+/* "CIRC ID FAILED ..." or "CIRC ID CLOSED ..." (t starts "CIRC "),
+ * looked at in place: tor writes one space between words. */
+static bool circ_ended(const char *t, size_t n)
+{
+	const char *p = t + 5, *end = t + n;
+	while (p < end && *p != ' ')
+		p++;
+	if (end - p < 7 || (memcmp(p + 1, "FAILED", 6) != 0 && memcmp(p + 1, "CLOSED", 6) != 0))
+		return false;
+	return end - p == 7 || p[7] == ' ';
+}
+
 static void watch_circ(struct onion_watch *w, const char *t, size_t n)
 {
 	char purpose[32], status[16] = "", reason[32], remote[32], addr[ONION_ADDR_LEN + 8], id[24] = "";
-	/* every CIRC event of a flood comes here: one scan turns the rest
-	 * away before any tokenizing */
-	if (!names_service_rend(t, n))
+	/* every CIRC event of a flood comes here: only a circuit that ended
+	 * (its third word FAILED or CLOSED) and one scan for the purpose let
+	 * it on to the tokenizing */
+	if (!circ_ended(t, n) || !names_service_rend(t, n))
 		return;
 	if (!onion_line_kv(t, n, "PURPOSE", purpose, sizeof(purpose)) || strcmp(purpose, "HS_SERVICE_REND") != 0)
 		return;

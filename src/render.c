@@ -257,6 +257,20 @@ static void render_raw(struct jout *w, const struct tc_msg *m, const struct rend
 		msg_to_wire(m, raw_piece, &r);
 		return;
 	}
+	if (m->nlines == 1 && m->lines[0].sep == ' ' && m->code >= 100 && m->code <= 999) {
+		/* one line, as nearly every event: one reservation */
+		size_t len;
+		const char *t = msg_text(m, 0, &len);
+		char *d = jroom(w, len + 5);
+		if (d == NULL)
+			return;
+		char head[4] = {(char)('0' + m->code / 100), (char)('0' + m->code / 10 % 10), (char)('0' + m->code % 10), ' '};
+		memcpy(d, head, sizeof(head));
+		memcpy(d + sizeof(head), t, len);
+		d[len + sizeof(head)] = '\n';
+		w->b->len += len + 5;
+		return;
+	}
 	/* a piece of a reply (reply.h): what is new in it */
 	for (size_t i = m->resume ? m->resume - 1 : 0; i < m->nlines; i++) {
 		size_t len;
@@ -1402,7 +1416,13 @@ static void render_json_reply(struct jout *w, const struct tc_msg *m, const stru
 void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def, const char *word)
 {
 	struct jout w = {.b = &r->line, .out = out, .names = &r->names};
-	buf_reset(w.b);
+	/* output that waited goes first; before anything but an event at once */
+	if (r->held && !m->event)
+		jflush(&w);
+	if (!r->held)
+		buf_reset(w.b);
+	bool hold = r->hold && m->event;
+	r->hold = r->held = false;
 	bool piece = !m->event && (m->partial || m->resume);
 	if (!m->event && m->resume == 0 && r->pieces.on)
 		render_pieces_drop(r); /* one that never ended */
@@ -1439,9 +1459,21 @@ void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct 
 			render_json_reply(&w, m, def, word);
 		break;
 	}
-	jflush(&w);
+	if (hold && w.b->len < OUT_CHUNK)
+		r->held = true;
+	else
+		jflush(&w);
 	if (piece && !m->partial)
 		render_pieces_drop(r);
+}
+
+void render_flush(struct renderer *r, FILE *out)
+{
+	if (r->held) {
+		struct jout w = {.b = &r->line, .out = out, .names = &r->names};
+		jflush(&w);
+		r->held = false;
+	}
 }
 
 /* What /scrollback shows when an event was too big to keep whole: the
@@ -1468,6 +1500,7 @@ static void render_partial(struct renderer *r, FILE *out, const char *p, size_t 
 
 void render_kept(struct renderer *r, FILE *out, const char *p, size_t n, time_t at)
 {
+	render_flush(r, out);
 	struct reader rd;
 	struct tc_msg *m = NULL;
 	reader_init(&rd, n + 1);

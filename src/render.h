@@ -55,6 +55,13 @@ struct renderer {
 	size_t ts_len;
 	bool ts_valid, ts_color;
 	struct render_pieces pieces;
+	/* The caller's word for the next render(): an event follows at once
+	 * (reader_next_is_event_line), so an event's output may wait in the
+	 * buffer and go out with the next ones, in one write, instead of one
+	 * stdio call per event. Output never waits past a render() without
+	 * it, nor past render_flush(). */
+	bool hold;
+	bool held; /* output is waiting */
 };
 
 void renderer_init(struct renderer *r, const struct render_opts *o);
@@ -64,6 +71,8 @@ void renderer_free(struct renderer *r);
  * ONION_CLIENT_AUTH_VIEW's CLIENT records; `word` is that command's word as
  * sent, for JSON's "command" (NULL or "": none). */
 void render(struct renderer *r, FILE *out, const struct tc_msg *m, const struct cmd_def *def, const char *word);
+/* What render() let wait (`hold`) goes to `out` now. */
+void render_flush(struct renderer *r, FILE *out);
 /* A reply in pieces (tc_msg.partial) is rendered piece by piece, each
  * piece passed to render() as it comes; one that never ends (the
  * connection lost) is dropped by the next reply's first piece, or here. */

@@ -324,6 +324,22 @@ static int stream_piece(struct reader *r, struct tc_msg **out)
 	return 1;
 }
 
+bool reader_next_is_event_line(struct reader *r)
+{
+	if (r->data_for || r->in.p == NULL || r->in.len - r->pos < 5 || r->in.p[r->pos] != '6' ||
+	    r->in.p[r->pos + 3] != ' ')
+		return false;
+	if (r->scan < r->pos)
+		r->scan = r->pos;
+	const char *lf = memchr(r->in.p + r->scan, '\n', r->in.len - r->scan);
+	if (lf == NULL) {
+		r->scan = r->in.len;
+		return false;
+	}
+	r->scan = (size_t)(lf - r->in.p); /* reader_next finds it at once */
+	return true;
+}
+
 int reader_next(struct reader *r, struct tc_msg **out)
 {
 	if (r->done) {

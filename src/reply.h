@@ -87,6 +87,10 @@ void reader_commit(struct reader *r, size_t n);
  * more input is needed, -1 on a protocol error (err set; the stream cannot be
  * resynchronised after that). */
 int reader_next(struct reader *r, struct tc_msg **out);
+/* Whether the next message is here whole already and is a one-line event
+ * ("6xx " and its line end): a front end may let output wait for it. The
+ * line end found is remembered, not looked for again. */
+bool reader_next_is_event_line(struct reader *r);
 /* True when a reply or event has started but not ended (EOF now = truncated). */
 bool reader_midway(const struct reader *r);
 #endif

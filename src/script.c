@@ -92,6 +92,14 @@ struct runner {
 	bool stopped_by_tor;      /* stopped_at holds tor's words */
 };
 
+/* stdout as it stands, what the renderer let wait (a flood's events)
+ * first: before anything on stderr and before waiting. */
+static void out_flush(struct runner *r)
+{
+	render_flush(&r->out, stdout);
+	fflush(stdout);
+}
+
 /* Where the command being run came from: "line 2" or "-c 2". */
 static void where(unsigned long lineno, size_t cmd_index, struct buf *b)
 {
@@ -132,12 +140,12 @@ static void note_stop(struct runner *r, unsigned long lineno, size_t cmd_index, 
 
 /* A 552 for a GETINFO key (or option name) tor does not know: the one it
  * most likely meant, on stderr. */
-static void typo_note(const struct runner *r, const struct tc_msg *m, const struct cmd_def *def)
+static void typo_note(struct runner *r, const struct tc_msg *m, const struct cmd_def *def)
 {
 	struct buf hint = {0}, at = {0};
 	if (typo_reply_hint(m, def, NULL, &hint)) {
 		where(r->answered_line, r->answered_cmd, &at);
-		fflush(stdout);
+		out_flush(r);
 		fprintf(stderr, "torsh: %s%s%s\n", at.len ? at.p : "", at.len ? ": " : "", hint.p);
 	}
 	buf_free(&hint);
@@ -148,6 +156,8 @@ static void on_msg(void *ud, const struct tc_msg *m)
 {
 	struct runner *r = ud;
 	const struct pending_cmd *to = r->s->answering;
+	/* a flood's events go out a buffer at a time: the next is here */
+	r->out.hold = m->event && r->s->tap == NULL && reader_next_is_event_line(&r->s->ctl.rd);
 	render(&r->out, stdout, m, to ? to->def : NULL, to ? to->word : NULL);
 	if (m->partial)
 		return; /* a piece of a big reply: the rest is to come */
@@ -170,7 +180,7 @@ static void on_msg(void *ud, const struct tc_msg *m)
 
 static void refused(struct runner *r, unsigned long lineno, const char *msg)
 {
-	fflush(stdout);
+	out_flush(r);
 	if (lineno)
 		fprintf(stderr, "torsh: line %lu: %s\n", lineno, msg);
 	else
@@ -327,7 +337,7 @@ static void expire_wait(struct runner *r)
 	char msg[160];
 	if (!waiter_expired(&r->wait, mono_ms(), msg, sizeof(msg)))
 		return;
-	fflush(stdout);
+	out_flush(r);
 	if (r->wait_line)
 		fprintf(stderr, "torsh: line %lu: %s\n", r->wait_line, msg);
 	else
@@ -367,7 +377,7 @@ static int poll_timeout(const struct runner *r)
 static int wait_io(struct runner *r)
 {
 	struct session *s = r->s;
-	fflush(stdout);
+	out_flush(r);
 	struct pollfd p[2] = {{.fd = s->ctl.fd, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
 	bool want_input = r->from_stdin && !r->input_done && !r->stop_input && !r->wait.active &&
 			  s->inflight < window(r);
@@ -435,7 +445,7 @@ static void report_stop(struct runner *r)
 	long unsent = r->from_stdin ? count_unsent_lines(r) : (long)(r->o->ncommands - r->next_cmd);
 	if (unsent == 0)
 		return;
-	fflush(stdout);
+	out_flush(r);
 	fprintf(stderr, "torsh: %s%sstopped, ", r->stopped_at.p, r->stopped_by_tor ? "; " : ": ");
 	if (unsent < 0)
 		fprintf(stderr, "input from line %lu on not sent", from);
@@ -491,7 +501,7 @@ int script_run(struct session *s, const struct script_opts *o, volatile sig_atom
 		if (finished(&r) || (stop_flag && *stop_flag) || wait_io(&r) < 0)
 			break;
 	}
-	fflush(stdout);
+	out_flush(&r);
 	if (s->ctl.state == CTL_OPEN && !(stop_flag && *stop_flag))
 		report_stop(&r);
 	end_session(&r, stop_flag && *stop_flag);

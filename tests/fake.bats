@@ -657,3 +657,30 @@ EOT
 	assert_failure 5
 	assert_output --partial 'tor closed the connection in the middle of a reply'
 }
+
+# A script's events go out a buffer at a time while more are already here
+# (render.h, hold): the last one that came is written before anything
+# else, so a command's own output after a /wait comes after the events.
+@test "events that came together are written before a later command's own output, in every mode" {
+	local mode
+	for mode in --raw --json "--pretty --no-color" "--pretty --color"; do
+		start_fake "$(fake_script <<'EOT'
+auth-null
+expect SETEVENTS
+line 250 OK
+send 650 BW 1 1\r\n650 BW 2 2\r\n650 CIRC 7 BUILT $AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA~relay PURPOSE=GENERAL\r\n
+expect QUIT
+line 250 closing connection
+close
+EOT
+)"
+		# shellcheck disable=SC2086
+		run "$TORSH" -s "$FAKE_SOCK" $mode -c 'SETEVENTS BW CIRC' -c '/wait CIRC' -c '/help QUIT' -c 'QUIT'
+		assert_success
+		# the three events, then /help's text
+		run grep -n -e 'BW' -e 'relay' -e 'close the connection' <<<"$output"
+		assert_equal "${#lines[@]}" 4
+		assert_line --index 3 --partial 'close the connection (tor answers first)'
+		stop_fake
+	done
+}
