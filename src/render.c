@@ -10,6 +10,7 @@
 #include "enums.h"
 #include "encode.h"
 #include "escape.h"
+#include "scan.h"
 #include "summary.h"
 #include "swar.h"
 
@@ -235,11 +236,7 @@ static void raw_block(struct jout *w, const char *d, size_t len, bool close)
 	while (d < end) {
 		if (d[0] == '.')
 			jputc(w, '.');
-		const char *next = d;
-		do {
-			const char *nl = memchr(next, '\n', (size_t)(end - next));
-			next = nl ? nl + 1 : end;
-		} while (next < end && next[0] != '.');
+		const char *next = d + scan_line_start(d, (size_t)(end - d), '.');
 		jput(w, d, (size_t)(next - d));
 		d = next;
 	}

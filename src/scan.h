@@ -190,4 +190,25 @@ static inline unsigned scan_kinds(const char *p, size_t n)
 		k |= scan_kinds_byte((unsigned char)p[i]);
 	return k;
 }
+/* The first index i in [1, n) where a line starts with c (p[i-1] is '\n'
+ * and p[i] is c), or n: where a data block's next dot-stuffed line is,
+ * found without a look at each line end. */
+static inline size_t scan_line_start(const char *p, size_t n, char c)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), cc = _mm_set1_epi8(c);
+	for (; i + 17 <= n; i += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, nl), _mm_cmpeq_epi8(b, cc)));
+		if (m)
+			return i + (size_t)__builtin_ctz(m) + 1;
+	}
+#endif
+	for (; i + 1 < n; i++)
+		if (p[i] == '\n' && p[i + 1] == c)
+			return i + 1;
+	return n;
+}
 #endif
