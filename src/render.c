@@ -5,6 +5,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "ansi.h"
 #include "enums.h"
@@ -645,6 +648,27 @@ static size_t json_some(const char *s, size_t n, size_t take, char *o, size_t *o
 	size_t i = 0, k = 0, verbatim = 0; /* output from `verbatim` on is the input as it is */
 	while (i < take) {
 		uint64_t x;
+#ifdef __SSE2__
+		/* 16 bytes stored as they are, the output advanced past the
+		 * plain ones: o has room for 6 bytes a byte */
+		while (i + 16 <= take) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			__m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+								_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+						   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+								_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+			unsigned m = (unsigned)_mm_movemask_epi8(bad);
+			_mm_storeu_si128((__m128i *)(void *)(o + k), v);
+			if (m) {
+				size_t z = (size_t)__builtin_ctz(m);
+				i += z;
+				k += z;
+				break;
+			}
+			i += 16;
+			k += 16;
+		}
+#endif
 		for (; i + 8 <= take && !json_special8(x = swar_load(p + i)); i += 8, k += 8)
 			memcpy(o + k, &x, 8);
 		if (i + 8 > take && take >= 8 && take - 8 >= verbatim && !json_special8(x = swar_load(p + take - 8))) {
@@ -657,6 +681,14 @@ static size_t json_some(const char *s, size_t n, size_t take, char *o, size_t *o
 			o[k++] = s[i++];
 		if (i >= take)
 			break;
+		if (p[i] == '\n') {
+			/* a data block's line end, the escape nearly every one
+			 * has: written here, not looked up */
+			o[k++] = '\\';
+			o[k++] = 'n';
+			verbatim = ++i;
+			continue;
+		}
 		char esc[8];
 		size_t skip = json_escape(p, n, i, esc), len;
 		if (skip == 0) {
@@ -859,17 +891,19 @@ static void json_wire_piece(void *ud, const char *p, size_t n, bool eol)
 	j->eol = eol;
 }
 
-/* Block lines as on the wire: dot-stuffed. */
+/* Block lines as on the wire: dot-stuffed. The lines up to the next one
+ * to stuff go at once, their line ends escaped as the \n between wire
+ * lines; the last one's is the join before the next piece. */
 static void wire_chunk(void *ud, const char *d, size_t len)
 {
 	const char *end = d + len;
 	while (d < end) {
-		const char *nl = memchr(d, '\n', (size_t)(end - d));
-		size_t k = nl ? (size_t)(nl - d) : (size_t)(end - d);
-		if (k > 0 && d[0] == '.')
+		if (d[0] == '.')
 			json_wire_piece(ud, ".", 1, false);
-		json_wire_piece(ud, d, k, true);
-		d += k + 1;
+		const char *next = d + scan_line_start(d, (size_t)(end - d), '.');
+		size_t k = (size_t)(next - d);
+		json_wire_piece(ud, d, k > 0 && d[k - 1] == '\n' ? k - 1 : k, true);
+		d = next;
 	}
 }
 
