@@ -1052,6 +1052,24 @@ static void rest(struct sum *s)
 		if (used(s, i))
 			continue;
 		const struct ev_field *f = &ev->fields[i];
+		if (!verbatim && s->o->color && !s->o->explain && f->type != FT_ENUM && as_sent(s, f)) {
+			/* coloured: the name dim, the value as sent, in one go */
+			static const char pre[] = " " C_DIM, mid[] = C_RESET "=";
+			size_t n = sizeof(pre) - 1 + f->name_len + sizeof(mid) - 1 + f->val_len;
+			if (buf_reserve(s->b, n + 1, BUF_NOLIMIT) == 0) {
+				char *o = s->b->p + s->b->len;
+				memcpy(o, pre, sizeof(pre) - 1);
+				o += sizeof(pre) - 1;
+				memcpy(o, f->name, f->name_len);
+				o += f->name_len;
+				memcpy(o, mid, sizeof(mid) - 1);
+				o += sizeof(mid) - 1;
+				memcpy(o, f->val, f->val_len);
+				s->b->len += n;
+				s->b->p[s->b->len] = '\0';
+				continue;
+			}
+		}
 		if (verbatim && as_sent(s, f)) {
 			/* and the ones after it, one space apart in the line
 			 * and as sent too: one copy */
