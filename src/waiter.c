@@ -92,10 +92,8 @@ static void drop(struct waiter *w, struct wait_seen *s)
 	if (s->live)
 		w->recent_bytes -= s->msg.bytes.len;
 	s->live = false;
-	if (s->msg.bytes.cap > WAIT_SLOT_KEEP) {
+	if (s->msg.bytes.cap > WAIT_SLOT_KEEP)
 		msg_free(&s->msg);
-		event_free(&s->ev);
-	}
 }
 
 static int type_slot(const struct event_def *d)
@@ -143,7 +141,6 @@ void waiter_remember(struct waiter *w, const struct tc_msg *m)
 	w->next[ty] = (unsigned char)((w->next[ty] + 1) % WAIT_RECENT_PER_TYPE);
 	if (msg_copy(&s->msg, m) == 0) {
 		s->live = true;
-		s->parsed = false;
 		s->seq = ++w->seq;
 		w->recent_bytes += s->msg.bytes.len;
 	}
@@ -155,14 +152,14 @@ void waiter_forget(struct waiter *w)
 		drop(w, &w->recent[i]);
 }
 
-/* A kept event, parsed now; one that does not parse no longer counts. */
+/* A kept event, parsed now into the scratch event; one that does not
+ * parse no longer counts. */
 static bool seen_parsed(struct waiter *w, struct wait_seen *s)
 {
-	if (!s->parsed && event_parse(&s->msg, &s->ev) < 0) {
+	if (event_parse(&s->msg, &w->ev) < 0) {
 		drop(w, s);
 		return false;
 	}
-	s->parsed = true;
 	return true;
 }
 
@@ -174,7 +171,7 @@ bool waiter_match_recent(struct waiter *w)
 	int t = type_slot(w->def);
 	for (size_t i = 0; i < WAIT_RECENT_PER_TYPE; i++) {
 		struct wait_seen *s = &w->recent[(size_t)t * WAIT_RECENT_PER_TYPE + i];
-		if (s->live && (best == NULL || s->seq < best->seq) && seen_parsed(w, s) && matches(w, &s->ev))
+		if (s->live && (best == NULL || s->seq < best->seq) && seen_parsed(w, s) && matches(w, &w->ev))
 			best = s;
 	}
 	if (best == NULL)
@@ -197,8 +194,6 @@ bool waiter_expired(struct waiter *w, long now_ms, char *msg, size_t cap)
 void waiter_free(struct waiter *w)
 {
 	event_free(&w->ev);
-	for (size_t i = 0; i < WAIT_RECENT_SLOTS; i++) {
+	for (size_t i = 0; i < WAIT_RECENT_SLOTS; i++)
 		msg_free(&w->recent[i].msg);
-		event_free(&w->recent[i].ev);
-	}
 }
