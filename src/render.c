@@ -117,7 +117,7 @@ static inline void jput(struct jout *w, const char *p, size_t n)
 {
 	struct buf *b = w->b;
 	if (b->len + n <= OUT_CHUNK && b->cap - b->len > n) {
-		memcpy(b->p + b->len, p, n);
+		swar_copy(b->p + b->len, p, n);
 		b->len += n;
 		return;
 	}
@@ -739,7 +739,7 @@ static void json_str(struct jout *w, const char *s, size_t n)
 		if (o == NULL)
 			return;
 		o[0] = '"';
-		memcpy(o + 1, s, n);
+		swar_copy(o + 1, s, n);
 		o[n + 1] = '"';
 		w->b->len += n + 2;
 		return;
@@ -1085,7 +1085,7 @@ static void json_field(struct jout *w, const struct ev_field *f, bool first)
 		if (o == NULL)
 			return;
 		o[0] = '"';
-		memcpy(o + 1, f->name, f->name_len);
+		swar_copy(o + 1, f->name, f->name_len);
 		memcpy(o + 1 + f->name_len, "\":", 2);
 		w->b->len += f->name_len + 3;
 	}

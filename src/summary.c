@@ -33,7 +33,7 @@ static inline void out(struct sum *s, const char *p, size_t n)
 {
 	struct buf *b = s->b;
 	if (b->cap - b->len > n) {
-		memcpy(b->p + b->len, p, n);
+		swar_copy(b->p + b->len, p, n);
 		b->len += n;
 		b->p[b->len] = '\0';
 	} else {

@@ -55,4 +55,27 @@ static inline bool swar_plain(const char *p, size_t n, bool quotes)
 	}
 	return true;
 }
+/* memcpy(o, p, n) for the short pieces of the output path (names,
+ * numbers, enum values): a word or two, overlapping, without a call. The
+ * two must not overlap. */
+static inline void swar_copy(char *o, const char *p, size_t n)
+{
+	if (n > 16) {
+		memcpy(o, p, n);
+	} else if (n >= 8) {
+		uint64_t a = swar_load(p), b = swar_load(p + n - 8);
+		memcpy(o, &a, 8);
+		memcpy(o + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		memcpy(o, &a, 4);
+		memcpy(o + n - 4, &b, 4);
+	} else if (n > 0) {
+		o[0] = p[0];
+		o[n / 2] = p[n / 2];
+		o[n - 1] = p[n - 1];
+	}
+}
 #endif
