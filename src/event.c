@@ -248,7 +248,7 @@ static inline bool same_bytes(const char *a, const char *b, size_t n)
 /* Tor writes keywords in the schema's order: the search starts after the
  * last one found, and the length and first byte rule out most names
  * before a compare. */
-static const struct field_spec *kw_spec(struct event *ev, const char *k, size_t klen)
+static inline const struct field_spec *kw_spec(struct event *ev, const char *k, size_t klen)
 {
 	const struct event_def *d = ev->def;
 	if (d == NULL || d->nkw == 0)

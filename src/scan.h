@@ -149,6 +149,8 @@ static inline void scan_init(struct scan *s, const char *p, size_t n, char a, ch
 	s->c[2] = (unsigned char)c;
 	s->eager = n <= SCAN_EAGER;
 	s->kinds = SCAN_UNPRINTABLE | SCAN_QUOTES;
+	s->base = 0;
+	s->mask = 0;
 	if (s->eager)
 		scan_eager(s);
 	else
@@ -156,7 +158,7 @@ static inline void scan_init(struct scan *s, const char *p, size_t n, char a, ch
 }
 
 /* The first index >= from that holds one of the bytes, or n. */
-static inline size_t scan_next(struct scan *s, size_t from)
+__attribute__((always_inline)) static inline size_t scan_next(struct scan *s, size_t from)
 {
 	if (from >= s->n)
 		return s->n;
