@@ -70,7 +70,9 @@ const char *reply_error_name(int code)
  * OUT_CHUNK bytes: no stdio call per field, and a data block of 100 MB of
  * control bytes (6 bytes each as \u0001) costs a chunk of memory, not
  * 600 MB. Nothing stays in the buffer after render() returns, so what the
- * callers print themselves comes in order. */
+ * callers print themselves comes in order; only an event rendered with
+ * `hold` (render.h: the next event is already here) waits for the next
+ * render() or render_flush(). */
 #define OUT_CHUNK ((size_t)64 << 10)
 
 struct jout {
