@@ -606,8 +606,11 @@ EOT
 	stalled_block 250 '250 OK'
 	"$TORSH" -s "$FAKE_SOCK" --raw -c 'GETINFO ns/all' >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
 	local pid=$!
-	# while tor has not ended the block, most of it is out already
-	wait_for 2 bash -c "[ \$(grep -c '^r relay' '$BATS_TEST_TMPDIR/out') -ge 2500 ]"
+	# while tor has not ended the block, most of it is out already: all
+	# but its last piece, under 64 KiB, whatever sizes the reads had (of
+	# 3,000 lines of 48 bytes, at least 1,634; a CI run on a loaded
+	# machine had fewer than the 2,500 asked before)
+	wait_for 2 bash -c "[ \$(grep -c '^r relay' '$BATS_TEST_TMPDIR/out') -ge 1600 ]"
 	run grep -c '^250 OK' "$BATS_TEST_TMPDIR/out"
 	assert_output 0
 	wait "$pid"
