@@ -132,7 +132,7 @@ start_standin() {
 	assert_failure 77
 	run "$ROOT/tests/bench/digest" --update
 	assert_success
-	[ "$(grep -cE '^[0-9a-f]{64}  (events|block)-(raw|pretty|json)$' "$DIGESTS")" -eq 6 ]
+	[ "$(grep -cE '^[0-9a-f]{64}  ((events|block)-(raw|pretty|json)|events-(color|explain))$' "$DIGESTS")" -eq 8 ]
 	run "$ROOT/tests/bench/digest"
 	assert_success
 	sed -i -E 's/^[0-9a-f]/x/; /events-json/s/^[0-9a-f]{4}/0000/' "$DIGESTS"
