@@ -13,7 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
+/* SCAN_NO_SSE2 (tests/unit/test_scan_bytewise.c) builds the byte-at-a-time
+ * way on a machine that has SSE2, so that both are tested. */
+#if defined(__SSE2__) && !defined(SCAN_NO_SSE2)
+#define SCAN_SSE2 1
 #include <emmintrin.h>
 #endif
 
@@ -51,7 +54,7 @@ static inline uint32_t scan_bits_byte(const struct scan *s, size_t at)
 	return bits;
 }
 
-#ifdef __SSE2__
+#ifdef SCAN_SSE2
 static inline __m128i scan_load(const struct scan *s, size_t at)
 {
 	return _mm_loadu_si128((const __m128i *)(const void *)(s->p + at));
@@ -69,7 +72,7 @@ static inline uint32_t scan_bits_sse(const struct scan *s, __m128i v)
 /* The bits for p[at..at+16) (fewer at the end), at < n. */
 static inline uint32_t scan_chunk(const struct scan *s, size_t at)
 {
-#ifdef __SSE2__
+#ifdef SCAN_SSE2
 	if (s->n >= 16) {
 		/* the last chunk is loaded ending at p[n-1] and shifted */
 		size_t ld = at + 16 <= s->n ? at : s->n - 16;
@@ -96,7 +99,7 @@ static inline void scan_eager(struct scan *s)
 	const size_t n = s->n;
 	uint64_t w[SCAN_EAGER / 64] = {0};
 	size_t at = 0;
-#ifdef __SSE2__
+#ifdef SCAN_SSE2
 	if (n >= 16) {
 		const __m128i c0 = _mm_set1_epi8((char)s->c[0]), c1 = _mm_set1_epi8((char)s->c[1]),
 			      c2 = _mm_set1_epi8((char)s->c[2]);
@@ -198,7 +201,7 @@ static inline unsigned scan_kinds(const char *p, size_t n)
 static inline size_t scan_line_start(const char *p, size_t n, char c)
 {
 	size_t i = 0;
-#ifdef __SSE2__
+#ifdef SCAN_SSE2
 	const __m128i nl = _mm_set1_epi8('\n'), cc = _mm_set1_epi8(c);
 	for (; i + 17 <= n; i += 16) {
 		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
