@@ -1018,15 +1018,25 @@ bool summary_table_ok(void)
 	return true;
 }
 
+/* cls equals the word w, without a call: every coloured event asks. */
+static bool same_word(const char *cls, const char *w)
+{
+	size_t i = 0;
+	for (; w[i]; i++)
+		if (cls[i] != w[i])
+			return false;
+	return cls[i] == '\0';
+}
+
 static const char *class_color(const char *cls)
 {
-	if (strcmp(cls, "circ") == 0)
+	if (same_word(cls, "circ"))
 		return C_CYAN C_BOLD;
-	if (strcmp(cls, "stream") == 0)
+	if (same_word(cls, "stream"))
 		return C_BLUE C_BOLD;
-	if (strcmp(cls, "hs") == 0)
+	if (same_word(cls, "hs"))
 		return C_MAGENTA C_BOLD;
-	if (strcmp(cls, "status") == 0)
+	if (same_word(cls, "status"))
 		return C_GREEN C_BOLD;
 	return C_BOLD;
 }
