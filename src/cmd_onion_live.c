@@ -478,6 +478,10 @@ int onion_upload_view(struct local_ctx *ctx, const char *addr, double timeout_s)
 struct dirtry {
 	char name[80], result[12], reason[24];
 	long ms;
+	/* what its HS_DESC_CONTENT held: tor sends one for a descriptor it
+	 * then rejects (FAILED REASON=BAD_DESC) too */
+	char *content;
+	size_t content_len;
 };
 
 /* What a phase saw, as milliseconds since the check began (-1: not seen). */
@@ -493,7 +497,7 @@ struct check {
 	struct dirtry dirs[CHECK_DIRS];
 	size_t ndirs, answered;
 	long received, last_request;
-	char *desc;
+	const char *desc;      /* the content decoded: one of dirs[].content */
 	size_t desc_len;
 	/* connection */
 	struct socks k;
@@ -523,6 +527,19 @@ static struct dirtry *check_dir(struct check *c, const char *name)
 	return d;
 }
 
+/* The HSDir an event names, by its fingerprint: "$FP~nick", "$FP=nick"
+ * and "$FP" are one relay. Added when it is new. */
+static struct dirtry *dir_by_fp(struct check *c, const char *name)
+{
+	size_t n = strcspn(name, "~=");
+	for (size_t i = 0; i < c->ndirs; i++) {
+		const char *d = c->dirs[i].name;
+		if (strncmp(d, name, n) == 0 && (d[n] == '\0' || d[n] == '~' || d[n] == '='))
+			return &c->dirs[i];
+	}
+	return check_dir(c, name);
+}
+
 static void check_hs_desc(struct check *c, const struct event *ev)
 {
 	char dir[80], reason[24];
@@ -530,7 +547,7 @@ static void check_hs_desc(struct check *c, const struct event *ev)
 		return;
 	fv(ev, "HsDir", dir, sizeof(dir));
 	if (fis(ev, "Action", "REQUESTED")) {
-		struct dirtry *d = check_dir(c, dir);
+		struct dirtry *d = dir_by_fp(c, dir);
 		if (d && strcmp(d->result, "requested") != 0) {
 			snprintf(d->result, sizeof(d->result), "requested");
 			d->ms = since(c);
@@ -540,7 +557,7 @@ static void check_hs_desc(struct check *c, const struct event *ev)
 		return;
 	}
 	bool got = fis(ev, "Action", "RECEIVED"), failed = fis(ev, "Action", "FAILED");
-	struct dirtry *d = got || failed ? check_dir(c, dir) : NULL;
+	struct dirtry *d = got || failed ? dir_by_fp(c, dir) : NULL;
 	if (d == NULL)
 		return;
 	snprintf(d->result, sizeof(d->result), "%s", got ? "received" : "failed");
@@ -551,16 +568,34 @@ static void check_hs_desc(struct check *c, const struct event *ev)
 		c->received = since(c);
 }
 
+/* Each HSDir's content is kept: a rejected one may come before a good one. */
 static void check_content(struct check *c, const struct event *ev)
 {
-	if (!fis(ev, "Address", c->addr) || ev->data_len == 0 || c->desc)
+	char dir[80];
+	if (!fis(ev, "Address", c->addr) || ev->data_len == 0)
 		return;
-	c->desc = malloc(ev->data_len + 1);
-	if (c->desc) {
-		memcpy(c->desc, ev->data, ev->data_len);
-		c->desc[ev->data_len] = '\0';
-		c->desc_len = ev->data_len;
+	struct dirtry *d = dir_by_fp(c, fv(ev, "HsDir", dir, sizeof(dir)));
+	if (d == NULL || d->content)
+		return;
+	d->content = malloc(ev->data_len + 1);
+	if (d->content) {
+		memcpy(d->content, ev->data, ev->data_len);
+		d->content[ev->data_len] = '\0';
+		d->content_len = ev->data_len;
 	}
+}
+
+/* The content to decode: one from an HSDir tor said it received from,
+ * else (to say why it is unreadable) any, else NULL. */
+static const struct dirtry *check_content_pick(const struct check *c, bool received_only)
+{
+	for (size_t i = 0; i < c->ndirs; i++)
+		if (c->dirs[i].content && strcmp(c->dirs[i].result, "received") == 0)
+			return &c->dirs[i];
+	for (size_t i = 0; !received_only && i < c->ndirs; i++)
+		if (c->dirs[i].content)
+			return &c->dirs[i];
+	return NULL;
 }
 
 static void set_once(long *t, long now)
@@ -688,7 +723,7 @@ static bool fetch_step(void *ud, short revents)
 	struct check *c = f->c;
 	(void)revents;
 	if (c->received >= 0)
-		return c->desc != NULL || since(c) - c->received > 2000;
+		return check_content_pick(c, true) != NULL || since(c) - c->received > 2000;
 	bool requested = c->ndirs > f->ndirs_before;
 	if (!requested)
 		return since(c) - f->started > CHECK_NO_REQUEST_MS;
@@ -861,6 +896,11 @@ static int check_descriptor(struct check *c, struct onion_desc *o)
 	struct buf json = {0};
 	uint8_t pk[32];
 	dirs_report(c, &json);
+	const struct dirtry *from = check_content_pick(c, false);
+	if (from) {
+		c->desc = from->content;
+		c->desc_len = from->content_len;
+	}
 	if (c->received < 0 || c->desc == NULL) {
 		snprintf(detail, sizeof(detail), c->ndirs ? "not found: %s" : "no HSDir asked%s", c->ndirs ? dirs_reasons(c, reasons, sizeof(reasons))
 			 : " (tor asked every responsible HSDir in the last 15 minutes, or has no consensus yet)");
@@ -1025,7 +1065,8 @@ int onion_check(struct local_ctx *ctx, const struct local_args *a)
 	}
 out:
 	if (c) {
-		free(c->desc);
+		for (size_t i = 0; i < c->ndirs; i++)
+			free(c->dirs[i].content);
 		OPENSSL_cleanse(c, sizeof(*c));
 	}
 	free(c);

@@ -687,3 +687,51 @@ EOT
 		stop_fake
 	done
 }
+
+# tor sends an HS_DESC_CONTENT for a descriptor it then rejects (HS_DESC
+# FAILED REASON=BAD_DESC) as well as for a good one: /onion check decodes the
+# content of an HSDir tor received from, whichever came first. Seen on the
+# private network once (an HSDir's copy rejected); a real tor cannot be made
+# to serve a bad descriptor on purpose.
+@test "/onion check decodes the descriptor tor received, not an earlier one it rejected as BAD_DESC" {
+	local addr=bssl4tlb6lhguiypvieiqfeaczrcxzr66flkv56l4iwmaqr7ayfrlyad
+	local bad='$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA~auth3' good='$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB~auth1'
+	local id=DMbxljFFO+YJjDGNSfv5fAzpP2XpuCT2Wmzw8ZGSUeb
+	{
+		echo auth-null
+		echo 'expect SETEVENTS HS_DESC HS_DESC_CONTENT'
+		echo 'line 250 OK'
+		echo "expect ONION_CLIENT_AUTH_VIEW $addr"
+		echo 'line 250 OK'
+		echo "expect HSFETCH $addr"
+		echo 'line 250 OK'
+		echo "line 650 HS_DESC REQUESTED $addr NO_AUTH $bad $id"
+		echo "line 650 HS_DESC REQUESTED $addr NO_AUTH $good $id"
+		echo "line 650+HS_DESC_CONTENT $addr $id $bad"
+		echo 'line hs-descriptor 3'
+		echo 'line this copy is damaged'
+		echo 'line .'
+		echo 'line 650 OK'
+		# the good one comes before tor's verdict on the bad one
+		echo "line 650+HS_DESC_CONTENT $addr $id ${good%~*}"
+		sed 's/^\./../; s/^/line /' "$ROOT/tests/unit/vectors/desc-clientauth.txt"
+		echo 'line .'
+		echo 'line 650 OK'
+		echo "line 650 HS_DESC FAILED $addr NO_AUTH $bad $id REASON=BAD_DESC"
+		echo "line 650 HS_DESC RECEIVED $addr NO_AUTH $good $id"
+		echo 'expect SETEVENTS'
+		echo 'line 250 OK'
+		echo 'expect QUIT'
+		echo 'line 250 closing connection'
+		echo close
+	} >"$BATS_TEST_TMPDIR/check.script"
+	start_fake "$BATS_TEST_TMPDIR/check.script"
+	# the key on stdin, as torsh asks of a secret
+	run "$TORSH" -s "$FAKE_SOCK" <<<"/onion check $addr --timeout 10 --key x25519:mEmmaDhY0EwqbCjEEzM+XzFWdh1VTPYS9Q980+wow2U="
+	assert_success
+	assert_line --regexp '^ +HSDir auth3 +failed BAD_DESC'
+	assert_line --regexp '^ +HSDir auth1 +received'
+	assert_line --regexp '^ +descriptor +ok '
+	refute_output --partial 'unreadable'
+	refute_output --partial 'warning'
+}
