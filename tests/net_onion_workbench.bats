@@ -146,6 +146,13 @@ addr() { cat "$BATS_FILE_TMPDIR/addr-$1"; }
 	assert_line --partial 'client authorization required, a known key opens it'
 	assert_line --regexp '^verdict: reachable'
 	run "$TORSH" -s "$client2_CTL" -c "/onion decode $(addr auth)"
+	if [[ "$output" == *"in tor's caches"* ]]; then
+		# once (a make asan run) tor's cache held no descriptor right
+		# after the check that used it: a fresh fetch brings it back
+		"$TORSH" -s "$client2_CTL" -c "HSFETCH $(addr auth)" >/dev/null
+		wait_for 30 bash -c "'$TORSH' -s '$client2_CTL' -c '/onion decode $(addr auth)' | grep -q 'intro point 1:'"
+		run "$TORSH" -s "$client2_CTL" -c "/onion decode $(addr auth)"
+	fi
 	assert_line --regexp '^  intro point 1: IPv4 127\.0\.0\.1:[0-9]+, legacy-id \$[0-9A-F]{40}'
 	run http_via client2 "http://$(addr auth).onion/auth"
 	assert_output 'hello from torsh-net: GET /auth HTTP/1.1'
